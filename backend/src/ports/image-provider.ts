@@ -1,0 +1,46 @@
+// ImageProvider: one call makes one image. Outcomes are values: an image with its cost, or a
+// transient failure (the task is retried) or a permanent one (the row FAILS with `reason`).
+import type { AspectRatio, PackImageMode } from '../../../shared/index';
+
+export interface ReferenceImage {
+  data: Buffer;
+  mimeType: string;
+  mode: PackImageMode;
+}
+
+export interface GenerateRequest {
+  /** The model id the row resolved to (e.g. `template`, `gemini-2.5-flash-image`). */
+  model: string;
+  prompt: string;
+  negativePrompt: string;
+  aspectRatio: AspectRatio;
+  /** 1-based variant number; a provider may use it as a seed. */
+  variant: number;
+  headline: string;
+  subline: string;
+  /** Reference pack images in pack order. */
+  references: ReferenceImage[];
+  logo: ReferenceImage | null;
+  /** Pack colours (hex) for renderers that can use them; empty without a pack. */
+  palette: string[];
+}
+
+export interface GeneratedImage {
+  data: Buffer;
+  mimeType: 'image/png' | 'image/jpeg' | 'image/webp';
+  width: number;
+  height: number;
+}
+
+export type GenerateOutcome =
+  | { ok: true; image: GeneratedImage; costUsd: number; notes: string[] }
+  | { ok: false; kind: 'transient'; reason: string; retryAfterMs?: number }
+  | { ok: false; kind: 'permanent'; reason: string };
+
+export interface ImageProvider {
+  /** Shown in the Provider cell. */
+  readonly name: string;
+  /** Model ids this provider serves. */
+  readonly models: readonly string[];
+  generate(request: GenerateRequest, signal?: AbortSignal): Promise<GenerateOutcome>;
+}

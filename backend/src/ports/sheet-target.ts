@@ -1,0 +1,41 @@
+// SheetTarget: writes row results into a spreadsheet in one batched call, locating rows by
+// their Row ID (never by position), so sorting or inserting rows mid-batch is harmless.
+import type { RowState, TargetRef } from '../../../shared/index';
+
+export interface AssetLink {
+  /** Blob key in the tenant's store, for targets that copy files. */
+  key: string;
+  /** Long-lived capability URL (`/a/<token>`). */
+  url: string;
+}
+
+export interface RowImageWrite {
+  aspectRatio: string;
+  variant: number;
+  image: AssetLink;
+  thumbnail: AssetLink;
+}
+
+export interface RowWrite {
+  rowId: string;
+  state: RowState;
+  reason: string | null;
+  /** In a stable order: aspect ratios as listed in the row, then variant. */
+  images: RowImageWrite[];
+  provider: string | null;
+  costUsd: number;
+  batchId: string;
+  /** ISO time. */
+  updatedAt: string;
+}
+
+export type WriteOutcome =
+  | { ok: true; written: number; missingRowIds: string[] }
+  | { ok: false; kind: 'transient' | 'permanent'; reason: string };
+
+export interface SheetTarget {
+  /** Target kinds this adapter handles (`workbook`, `google-sheet`). */
+  readonly kinds: readonly TargetRef['kind'][];
+  /** One call for all rows: one read to find rows by Row ID, one write. */
+  write(target: TargetRef, tenant: string, rows: readonly RowWrite[]): Promise<WriteOutcome>;
+}

@@ -1,0 +1,119 @@
+import { z } from '../zod';
+import { ROW_STATES } from '../sheet-convention';
+
+export const CellValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+export const MAX_ROWS_PER_BATCH = 50_000;
+
+export const RowIdSchema = z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9_.:-]+$/, 'Row ID may use letters, digits, _ . : - only'));
+
+export const BatchRowInput = z.object({
+  rowId: RowIdSchema,
+  /** The row as header → value; headers follow the sheet convention. */
+  cells: z.record(z.string(), CellValue),
+});
+export type BatchRowInput = z.infer<typeof BatchRowInput>;
+
+export const ColumnsOverride = z.optional(z.record(z.string(), z.string()));
+
+/** Where results are written back. `none`: results are pulled through the API. */
+export const TargetRef = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('none') }),
+  z.object({
+    kind: z.literal('workbook'),
+    path: z.string().check(z.minLength(1)),
+    sheet: z.optional(z.string()),
+    /** `files`: URL cells hold paths into assetsDir; `urls`: capability links. */
+    links: z.optional(z.enum(['files', 'urls'])),
+    assetsDir: z.optional(z.string()),
+  }),
+  z.object({ kind: z.literal('google-sheet'), spreadsheetId: z.string().check(z.minLength(10)), sheetName: z.optional(z.string()) }),
+]);
+export type TargetRef = z.infer<typeof TargetRef>;
+
+export const CreateBatchRequest = z.object({
+  name: z.optional(z.string().check(z.maxLength(200))),
+  rows: z.array(BatchRowInput).check(z.minLength(1), z.maxLength(MAX_ROWS_PER_BATCH)),
+  columns: ColumnsOverride,
+  maxCostUsd: z.optional(z.number().check(z.gte(0))),
+  /** Ordered provider chain for `auto` rows; defaults to the server's chain. */
+  providerChain: z.optional(z.array(z.string()).check(z.minLength(1), z.maxLength(5))),
+  allowTemplateFallback: z.optional(z.boolean()),
+  target: z.optional(TargetRef),
+  flushIntervalMs: z.optional(z.number().check(z.int(), z.gte(200), z.lte(60_000))),
+});
+export type CreateBatchRequest = z.infer<typeof CreateBatchRequest>;
+
+export const BATCH_STATES = ['ACCEPTED', 'RUNNING', 'DONE', 'CANCELLED'] as const;
+export type BatchState = (typeof BATCH_STATES)[number];
+
+export const RowCounts = z.object({
+  QUEUED: z.number(), RUNNING: z.number(), DONE: z.number(), FAILED: z.number(), SKIPPED: z.number(), CANCELLED: z.number(),
+});
+export type RowCounts = z.infer<typeof RowCounts>;
+
+export const BatchStatus = z.object({
+  id: z.string(),
+  name: z.string(),
+  state: z.enum(BATCH_STATES),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  finishedAt: z.nullable(z.string()),
+  rowCount: z.number(),
+  counts: RowCounts,
+  cost: z.object({ estimatedUsd: z.number(), actualUsd: z.number(), maxUsd: z.nullable(z.number()) }),
+  etaSeconds: z.nullable(z.number()),
+  progress: z.number(),
+  statusUrl: z.string(),
+  target: TargetRef,
+  lastWriteError: z.nullable(z.string()),
+});
+export type BatchStatus = z.infer<typeof BatchStatus>;
+
+export const CreateBatchResponse = z.object({ id: z.string(), statusUrl: z.string(), state: z.enum(BATCH_STATES), rowCount: z.number() });
+export type CreateBatchResponse = z.infer<typeof CreateBatchResponse>;
+
+export const RowImage = z.object({ aspectRatio: z.string(), variant: z.number(), url: z.string(), thumbnailUrl: z.string() });
+export type RowImage = z.infer<typeof RowImage>;
+
+export const RowResult = z.object({
+  rowId: z.string(),
+  index: z.number(),
+  state: z.enum(ROW_STATES),
+  reason: z.nullable(z.string()),
+  provider: z.nullable(z.string()),
+  costUsd: z.number(),
+  images: z.array(RowImage),
+  notes: z.array(z.string()),
+  attempts: z.number(),
+  updatedAt: z.nullable(z.string()),
+});
+export type RowResult = z.infer<typeof RowResult>;
+
+export const RowsPage = z.object({ rows: z.array(RowResult), nextPageToken: z.nullable(z.string()) });
+export type RowsPage = z.infer<typeof RowsPage>;
+
+export const ListBatchesQuery = z.object({
+  state: z.optional(z.enum(BATCH_STATES)),
+  since: z.optional(z.iso.datetime()),
+  until: z.optional(z.iso.datetime()),
+  q: z.optional(z.string().check(z.maxLength(200))),
+  pageSize: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(100))),
+  pageToken: z.optional(z.string()),
+});
+
+export const ListRowsQuery = z.object({
+  pageSize: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(500))),
+  pageToken: z.optional(z.string()),
+  state: z.optional(z.enum(ROW_STATES)),
+});
+
+export const BatchList = z.object({ batches: z.array(BatchStatus), nextPageToken: z.nullable(z.string()) });
+
+export const ExportQuery = z.object({ format: z._default(z.enum(['csv', 'json', 'zip']), 'json') });
+
+export const EstimateRequest = z.object({
+  rows: z.array(BatchRowInput).check(z.minLength(1), z.maxLength(MAX_ROWS_PER_BATCH)),
+  columns: ColumnsOverride,
+  providerChain: z.optional(z.array(z.string()).check(z.minLength(1))),
+});

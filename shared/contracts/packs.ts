@@ -1,0 +1,49 @@
+import { z } from '../zod';
+
+export const PACK_IMAGE_MODES = ['style_only', 'style_and_composition'] as const;
+export const PackImageMode = z.enum(PACK_IMAGE_MODES);
+export type PackImageMode = z.infer<typeof PackImageMode>;
+
+export const MAX_PACK_IMAGES = 6;
+export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+
+export const PackImage = z.object({
+  /** SHA-256 of the normalised image: content addressing, so the same upload is stored once. */
+  id: z.string(),
+  mode: PackImageMode,
+  width: z.number(),
+  height: z.number(),
+  url: z.string(),
+  thumbnailUrl: z.string(),
+});
+export type PackImage = z.infer<typeof PackImage>;
+
+export const Pack = z.object({
+  id: z.string(),
+  name: z.string(),
+  images: z.array(PackImage),
+  logo: z.nullable(PackImage),
+  /** Dominant colours of the pack (hex), used by the template renderer for gradients. */
+  palette: z.array(z.string()),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Pack = z.infer<typeof Pack>;
+
+export const PackName = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
+
+/** The text fields of `POST /v1/packs` (multipart). `modes` lists one mode per image, in order. */
+export const CreatePackFields = z.object({
+  name: PackName,
+  modes: z.optional(z.array(PackImageMode)),
+});
+
+export const PatchPackRequest = z.object({
+  name: z.optional(PackName),
+  /** Image ids in their new order: a permutation of the pack's images. */
+  order: z.optional(z.array(z.string())),
+  modes: z.optional(z.record(z.string(), PackImageMode)),
+});
+export type PatchPackRequest = z.infer<typeof PatchPackRequest>;
+
+export const PackList = z.object({ packs: z.array(Pack) });

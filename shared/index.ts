@@ -1,0 +1,11 @@
+// Contracts shared by the backend and the add-on. Imports zod only; no Node APIs (it is
+// bundled into Apps Script).
+export { z } from './zod';
+export * from './sheet-convention';
+export * from './models';
+export * from './prompt-template';
+export * from './row';
+export * from './estimate';
+export * from './contracts/problem';
+export * from './contracts/batches';
+export * from './contracts/packs';

@@ -1,0 +1,50 @@
+// The model registry: what each image model can do and what it costs. Prices are USD per
+// output image (published list prices; template is our own renderer and free).
+
+export interface ModelInfo {
+  id: string;
+  label: string;
+  kind: 'template' | 'gemini' | 'test';
+  /** Price per output image, by image size. */
+  pricePerImageUsd: Readonly<Record<string, number>>;
+  defaultImageSize: string;
+  maxReferenceImages: number;
+}
+
+export const MODELS: readonly ModelInfo[] = [
+  {
+    id: 'template', label: 'Template renderer (offline, free)', kind: 'template',
+    pricePerImageUsd: { '1K': 0 }, defaultImageSize: '1K', maxReferenceImages: 6,
+  },
+  {
+    id: 'gemini-2.5-flash-image', label: 'Gemini 2.5 Flash Image', kind: 'gemini',
+    pricePerImageUsd: { '1K': 0.039 }, defaultImageSize: '1K', maxReferenceImages: 3,
+  },
+  {
+    id: 'gemini-3.1-flash-image', label: 'Gemini 3.1 Flash Image', kind: 'gemini',
+    pricePerImageUsd: { '1K': 0.067, '2K': 0.101, '4K': 0.151 }, defaultImageSize: '1K', maxReferenceImages: 14,
+  },
+  {
+    id: 'gemini-3-pro-image', label: 'Gemini 3 Pro Image', kind: 'gemini',
+    pricePerImageUsd: { '1K': 0.134, '2K': 0.134, '4K': 0.24 }, defaultImageSize: '1K', maxReferenceImages: 14,
+  },
+];
+
+export function findModel(id: string): ModelInfo | undefined {
+  return MODELS.find((m) => m.id === id);
+}
+
+/** Price of one image, or undefined for an unknown model or size. */
+export function pricePerImage(modelId: string, imageSize?: string): number | undefined {
+  const model = findModel(modelId);
+  if (!model) return undefined;
+  return model.pricePerImageUsd[imageSize ?? model.defaultImageSize];
+}
+
+/** Money is summed in micro-dollars so that 10,000 rows of $0.039 add up exactly. */
+export function toMicros(usd: number): number {
+  return Math.round(usd * 1_000_000);
+}
+export function fromMicros(micros: number): number {
+  return micros / 1_000_000;
+}

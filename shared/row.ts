@@ -1,0 +1,131 @@
+// Reads one spreadsheet row into a validated generation request. Every problem becomes a
+// readable reason (never an exception), so one bad row fails alone.
+import { ASPECT_RATIOS, mapHeaders, type AspectRatio, type ColumnMapping, type InputField } from './sheet-convention';
+import { cellToText, fillTemplate } from './prompt-template';
+import { findModel } from './models';
+
+export const LIMITS = {
+  promptChars: 4000,
+  headlineChars: 300,
+  sublineChars: 500,
+  maxVariants: 4,
+  maxAspectRatios: ASPECT_RATIOS.length,
+} as const;
+
+export type CellInput = string | number | boolean | null;
+
+export interface RowSpec {
+  prompt: string;
+  negativePrompt: string;
+  referencePack: string | null;
+  aspectRatios: AspectRatio[];
+  variants: number;
+  /** 'auto', 'template' or a model id from the registry. */
+  model: string;
+  headline: string;
+  subline: string;
+  logo: boolean;
+}
+
+export type RowSpecResult = { ok: true; spec: RowSpec } | { ok: false; reasons: string[] };
+
+/** Reads a row given as header → cell value. `columns` overrides the automatic header mapping. */
+export function readRow(cells: Readonly<Record<string, CellInput>>, columns: ColumnMapping = {}): RowSpecResult {
+  const mapping = mapHeaders(Object.keys(cells), columns);
+  const raw = (field: InputField): string => {
+    const header = mapping[field];
+    return header === undefined ? '' : cellToText(cells[header]).trim();
+  };
+  const reasons: string[] = [];
+  const templated = (field: 'prompt' | 'headline' | 'subline', label: string): string => {
+    const filled = fillTemplate(raw(field), cells);
+    if (!filled.ok) {
+      reasons.push(`${label} uses ${filled.missing.map((m) => `{{${m}}}`).join(', ')} but the row has no such column`);
+      return '';
+    }
+    return filled.text.trim();
+  };
+
+  const prompt = templated('prompt', 'Prompt');
+  if (prompt === '' && !reasons.some((r) => r.startsWith('Prompt'))) reasons.push('Prompt is empty');
+  if (prompt.length > LIMITS.promptChars) {
+    reasons.push(`Prompt is ${prompt.length} characters long; the limit is ${LIMITS.promptChars}`);
+  }
+  const headline = templated('headline', 'Headline');
+  if (headline.length > LIMITS.headlineChars) {
+    reasons.push(`Headline is ${headline.length} characters long; the limit is ${LIMITS.headlineChars}`);
+  }
+  const subline = templated('subline', 'Subline');
+  if (subline.length > LIMITS.sublineChars) {
+    reasons.push(`Subline is ${subline.length} characters long; the limit is ${LIMITS.sublineChars}`);
+  }
+
+  const aspectRatios = parseAspectRatios(raw('aspectRatios'), reasons);
+  const variants = parseVariants(raw('variants'), reasons);
+  const model = parseModel(raw('model'), reasons);
+  const logo = parseYesNo(raw('logo'), reasons);
+  const pack = raw('referencePack');
+
+  if (reasons.length > 0) return { ok: false, reasons };
+  return {
+    ok: true,
+    spec: {
+      prompt,
+      negativePrompt: raw('negativePrompt'),
+      referencePack: pack === '' ? null : pack,
+      aspectRatios,
+      variants,
+      model,
+      headline,
+      subline,
+      logo,
+    },
+  };
+}
+
+function parseAspectRatios(text: string, reasons: string[]): AspectRatio[] {
+  if (text === '') return ['1:1'];
+  const out: AspectRatio[] = [];
+  for (const part of text.split(/[,;\n]/).map((p) => p.trim().replace(/\s+/g, '').replace(/[x×/]/, ':'))) {
+    if (part === '') continue;
+    if (!(ASPECT_RATIOS as readonly string[]).includes(part)) {
+      reasons.push(`Aspect ratio "${part}" is not supported; use ${ASPECT_RATIOS.join(', ')}`);
+      continue;
+    }
+    if (!out.includes(part as AspectRatio)) out.push(part as AspectRatio);
+  }
+  return out.length > 0 ? out : ['1:1'];
+}
+
+function parseVariants(text: string, reasons: string[]): number {
+  if (text === '') return 1;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > LIMITS.maxVariants) {
+    reasons.push(`Variants must be a whole number from 1 to ${LIMITS.maxVariants} (got "${text}")`);
+    return 1;
+  }
+  return n;
+}
+
+function parseModel(text: string, reasons: string[]): string {
+  const id = text.toLowerCase();
+  if (id === '' || id === 'auto') return 'auto';
+  if (!findModel(id)) {
+    reasons.push(`Model "${text}" is unknown; use auto, template or a listed model id`);
+    return 'auto';
+  }
+  return id;
+}
+
+function parseYesNo(text: string, reasons: string[]): boolean {
+  const t = text.toLowerCase();
+  if (['', 'no', 'n', 'false', '0'].includes(t)) return false;
+  if (['yes', 'y', 'true', '1'].includes(t)) return true;
+  reasons.push(`Logo must be yes or no (got "${text}")`);
+  return false;
+}
+
+/** Images one row produces: one per aspect ratio and variant. */
+export function imagesPerRow(spec: RowSpec): number {
+  return spec.aspectRatios.length * spec.variants;
+}
