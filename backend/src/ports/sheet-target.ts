@@ -36,6 +36,8 @@ export type WriteOutcome =
 export interface SheetTarget {
   /** Target kinds this adapter handles (`workbook`, `google-sheet`). */
   readonly kinds: readonly TargetRef['kind'][];
+  /** Why this target cannot be written (checked when a batch is accepted), or null when it can. */
+  checkTarget?(target: TargetRef): Promise<string | null>;
   /** One call for all rows: one read to find rows by Row ID, one write. */
   write(target: TargetRef, tenant: string, rows: readonly RowWrite[]): Promise<WriteOutcome>;
 }

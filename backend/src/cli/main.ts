@@ -1,0 +1,156 @@
+// The `rowshot` command line. Exit codes: 0 all rows DONE (or success), 2 some rows did not
+// finish, 1 a usage or configuration error (one line saying what to fix).
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { PACK_IMAGE_MODES } from '../../../shared/index';
+import { loadConfig } from '../config';
+import { createRowshot, LOCAL_TENANT } from '../compose';
+import { createApiKey, ensureTenant, rotateLinkKey } from '../core/tenants/tenants';
+import { serve } from '../main';
+import { ApiClient, ApiError } from './api-client';
+import { runCommand, UsageError } from './run-command';
+
+const USAGE = `Usage:
+  rowshot run FILE.csv|FILE.xlsx [--pack-dir DIR] [--out DIR] [--retry-failed] [--sheet NAME] [--server URL --api-key KEY]
+  rowshot serve [--port N]
+  rowshot keys create --tenant NAME [--label TEXT]
+  rowshot keys rotate-links --tenant NAME
+  rowshot packs create NAME IMAGE… [--mode style_only|style_and_composition[,…]] [--logo FILE] [--server URL --api-key KEY]
+
+Settings come from ROWSHOT_* environment variables (see README). Data lives in ROWSHOT_DATA_DIR (default .rowshot).`;
+
+export async function main(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'run':
+        return await run(rest, env);
+      case 'serve':
+        return await serveCommand(rest, env);
+      case 'keys':
+        return await keys(rest, env);
+      case 'packs':
+        return await packs(rest, env);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        return command === undefined ? 1 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`rowshot: ${(err as Error).message}\n\n${USAGE}`);
+      return 1;
+    }
+    if (err instanceof ApiError) {
+      console.error(`rowshot: ${err.describe()}`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+async function run(args: string[], env: Record<string, string | undefined>): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true, strict: true,
+    options: {
+      'pack-dir': { type: 'string' }, out: { type: 'string' }, 'retry-failed': { type: 'boolean', default: false },
+      server: { type: 'string' }, 'api-key': { type: 'string' }, sheet: { type: 'string' },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError('run takes exactly one FILE');
+  return runCommand({
+    file: positionals[0] as string,
+    retryFailed: values['retry-failed'] ?? false,
+    ...(values['pack-dir'] ? { packDir: values['pack-dir'] } : {}),
+    ...(values.out ? { out: values.out } : {}),
+    ...(values.server ? { server: values.server } : {}),
+    ...(values['api-key'] ? { apiKey: values['api-key'] } : {}),
+    ...(values.sheet ? { sheet: values.sheet } : {}),
+  }, env);
+}
+
+async function serveCommand(args: string[], env: Record<string, string | undefined>): Promise<number> {
+  const { values } = parseArgs({ args, strict: true, options: { port: { type: 'string' } } });
+  return serve({ ...env, ...(values.port ? { PORT: values.port } : {}) });
+}
+
+async function localDeps(env: Record<string, string | undefined>) {
+  const loaded = loadConfig({ ...env, ROWSHOT_LOG_LEVEL: env.ROWSHOT_LOG_LEVEL ?? 'warn' });
+  if (!loaded.ok) throw new UsageError(loaded.message);
+  return (await createRowshot(loaded.config)).deps;
+}
+
+async function keys(args: string[], env: Record<string, string | undefined>): Promise<number> {
+  const [sub, ...rest] = args;
+  const { values } = parseArgs({ args: rest, strict: true, options: { tenant: { type: 'string' }, label: { type: 'string' } } });
+  if (!values.tenant) throw new UsageError(`keys ${sub ?? ''} needs --tenant NAME`);
+  const deps = await localDeps(env);
+  if (sub === 'create') {
+    await ensureTenant(deps.store, values.tenant, deps.clock);
+    const { key, keyId } = await createApiKey(deps.store, values.tenant, deps.clock, values.label ?? 'cli');
+    console.log(key);
+    console.error(`Created key ${keyId} for tenant "${values.tenant}". It is shown only this once; Rowshot stores only its hash.`);
+    return 0;
+  }
+  if (sub === 'rotate-links') {
+    const version = await rotateLinkKey(deps.store, values.tenant);
+    console.error(`Asset links of tenant "${values.tenant}" now use key version ${version}; every older link stopped working.`);
+    return 0;
+  }
+  throw new UsageError('keys takes "create" or "rotate-links"');
+}
+
+async function packs(args: string[], env: Record<string, string | undefined>): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== 'create') throw new UsageError('packs takes "create"');
+  const { values, positionals } = parseArgs({
+    args: rest, allowPositionals: true, strict: true,
+    options: { mode: { type: 'string' }, logo: { type: 'string' }, server: { type: 'string' }, 'api-key': { type: 'string' } },
+  });
+  const [name, ...images] = positionals;
+  if (!name || images.length === 0) throw new UsageError('packs create needs a NAME and at least one IMAGE');
+  const modes = (values.mode ?? 'style_and_composition').split(',').map((m) => m.trim());
+  for (const m of modes) if (!(PACK_IMAGE_MODES as readonly string[]).includes(m)) throw new UsageError(`--mode "${m}" is not one of ${PACK_IMAGE_MODES.join(', ')}`);
+  const perImage = modes.length === 1 ? images.map(() => modes[0] as string) : modes;
+
+  const form = new FormData();
+  form.set('name', name);
+  form.set('modes', perImage.join(','));
+  for (const f of images) form.append('images', new Blob([new Uint8Array(await readOrUsage(f))]), path.basename(f));
+  if (values.logo) form.set('logo', new Blob([new Uint8Array(await readOrUsage(values.logo))]), path.basename(values.logo));
+
+  let client: ApiClient;
+  let close = async () => {};
+  if (values.server) {
+    const key = values['api-key'] ?? env.ROWSHOT_API_KEY;
+    if (!key) throw new UsageError('--server needs an API key: pass --api-key or set ROWSHOT_API_KEY');
+    client = new ApiClient(values.server, key);
+  } else {
+    const loaded = loadConfig({ ...env, PORT: '0', ROWSHOT_LOG_LEVEL: env.ROWSHOT_LOG_LEVEL ?? 'warn' });
+    if (!loaded.ok) throw new UsageError(loaded.message);
+    const rowshot = await createRowshot(loaded.config);
+    const { url } = await rowshot.listen();
+    client = new ApiClient(url, (await readFile(rowshot.devKeyFile, 'utf8')).trim());
+    close = () => rowshot.close();
+  }
+  try {
+    const pack = await client.createPack(form);
+    console.log(`Created pack "${pack.name}" (${pack.id}) with ${pack.images.length} image(s)${pack.logo ? ' and a logo' : ''} for tenant ${values.server ? '' : LOCAL_TENANT}`.trim());
+    return 0;
+  } finally {
+    await close();
+  }
+}
+
+async function readOrUsage(file: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch {
+    throw new UsageError(`${file}: cannot read this file`);
+  }
+}

@@ -1,0 +1,54 @@
+// Live progress: a bar on a terminal, a line every few seconds otherwise (CI, pipes).
+import cliProgress from 'cli-progress';
+import type { BatchStatus } from '../../../shared/index';
+
+export interface Progress {
+  update(s: BatchStatus): void;
+  stop(): void;
+}
+
+const eta = (s: BatchStatus): string => {
+  if (s.etaSeconds === null) return '…';
+  const m = Math.floor(s.etaSeconds / 60);
+  return m > 0 ? `${m}m${String(s.etaSeconds % 60).padStart(2, '0')}s` : `${s.etaSeconds}s`;
+};
+
+export function createProgress(total: number, out: NodeJS.WriteStream = process.stderr): Progress {
+  const started = Date.now();
+  const fields = (s: BatchStatus) => {
+    const finished = s.counts.DONE + s.counts.FAILED + s.counts.SKIPPED + s.counts.CANCELLED;
+    const secs = (Date.now() - started) / 1000;
+    return {
+      finished,
+      done: s.counts.DONE,
+      failed: s.counts.FAILED + s.counts.SKIPPED,
+      rate: secs > 0 ? (finished / secs).toFixed(1) : '0.0',
+      eta: eta(s),
+      cost: s.cost.actualUsd.toFixed(2),
+    };
+  };
+  if (out.isTTY) {
+    const bar = new cliProgress.SingleBar(
+      {
+        format: ' {bar} {percentage}% | {done} done, {failed} failed / {total} | {rate} rows/s | ETA {eta} | ${cost}',
+        barCompleteChar: '█', barIncompleteChar: '░', hideCursor: true, stream: out, clearOnComplete: false,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    bar.start(total, 0, { done: 0, failed: 0, rate: '0.0', eta: '…', cost: '0.00' });
+    return { update: (s) => { const f = fields(s); bar.update(f.finished, f); }, stop: () => bar.stop() };
+  }
+  let last = 0;
+  let lastFinished = -1;
+  return {
+    update(s) {
+      const f = fields(s);
+      if (Date.now() - last < 2000 && f.finished !== total) return;
+      if (f.finished === lastFinished && Date.now() - last < 10_000) return;
+      last = Date.now();
+      lastFinished = f.finished;
+      out.write(`${f.finished}/${total} rows (${f.done} done, ${f.failed} failed) | ${f.rate} rows/s | ETA ${f.eta} | $${f.cost}\n`);
+    },
+    stop() {},
+  };
+}

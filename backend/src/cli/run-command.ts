@@ -1,0 +1,195 @@
+// `rowshot run FILE`: the main job. Prepares the workbook (output columns, Row IDs), starts an
+// embedded server (or uses --server), syncs reference packs, submits the rows that still need
+// work, shows progress until the results are written back, then prints a summary.
+import { createHash, randomUUID } from 'node:crypto';
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pino } from 'pino';
+import { mapHeaders, OUTPUT_FIELDS, type BatchStatus, type CreateBatchRequest, type RowResult } from '../../../shared/index';
+import { ensureRowIds } from '../adapters/local/workbook/row-ids';
+import { loadConfig } from '../config';
+import { createRowshot, type Rowshot } from '../compose';
+import { createLogger } from '../http/logger';
+import { ApiClient, ApiError } from './api-client';
+import { syncPackDir } from './pack-dir';
+import { createProgress } from './progress';
+
+export interface RunOptions {
+  file: string;
+  packDir?: string;
+  out?: string;
+  retryFailed: boolean;
+  server?: string;
+  apiKey?: string;
+  sheet?: string;
+  pollMs?: number;
+}
+
+export class UsageError extends Error {}
+
+interface RunState {
+  idempotencyKey: string;
+  batchId: string | null;
+}
+
+const OUTPUT_LABELS = new Set(Object.values(OUTPUT_FIELDS).map((l) => l.toLowerCase()));
+
+export async function runCommand(opts: RunOptions, env: Record<string, string | undefined>, out = process.stdout): Promise<number> {
+  const file = path.resolve(opts.file);
+  if (!/\.(csv|xlsx)$/i.test(file)) throw new UsageError(`${opts.file}: Rowshot reads .csv and .xlsx files`);
+  await access(file).catch(() => {
+    throw new UsageError(`${opts.file}: no such file`);
+  });
+  const assetsDir = path.resolve(opts.out ?? file.replace(/\.(csv|xlsx)$/i, '-assets'));
+  const packDir = opts.packDir ? path.resolve(opts.packDir) : path.join(path.dirname(file), 'packs');
+  if (opts.packDir) await access(packDir).catch(() => { throw new UsageError(`--pack-dir ${opts.packDir}: no such folder`); });
+
+  const loaded = loadConfig({
+    ...env,
+    PORT: opts.server ? (env.PORT ?? '0') : '0',
+    ROWSHOT_WORKBOOK_ROOTS: [path.dirname(file), assetsDir, env.ROWSHOT_WORKBOOK_ROOTS ?? ''].filter(Boolean).join(','),
+  });
+  if (!loaded.ok) throw new UsageError(loaded.message);
+  const dataDir = path.resolve(loaded.config.ROWSHOT_DATA_DIR);
+
+  // 1. Prepare the workbook: output columns and Row IDs are written before anything runs.
+  const table = await ensureRowIds(file, opts.sheet ? { sheet: opts.sheet } : {});
+  const mapping = mapHeaders(table.headers);
+  const statusOf = (cells: Record<string, unknown>) => String(mapping.status ? (cells[mapping.status] ?? '') : '').trim().toUpperCase();
+  const todo = table.rows.filter((r) => {
+    const s = statusOf(r.cells);
+    if (s === 'DONE') return false;
+    if (s.startsWith('FAILED') && !opts.retryFailed) return false;
+    return true;
+  });
+  const rowNumbers = new Map(table.rows.map((r) => [r.rowId, r.rowNumber]));
+  const skippedDone = table.rows.filter((r) => statusOf(r.cells) === 'DONE').length;
+  const skippedFailed = table.rows.length - todo.length - skippedDone;
+
+  // 2. A server: embedded (in this process) or the one given.
+  let rowshot: Rowshot | null = null;
+  let baseUrl: string;
+  let apiKey: string;
+  if (opts.server) {
+    baseUrl = opts.server;
+    apiKey = opts.apiKey ?? env.ROWSHOT_API_KEY ?? '';
+    if (!apiKey) throw new UsageError('--server needs an API key: pass --api-key or set ROWSHOT_API_KEY');
+  } else {
+    await mkdir(dataDir, { recursive: true });
+    const logger = createLogger(loaded.config.ROWSHOT_LOG_LEVEL, pino.destination({ dest: path.join(dataDir, 'rowshot.log'), sync: false, mkdir: true }));
+    rowshot = await createRowshot(loaded.config, { logger });
+    baseUrl = (await rowshot.listen()).url;
+    apiKey = (await readFile(rowshot.devKeyFile, 'utf8')).trim();
+  }
+  const client = new ApiClient(baseUrl, apiKey);
+  const stop = async () => { await rowshot?.close(); };
+  const onSigint = () => {
+    process.stderr.write('\nInterrupted. Nothing is lost: run the same command again to resume.\n');
+    void stop().then(() => process.exit(130));
+  };
+  process.once('SIGINT', onSigint);
+
+  try {
+    // 3. Reference packs from folders.
+    try {
+      await access(packDir);
+      const synced = await syncPackDir(client, packDir, path.join(dataDir, 'cli-packs.json'), baseUrl.replace(/:\d+$/, ''));
+      if (synced.created.length > 0) out.write(`Reference packs uploaded: ${synced.created.join(', ')}\n`);
+    } catch (err) {
+      if (err instanceof ApiError) throw err;
+      if (opts.packDir) throw err;
+    }
+
+    // 4. Resume the file's unfinished batch, or submit the rows that still need work.
+    const stateFile = path.join(dataDir, 'cli-runs', `${createHash('sha256').update(file).digest('hex').slice(0, 24)}.json`);
+    let state = await readRunState(stateFile);
+    let batch: BatchStatus | null = null;
+    if (state?.batchId) {
+      batch = await client.getBatch(state.batchId).catch(() => null);
+      if (batch && (batch.state === 'DONE' || batch.state === 'CANCELLED')) batch = null;
+      else if (batch) out.write(`Resuming batch ${batch.id} (${batch.rowCount} rows)\n`);
+    }
+    if (!batch) {
+      if (todo.length === 0) {
+        out.write(`Nothing to do: ${skippedDone} row(s) already DONE${skippedFailed > 0 ? `, ${skippedFailed} FAILED (use --retry-failed to run them again)` : ''}.\n`);
+        return 0;
+      }
+      const request: CreateBatchRequest = {
+        name: path.basename(file),
+        rows: todo.map((r) => ({ rowId: r.rowId, cells: inputCells(r.cells) })),
+        target: { kind: 'workbook', path: file, links: 'files', assetsDir, ...(opts.sheet ? { sheet: opts.sheet } : {}) },
+      };
+      state = state && state.batchId === null ? state : { idempotencyKey: randomUUID(), batchId: null };
+      await writeRunState(stateFile, state);
+      const created = await client.createBatch(request, state.idempotencyKey).catch(async (err: unknown) => {
+        if (err instanceof ApiError && err.status === 409) {
+          state = { idempotencyKey: randomUUID(), batchId: null };
+          return client.createBatch(request, state.idempotencyKey);
+        }
+        throw err;
+      });
+      state = { ...state, batchId: created.id };
+      await writeRunState(stateFile, state);
+      const skipped = [skippedDone > 0 ? `${skippedDone} already DONE` : '', skippedFailed > 0 ? `${skippedFailed} FAILED (use --retry-failed)` : ''].filter(Boolean).join(', ');
+      out.write(`Batch ${created.id}: ${todo.length} row(s)${skipped ? ` (skipping ${skipped})` : ''}\n`);
+      batch = await client.getBatch(created.id);
+    }
+
+    // 5. Progress until the results are in the file.
+    const progress = createProgress(batch.rowCount);
+    const started = Date.now();
+    while (batch.state !== 'DONE' && batch.state !== 'CANCELLED') {
+      progress.update(batch);
+      await new Promise((r) => setTimeout(r, opts.pollMs ?? 250));
+      batch = await client.getBatch(batch.id);
+    }
+    progress.update(batch);
+    progress.stop();
+    return await summarise(client, batch, { file, assetsDir, rowNumbers, seconds: (Date.now() - started) / 1000 }, out);
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    await stop();
+  }
+}
+
+function inputCells(cells: Record<string, string | number | boolean | null>): Record<string, string | number | boolean | null> {
+  return Object.fromEntries(Object.entries(cells).filter(([h]) => !OUTPUT_LABELS.has(h.trim().toLowerCase())));
+}
+
+async function summarise(
+  client: ApiClient, b: BatchStatus, ctx: { file: string; assetsDir: string; rowNumbers: Map<string, number>; seconds: number }, out: NodeJS.WritableStream,
+): Promise<number> {
+  const c = b.counts;
+  out.write(`\n${c.DONE} done, ${c.FAILED} failed, ${c.SKIPPED} skipped${c.CANCELLED ? `, ${c.CANCELLED} cancelled` : ''} in ${ctx.seconds.toFixed(1)} s · cost $${b.cost.actualUsd.toFixed(2)}\n`);
+  out.write(`Results written to ${path.relative(process.cwd(), ctx.file) || ctx.file}; images in ${path.relative(process.cwd(), ctx.assetsDir) || ctx.assetsDir}${path.sep}\n`);
+  if (b.lastWriteError) out.write(`Warning: ${b.lastWriteError}\n`);
+  const bad: RowResult[] = [];
+  for (const state of ['FAILED', 'SKIPPED'] as const) {
+    if (c[state] === 0) continue;
+    let pageToken: string | undefined;
+    do {
+      const page = await client.listRows(b.id, { state, ...(pageToken ? { pageToken } : {}) });
+      bad.push(...page.rows);
+      pageToken = page.nextPageToken ?? undefined;
+    } while (pageToken);
+  }
+  if (bad.length > 0) {
+    out.write(`\nRows that did not finish:\n`);
+    for (const r of bad.sort((x, y) => (ctx.rowNumbers.get(x.rowId) ?? 0) - (ctx.rowNumbers.get(y.rowId) ?? 0))) {
+      out.write(`  row ${ctx.rowNumbers.get(r.rowId) ?? '?'} (${r.rowId}): ${r.state}: ${r.reason ?? 'no reason given'}\n`);
+    }
+  }
+  return c.DONE === b.rowCount ? 0 : 2;
+}
+
+async function readRunState(file: string): Promise<RunState | null> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as RunState;
+  } catch {
+    return null;
+  }
+}
+async function writeRunState(file: string, state: RunState): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, JSON.stringify(state));
+}

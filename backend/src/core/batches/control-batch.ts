@@ -1,0 +1,35 @@
+// Cancel and retry. Cancel marks the manifest; rows not yet started become CANCELLED when
+// their task arrives. Retry bumps the generation and re-queues only FAILED rows.
+import type { BatchStatus } from '../../../../shared/index';
+import { AppError } from '../app-error';
+import type { CoreDeps } from '../deps';
+import { updateJson } from '../json-blobs';
+import { layout } from '../layout';
+import { enqueueFanOut } from './create-batch';
+import { getBatch, loadBatch } from './query-batches';
+import type { Manifest, StatusRecord } from './records';
+import { scheduleFlush } from './row-events';
+
+export async function cancelBatch(deps: CoreDeps, tenant: string, batchId: string): Promise<BatchStatus> {
+  const { s } = await loadBatch(deps, tenant, batchId);
+  if (s.state === 'DONE' || s.state === 'CANCELLED') throw new AppError('conflict', `Batch ${batchId} has already finished (${s.state})`);
+  const { value } = await updateJson<Manifest>(deps.store, layout.manifest(tenant, batchId), (m) => (m && !m.cancelled ? { ...m, cancelled: true } : undefined));
+  if (value) await scheduleFlush(deps, tenant, batchId, value.flushIntervalMs);
+  deps.log.info({ tenant, batchId }, 'batch cancelled');
+  return getBatch(deps, tenant, batchId);
+}
+
+export async function retryBatch(deps: CoreDeps, tenant: string, batchId: string): Promise<BatchStatus & { retriedRows: number }> {
+  const { m, s } = await loadBatch(deps, tenant, batchId);
+  if (s.state !== 'DONE' && s.state !== 'CANCELLED') {
+    throw new AppError('conflict', `Batch ${batchId} is still running; retry its failed rows once it has finished`);
+  }
+  if (s.counts.FAILED === 0) throw new AppError('conflict', `Batch ${batchId} has no FAILED rows to retry`);
+  const { value } = await updateJson<Manifest>(deps.store, layout.manifest(tenant, batchId), (cur) => (cur ? { ...cur, retryGen: cur.retryGen + 1, cancelled: false } : undefined));
+  // Show the batch as running at once; the next flush recomputes the state from the rows.
+  await updateJson<StatusRecord>(deps.store, layout.status(tenant, batchId), (cur) => (cur ? { ...cur, state: 'RUNNING', finishedAt: null } : undefined));
+  const gen = value?.retryGen ?? m.retryGen + 1;
+  await enqueueFanOut(deps, tenant, batchId, gen);
+  deps.log.info({ tenant, batchId, gen, rows: s.counts.FAILED }, 'retrying failed rows');
+  return { ...(await getBatch(deps, tenant, batchId)), retriedRows: s.counts.FAILED };
+}

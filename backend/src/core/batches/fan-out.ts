@@ -1,0 +1,79 @@
+// The fan-out task: turns one accepted batch into one task per row, in chunks, so no single
+// request does 10,000 enqueues. Level 1 (no chunk) enqueues a task per chunk; level 2
+// enqueues that chunk's rows. Task names are deterministic, so re-delivery is a no-op.
+import { CellValue, z } from '../../../../shared/index';
+import { mapLimit } from '../concurrency';
+import type { CoreDeps } from '../deps';
+import { taskName } from '../ids';
+import { getJson } from '../json-blobs';
+import { layout } from '../layout';
+import type { InputRow, Manifest, RowStates } from './records';
+import { done, retryLater, type TaskOutcome } from './task-outcome';
+
+export const FanOutBody = z.object({
+  tenant: z.string(),
+  batchId: z.string(),
+  gen: z.number(),
+  chunk: z.optional(z.number()),
+});
+export type FanOutBody = z.infer<typeof FanOutBody>;
+
+export const RowTaskBody = z.object({
+  tenant: z.string(),
+  batchId: z.string(),
+  index: z.number(),
+  gen: z.number(),
+  rowId: z.string(),
+  /** The row's cells travel with the task (one read less per row); a row too big for a task payload is read from its chunk. */
+  cells: z.optional(z.record(z.string(), CellValue)),
+});
+export type RowTaskBody = z.infer<typeof RowTaskBody>;
+
+const ENQUEUE_CONCURRENCY = 16;
+/** Cloud Tasks takes up to 100 KB per task; stay well under it. */
+const MAX_INLINE_CELLS_BYTES = 48 * 1024;
+
+export async function fanOut(deps: CoreDeps, body: FanOutBody): Promise<TaskOutcome> {
+  const { tenant, batchId, gen } = body;
+  const manifest = await getJson<Manifest>(deps.store, layout.manifest(tenant, batchId));
+  if (!manifest) return done('batch no longer exists');
+  const m = manifest.value;
+  const chunks = Math.ceil(m.rowCount / m.chunkSize);
+
+  if (body.chunk === undefined) {
+    await mapLimit(Array.from({ length: chunks }, (_, i) => i), ENQUEUE_CONCURRENCY, (chunk) =>
+      deps.queues.control.enqueue({
+        name: taskName('fanout-chunk', tenant, batchId, gen, chunk),
+        path: '/tasks/fanout',
+        body: { tenant, batchId, gen, chunk } satisfies FanOutBody,
+      }),
+    );
+    return done(`enqueued ${chunks} chunk tasks`);
+  }
+
+  const rows = await getJson<InputRow[]>(deps.store, layout.inputChunk(tenant, batchId, body.chunk));
+  if (!rows) return retryLater(503, `input chunk ${body.chunk} is missing`);
+  let states: RowStates | null = null;
+  if (gen > 0) {
+    // A retry re-runs only the rows that FAILED.
+    states = (await getJson<RowStates>(deps.store, layout.rowStates(tenant, batchId)))?.value ?? null;
+    if (!states) return retryLater(503, 'row states are missing');
+  }
+  const base = body.chunk * m.chunkSize;
+  const picked = rows.value
+    .map((row, i) => ({ row, index: base + i }))
+    .filter(({ index }) => states === null || states.states[index] === 'F');
+  await mapLimit(picked, ENQUEUE_CONCURRENCY, ({ row, index }) => {
+    const small = JSON.stringify(row.cells).length <= MAX_INLINE_CELLS_BYTES;
+    return enqueueRow(deps, { tenant, batchId, index, gen, rowId: row.rowId, ...(small ? { cells: row.cells } : {}) });
+  });
+  return done(`enqueued ${picked.length} row tasks`);
+}
+
+export function enqueueRow(deps: CoreDeps, body: RowTaskBody) {
+  return deps.queues.rows.enqueue({
+    name: taskName('row', body.tenant, body.batchId, body.index, body.gen),
+    path: '/tasks/row',
+    body,
+  });
+}

@@ -1,0 +1,96 @@
+// Generates a row's images (each aspect ratio × variant, in a stable order), storing each as
+// soon as it exists. Images stored by an earlier attempt of the same generation are reused,
+// so a retry or a takeover never pays for an image twice.
+import type { RowSpec } from '../../../../shared/index';
+import { toMicros } from '../../../../shared/index';
+import type { GenerateOutcome, ReferenceImage } from '../../ports/image-provider';
+import type { CoreDeps, Logger } from '../deps';
+import { extFor, layout } from '../layout';
+import type { PackForRow } from '../packs/pack-for-row';
+import type { ProviderChoice } from './provider-choice';
+import type { Manifest, RowRecord, StoredImage } from './records';
+
+export type GenerateResult =
+  | { kind: 'done'; images: StoredImage[]; newCostMicros: number; notes: string[] }
+  | { kind: 'permanent'; reason: string; newCostMicros: number; notes: string[] }
+  | { kind: 'transient'; reason: string; retryAfterSeconds?: number; newCostMicros: number; notes: string[] };
+
+interface Input {
+  m: Manifest;
+  rec: RowRecord;
+  spec: RowSpec;
+  pack: PackForRow | null;
+  choice: Extract<ProviderChoice, { ok: true }>;
+  signal: AbortSignal;
+  log: Logger;
+}
+
+export async function generateImages(deps: CoreDeps, { m, rec, spec, pack, choice, signal, log }: Input): Promise<GenerateResult> {
+  const notes: string[] = [];
+  let references: ReferenceImage[] = pack?.references ?? [];
+  if (references.length > choice.maxReferenceImages) {
+    notes.push(`${choice.model} takes ${choice.maxReferenceImages} reference images; used the first ${choice.maxReferenceImages} of ${references.length}`);
+    references = references.slice(0, choice.maxReferenceImages);
+  }
+  let logo: ReferenceImage | null = null;
+  if (spec.logo) {
+    if (pack?.logo) logo = pack.logo;
+    else notes.push(pack ? 'Logo requested but the pack has no logo' : 'Logo requested but the row has no reference pack');
+  }
+
+  const prefix = layout.asset(m.tenant, m.id, rec.rowId, rec.gen, '1:1', 0, 'x').replace(/[^/]+$/, '');
+  const existing = new Set((await deps.store.list(prefix, { maxResults: 1000 })).keys);
+  const images: StoredImage[] = [];
+  let newCostMicros = 0;
+
+  for (const aspectRatio of spec.aspectRatios) {
+    for (let variant = 1; variant <= spec.variants; variant++) {
+      const reused = findStored(existing, m, rec, aspectRatio, variant);
+      if (reused) {
+        images.push(reused);
+        continue;
+      }
+      const started = performance.now();
+      let outcome: GenerateOutcome;
+      try {
+        outcome = await choice.provider.generate(
+          { model: choice.model, prompt: spec.prompt, negativePrompt: spec.negativePrompt, aspectRatio, variant,
+            headline: spec.headline, subline: spec.subline, references, logo, palette: pack?.palette ?? [] },
+          signal,
+        );
+      } catch (err) {
+        // A provider should return outcomes; an exception is treated as a passing fault.
+        outcome = { ok: false, kind: 'transient', reason: `${choice.provider.name} failed: ${(err as Error).message}` };
+      }
+      deps.metrics.providerCall(choice.provider.name, outcome.ok ? 'ok' : outcome.kind, (performance.now() - started) / 1000);
+      if (!outcome.ok) {
+        log.warn({ provider: choice.provider.name, kind: outcome.kind, reason: outcome.reason }, 'provider call failed');
+        if (outcome.kind === 'permanent') return { kind: 'permanent', reason: outcome.reason, newCostMicros, notes };
+        const retryAfterSeconds = outcome.retryAfterMs === undefined ? undefined : Math.ceil(outcome.retryAfterMs / 1000);
+        return { kind: 'transient', reason: outcome.reason, newCostMicros, notes, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) };
+      }
+      newCostMicros += toMicros(outcome.costUsd);
+      notes.push(...outcome.notes);
+      const ext = extFor(outcome.image.mimeType);
+      const key = layout.asset(m.tenant, m.id, rec.rowId, rec.gen, aspectRatio, variant, ext);
+      const thumb = await deps.images.thumbnail(outcome.image.data);
+      const thumbKey = layout.assetThumb(m.tenant, m.id, rec.rowId, rec.gen, aspectRatio, variant, extFor(thumb.mimeType));
+      // Thumbnail first: an image key that exists always has its thumbnail (see findStored).
+      await deps.store.put(thumbKey, thumb.data, { contentType: thumb.mimeType, ifGenerationMatch: 0 });
+      const stored = await deps.store.put(key, outcome.image.data, { contentType: outcome.image.mimeType, ifGenerationMatch: 0 });
+      log.info({ key, created: stored.ok, provider: choice.provider.name }, 'image stored');
+      images.push({ aspectRatio, variant, key, thumbKey, mimeType: outcome.image.mimeType });
+    }
+  }
+  return { kind: 'done', images, newCostMicros, notes: [...new Set(notes)] };
+}
+
+function findStored(existing: Set<string>, m: Manifest, rec: RowRecord, ratio: string, variant: number): StoredImage | null {
+  for (const [ext, mimeType] of [['png', 'image/png'], ['jpg', 'image/jpeg'], ['webp', 'image/webp']] as const) {
+    const key = layout.asset(m.tenant, m.id, rec.rowId, rec.gen, ratio, variant, ext);
+    if (!existing.has(key)) continue;
+    const thumbKey = [...existing].find((k) => k.startsWith(key.replace(/\.[a-z]+$/, '-thumb.')));
+    if (thumbKey) return { aspectRatio: ratio, variant, key, thumbKey, mimeType };
+  }
+  return null;
+}

@@ -1,0 +1,121 @@
+// The row task. Under at-least-once delivery a row is generated and charged once: it is
+// claimed with a conditional write before any provider call; a second delivery finds the
+// claim and backs off; a crashed worker's claim expires and is taken over; images already
+// stored by an earlier attempt are reused, not regenerated.
+import { FINAL_ROW_STATES, fromMicros, readRow, toMicros, type RowSpec } from '../../../../shared/index';
+import { iso } from '../clock';
+import type { CoreDeps } from '../deps';
+import { randomId } from '../ids';
+import { getJson, putJson } from '../json-blobs';
+import { layout } from '../layout';
+import { reserve, settle } from '../ledger';
+import { loadPackForRow } from '../packs/pack-for-row';
+import { generateImages } from './generate-images';
+import type { RowTaskBody } from './fan-out';
+import { chooseProvider } from './provider-choice';
+import type { InputRow, Manifest, RowRecord } from './records';
+import { publishRow } from './row-events';
+import { done, retryLater, type TaskContext, type TaskOutcome } from './task-outcome';
+
+export async function processRow(deps: CoreDeps, body: RowTaskBody, ctx: TaskContext): Promise<TaskOutcome> {
+  const { store, clock, config } = deps;
+  const { tenant, batchId, index, gen } = body;
+  const log = deps.log.child({ tenant, batchId, rowId: body.rowId, task: ctx.taskName });
+  const manifestRec = await getJson<Manifest>(store, layout.manifest(tenant, batchId));
+  if (!manifestRec) return done('batch no longer exists');
+  const m = manifestRec.value;
+
+  // 1. Claim the row.
+  const key = layout.row(tenant, batchId, index);
+  const cur = await getJson<RowRecord>(store, key);
+  const now = clock.now();
+  if (cur) {
+    const r = cur.value;
+    if (r.gen > gen) return done('superseded by a retry');
+    if (r.gen === gen && FINAL_ROW_STATES.includes(r.state)) return done(`already ${r.state}`);
+    if (r.gen < gen && r.state !== 'FAILED') return done('only FAILED rows are retried');
+    if (r.claim && r.claim.until > now) {
+      return retryLater(409, 'row is being processed by another delivery', Math.ceil((r.claim.until - now) / 1000));
+    }
+  }
+  const sameGen = cur?.value.gen === gen;
+  let rec: RowRecord = {
+    rowId: body.rowId,
+    index,
+    gen,
+    state: 'RUNNING',
+    reason: null,
+    provider: null,
+    costMicros: sameGen ? (cur?.value.costMicros ?? 0) : 0,
+    images: [],
+    notes: [],
+    attempts: (sameGen ? (cur?.value.attempts ?? 0) : 0) + 1,
+    claim: { owner: `${config.instanceId}:${randomId(8)}`, until: now + config.claimTtlMs },
+    updatedAt: iso(now),
+    rev: (cur?.value.rev ?? 0) + 1,
+  };
+  let generation = await putJson(store, key, rec, cur ? cur.generation : 0);
+  if (generation === null) return retryLater(409, 'row was claimed by another delivery');
+  await publishRow(deps, m, rec);
+
+  // 2. Everything below ends in a final state (or a transient retry) written with our claim.
+  const finish = async (patch: Partial<RowRecord>): Promise<TaskOutcome> => {
+    const next: RowRecord = { ...rec, ...patch, claim: null, updatedAt: iso(clock.now()), rev: rec.rev + 1 };
+    const g = await putJson(store, key, next, generation as string);
+    if (g === null) return done('claim was taken over; the other delivery finishes the row');
+    rec = next;
+    generation = g;
+    await publishRow(deps, m, next);
+    if (FINAL_ROW_STATES.includes(next.state)) deps.metrics.rowFinished(next.state, next.provider);
+    return done(next.state);
+  };
+
+  if (m.cancelled) return finish({ state: 'CANCELLED' });
+
+  const cells = body.cells ?? (await readCellsFromChunk(deps, m, index));
+  if (!cells) return finish({ state: 'FAILED', reason: 'the row input could not be read' });
+  const read = readRow(cells, m.columns);
+  if (!read.ok) return finish({ state: 'FAILED', reason: read.reasons.join('; ') });
+  const spec: RowSpec = read.spec;
+
+  const pack = spec.referencePack === null ? null : await loadPackForRow(deps, tenant, spec.referencePack);
+  if (spec.referencePack !== null && pack === null) {
+    return finish({ state: 'FAILED', reason: `Reference pack "${spec.referencePack}" was not found` });
+  }
+
+  const choice = chooseProvider(deps, spec.model, m);
+  if (!choice.ok) return finish({ state: 'FAILED', reason: choice.reason });
+
+  // 3. Reserve the cost, generate, settle.
+  const images = spec.aspectRatios.length * spec.variants;
+  const reservation = await reserve(deps, tenant, batchId, m.maxCostUsd, toMicros(choice.pricePerImageUsd) * images);
+  if (!reservation.ok) return finish({ state: 'SKIPPED', reason: reservation.reason });
+
+  const signal = AbortSignal.timeout(Math.max(1000, Math.floor(config.claimTtlMs * 0.8)));
+  const result = await generateImages(deps, { m, rec, spec, pack, choice, signal, log });
+  await settle(deps, tenant, batchId, reservation, result.newCostMicros);
+  if (result.newCostMicros > 0) deps.metrics.costAdded(fromMicros(result.newCostMicros));
+  const costMicros = rec.costMicros + result.newCostMicros;
+  const notes = [...choice.notes, ...result.notes];
+
+  if (result.kind === 'done') {
+    return finish({ state: 'DONE', images: result.images, provider: choice.provider.name, costMicros, notes });
+  }
+  if (result.kind === 'permanent') {
+    return finish({ state: 'FAILED', reason: result.reason, provider: choice.provider.name, costMicros, notes });
+  }
+  const lastAttempt = ctx.retryCount + 1 >= config.rowMaxAttempts;
+  if (lastAttempt) {
+    return finish({ state: 'FAILED', reason: `${result.reason} (gave up after ${rec.attempts} attempts)`, provider: choice.provider.name, costMicros, notes });
+  }
+  // Transient: release the claim so the queue's retry can take the row at once.
+  const released: RowRecord = { ...rec, costMicros, claim: null, notes, updatedAt: iso(clock.now()) };
+  await putJson(store, key, released, generation);
+  log.warn({ reason: result.reason, attempt: rec.attempts }, 'row will be retried');
+  return retryLater(503, result.reason, result.retryAfterSeconds);
+}
+
+async function readCellsFromChunk(deps: CoreDeps, m: Manifest, index: number): Promise<InputRow['cells'] | null> {
+  const chunk = await getJson<InputRow[]>(deps.store, layout.inputChunk(m.tenant, m.id, Math.floor(index / m.chunkSize)));
+  return chunk?.value[index % m.chunkSize]?.cells ?? null;
+}

@@ -1,0 +1,84 @@
+// The stored shape of a batch. Written by: manifest (create, cancel, retry), row records (the
+// row's claimant), row-states and status (the flush task only: the single writer).
+import type { ColumnMapping, RowState, TargetRef } from '../../../../shared/index';
+
+export interface Manifest {
+  id: string;
+  tenant: string;
+  name: string;
+  createdAt: string;
+  rowCount: number;
+  chunkSize: number;
+  columns: ColumnMapping;
+  providerChain: string[];
+  allowTemplateFallback: boolean;
+  maxCostUsd: number | null;
+  estimatedUsd: number;
+  target: TargetRef;
+  flushIntervalMs: number;
+  /** Bumped by retry: row tasks of a newer generation may re-run FAILED rows. */
+  retryGen: number;
+  cancelled: boolean;
+  requestHash: string;
+}
+
+export interface StoredImage {
+  aspectRatio: string;
+  variant: number;
+  key: string;
+  thumbKey: string;
+  mimeType: string;
+}
+
+export interface RowRecord {
+  rowId: string;
+  index: number;
+  gen: number;
+  state: RowState;
+  reason: string | null;
+  provider: string | null;
+  costMicros: number;
+  images: StoredImage[];
+  notes: string[];
+  attempts: number;
+  claim: { owner: string; until: number } | null;
+  updatedAt: string;
+  /** Increases with every write; the flush applies only newer revisions. */
+  rev: number;
+}
+
+/** One character per row, so 10,000 rows cost 10 KB. */
+export const STATE_CODES: Record<RowState, string> = {
+  QUEUED: 'Q', RUNNING: 'R', DONE: 'D', FAILED: 'F', SKIPPED: 'S', CANCELLED: 'C',
+};
+export const CODE_STATES: Record<string, RowState> = Object.fromEntries(
+  Object.entries(STATE_CODES).map(([s, c]) => [c, s as RowState]),
+);
+
+export interface RowStates {
+  states: string;
+  revs: number[];
+  gens: number[];
+  costMicros: number[];
+}
+
+export interface StatusRecord {
+  state: 'ACCEPTED' | 'RUNNING' | 'DONE' | 'CANCELLED';
+  counts: Record<RowState, number>;
+  actualMicros: number;
+  updatedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  lastWriteError: string | null;
+  /** Recent (time, finished rows) samples for the ETA. */
+  samples: [number, number][];
+}
+
+export interface InputRow {
+  rowId: string;
+  cells: Record<string, string | number | boolean | null>;
+}
+
+export function emptyCounts(): Record<RowState, number> {
+  return { QUEUED: 0, RUNNING: 0, DONE: 0, FAILED: 0, SKIPPED: 0, CANCELLED: 0 };
+}

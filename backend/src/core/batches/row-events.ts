@@ -1,0 +1,24 @@
+// A row's every change is written to its record and then published to the batch outbox; the
+// flush task (the single writer of counts and of the sheet) folds the outbox in. Each change
+// also makes sure a flush is scheduled: one named task per batch per flush interval, so
+// however many rows finish, there is at most one flush per interval.
+import type { CoreDeps } from '../deps';
+import { taskName } from '../ids';
+import { putJson } from '../json-blobs';
+import { layout } from '../layout';
+import type { Manifest, RowRecord } from './records';
+
+export async function publishRow(deps: CoreDeps, m: Manifest, rec: RowRecord): Promise<void> {
+  await putJson(deps.store, layout.outbox(m.tenant, m.id, rec.index, rec.rev), rec, 0);
+  await scheduleFlush(deps, m.tenant, m.id, m.flushIntervalMs);
+}
+
+export async function scheduleFlush(deps: CoreDeps, tenant: string, batchId: string, intervalMs: number): Promise<void> {
+  const slot = Math.floor(deps.clock.now() / intervalMs);
+  await deps.queues.control.enqueue({
+    name: taskName('flush', tenant, batchId, slot),
+    path: '/tasks/flush',
+    body: { tenant, batchId },
+    scheduleTime: (slot + 1) * intervalMs,
+  });
+}

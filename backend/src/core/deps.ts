@@ -1,0 +1,67 @@
+// Everything the core needs, handed in by the composition root. No SDK, no Express here.
+import type { BlobStore } from '../ports/blob-store';
+import type { ImageProvider } from '../ports/image-provider';
+import type { SheetTarget } from '../ports/sheet-target';
+import type { TaskQueue } from '../ports/task-queue';
+import type { LinkSigner } from './asset-links';
+import type { Clock } from './clock';
+
+export interface CoreConfig {
+  /** Base for status URLs and asset links, e.g. `https://rowshot.example.com`. */
+  publicBaseUrl: string;
+  /** Models `auto` rows use, in order of preference. */
+  defaultProviderChain: string[];
+  flushIntervalMs: number;
+  /** How long a row claim holds before another delivery may take it over. */
+  claimTtlMs: number;
+  /** Attempts the rows queue makes; the last one marks a row FAILED instead of retrying. */
+  rowMaxAttempts: number;
+  /** Rows per input chunk and per fan-out task. */
+  chunkSize: number;
+  defaultDailyBudgetUsd: number | null;
+  /** Identifies this process in claims and logs. */
+  instanceId: string;
+}
+
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  child(bindings: object): Logger;
+}
+
+export interface CoreMetrics {
+  rowFinished(state: string, provider: string | null): void;
+  providerCall(provider: string, outcome: string, seconds: number): void;
+  costAdded(usd: number): void;
+  sheetWrite(outcome: string, rows: number): void;
+}
+
+export interface ImageTools {
+  thumbnail(image: Buffer): Promise<{ data: Buffer; mimeType: string; width: number; height: number }>;
+  processUpload(data: Buffer): Promise<
+    | { ok: true; image: { data: Buffer; mimeType: string; width: number; height: number; sha256: string }; thumbnail: { data: Buffer; mimeType: string } }
+    | { ok: false; code: 'payload_too_large' | 'unsupported_media_type' | 'invalid_image'; detail: string }
+  >;
+  palette(image: Buffer): Promise<string[]>;
+}
+
+export interface CoreDeps {
+  store: BlobStore;
+  queues: { rows: TaskQueue; control: TaskQueue };
+  providers: readonly ImageProvider[];
+  targets: readonly SheetTarget[];
+  links: LinkSigner;
+  images: ImageTools;
+  clock: Clock;
+  config: CoreConfig;
+  log: Logger;
+  metrics: CoreMetrics;
+}
+
+export const noMetrics: CoreMetrics = {
+  rowFinished: () => {},
+  providerCall: () => {},
+  costAdded: () => {},
+  sheetWrite: () => {},
+};

@@ -1,0 +1,56 @@
+// The Express app: routes, auth and error mapping. It does not listen; main.ts and tests do.
+import express from 'express';
+import type { CoreDeps } from '../core/deps';
+import { AppError } from '../core/app-error';
+import { apiKeyAuth } from './auth';
+import type { Metrics } from './metrics';
+import { buildOpenApi } from './openapi';
+import { errorMiddleware } from './problem';
+import { rateLimit } from './rate-limit';
+import { requestLog } from './request-log';
+import { assetRoutes } from './routes/assets';
+import { batchRoutes } from './routes/batches';
+import { estimateRoutes } from './routes/estimate';
+import { packRoutes } from './routes/packs';
+import { taskRoutes } from './routes/tasks';
+import { taskAuth, type TaskAuthVerifier } from './task-auth';
+
+export interface AppOptions {
+  taskAuth: TaskAuthVerifier;
+  metrics: Metrics;
+  rateLimitPerMinute: number;
+  /** Readiness: resolves when storage and queues can be used. */
+  ready: () => Promise<boolean>;
+}
+
+export function createApp(deps: CoreDeps, opts: AppOptions): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', true);
+  app.use(requestLog(deps.log));
+
+  app.get('/healthz', (_req, res) => void res.json({ ok: true }));
+  app.get('/readyz', async (_req, res) => {
+    const ready = await opts.ready().catch(() => false);
+    res.status(ready ? 200 : 503).json({ ready });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(opts.metrics.registry.contentType).send(await opts.metrics.registry.metrics());
+  });
+  const openapi = buildOpenApi(deps.config.publicBaseUrl);
+  app.get('/openapi.json', (_req, res) => void res.json(openapi));
+  app.use(assetRoutes(deps));
+
+  app.use('/tasks', taskAuth(opts.taskAuth), express.json({ limit: '1mb' }));
+  app.use(taskRoutes(deps));
+
+  app.use('/v1', apiKeyAuth(deps.store), rateLimit({ perMinute: opts.rateLimitPerMinute, burst: Math.max(10, Math.ceil(opts.rateLimitPerMinute / 6)), clock: deps.clock }));
+  app.use('/v1', express.json({ limit: '64mb', type: ['application/json', 'application/*+json'] }));
+  app.use(batchRoutes(deps));
+  app.use(estimateRoutes(deps));
+  app.use(packRoutes(deps));
+
+  app.use((req, _res, next) => next(new AppError('not_found', `No route for ${req.method} ${req.path}`)));
+  app.use(errorMiddleware(deps.log));
+  return app;
+}

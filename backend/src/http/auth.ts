@@ -1,0 +1,24 @@
+// API keys: `Authorization: Bearer <key>` or `X-Api-Key: <key>`. The tenant goes to res.locals.
+import type { RequestHandler } from 'express';
+import { AppError } from '../core/app-error';
+import type { BlobStore } from '../ports/blob-store';
+import { resolveApiKey } from '../core/tenants/tenants';
+
+export function apiKeyAuth(store: BlobStore): RequestHandler {
+  return async (req, res, next) => {
+    const header = req.get('authorization');
+    const key = header?.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : req.get('x-api-key')?.trim();
+    if (!key) return next(new AppError('unauthenticated', 'Send your API key as "Authorization: Bearer <key>" or "X-Api-Key: <key>"'));
+    const found = await resolveApiKey(store, key);
+    if (!found) return next(new AppError('unauthenticated', 'The API key is not valid'));
+    res.locals.tenant = found.tenant;
+    res.locals.keyId = found.keyId;
+    next();
+  };
+}
+
+export function tenantOf(res: { locals: Record<string, unknown> }): string {
+  const t = res.locals.tenant;
+  if (typeof t !== 'string') throw new AppError('unauthenticated', 'no tenant');
+  return t;
+}

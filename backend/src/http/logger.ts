@@ -1,0 +1,20 @@
+// Structured JSON logs, one line per event. `severity` follows Cloud Logging's field names so
+// the same lines read well locally and on Cloud Run. Secrets are redacted by path.
+import { pino, type DestinationStream } from 'pino';
+import type { Logger } from '../core/deps';
+
+const SEVERITY: Record<string, string> = { trace: 'DEBUG', debug: 'DEBUG', info: 'INFO', warn: 'WARNING', error: 'ERROR', fatal: 'CRITICAL' };
+
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: undefined,
+      messageKey: 'message',
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ severity: SEVERITY[label] ?? 'DEFAULT' }) },
+      redact: { paths: ['authorization', 'apiKey', 'key', 'headers.authorization', 'headers["x-api-key"]', 'secret'], censor: '[redacted]' },
+    },
+    destination,
+  );
+}

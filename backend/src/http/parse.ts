@@ -1,0 +1,14 @@
+// Parsing at the edge with the shared schemas: a failure lists every invalid field.
+import { issuesToFields } from '../../../shared/index';
+import { AppError } from '../core/app-error';
+
+interface SafeParser<T> {
+  safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
+}
+
+export function parseOr400<T>(schema: SafeParser<T>, value: unknown, what = 'request'): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const invalidFields = issuesToFields(r.error.issues).slice(0, 200);
+  throw new AppError('invalid_request', `The ${what} has ${r.error.issues.length} invalid field(s): ${invalidFields.slice(0, 3).map((f) => f.field).join(', ')}${invalidFields.length > 3 ? ', …' : ''}`, { invalidFields });
+}

@@ -1,0 +1,70 @@
+// /v1/packs. Uploads are multipart: `name`, up to 6 `images`, optional `logo`, and `modes`
+// (one per image: repeated fields, a comma list or a JSON array).
+import { Router, type Request } from 'express';
+import multer from 'multer';
+import { CreatePackFields, MAX_PACK_IMAGES, MAX_UPLOAD_BYTES, PatchPackRequest } from '../../../../shared/index';
+import type { CoreDeps } from '../../core/deps';
+import { createPack } from '../../core/packs/create-pack';
+import { deletePack, getPack, listPacks, patchPack } from '../../core/packs/manage-packs';
+import { tenantOf } from '../auth';
+import { parseOr400 } from '../parse';
+
+const upload = multer({
+  storage: multer.memoryStorage(),
+  // One byte over the limit is enough to know a file is too large.
+  limits: { fileSize: MAX_UPLOAD_BYTES, files: MAX_PACK_IMAGES + 1, fields: 20, fieldSize: 64 * 1024 },
+}).fields([{ name: 'images', maxCount: MAX_PACK_IMAGES }, { name: 'logo', maxCount: 1 }]);
+
+function modesField(raw: unknown): string[] | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const list = Array.isArray(raw) ? raw.map(String) : String(raw).trim().startsWith('[') ? safeJson(String(raw)) : String(raw).split(',');
+  return list.map((m) => m.trim());
+}
+function safeJson(text: string): string[] {
+  try {
+    const v: unknown = JSON.parse(text);
+    return Array.isArray(v) ? v.map(String) : [text];
+  } catch {
+    return [text];
+  }
+}
+
+function files(req: Request, field: string): Express.Multer.File[] {
+  const f = req.files as Record<string, Express.Multer.File[]> | undefined;
+  return f?.[field] ?? [];
+}
+
+export function packRoutes(deps: CoreDeps): Router {
+  const r = Router();
+
+  r.post('/v1/packs', upload, async (req, res) => {
+    const body = req.body as Record<string, unknown>;
+    const fields = parseOr400(CreatePackFields, { name: body.name, modes: modesField(body.modes) }, 'pack');
+    const images = files(req, 'images').map((f, i) => ({ field: `images[${i}]`, data: f.buffer }));
+    const logoFile = files(req, 'logo')[0];
+    const pack = await createPack(deps, tenantOf(res), {
+      name: fields.name, modes: fields.modes, images, logo: logoFile ? { field: 'logo', data: logoFile.buffer } : null,
+    });
+    res.status(201).location(`/v1/packs/${pack.id}`).json(pack);
+  });
+
+  r.get('/v1/packs', async (_req, res) => {
+    res.json({ packs: await listPacks(deps, tenantOf(res)) });
+  });
+
+  r.get('/v1/packs/:id', async (req, res) => {
+    res.json(await getPack(deps, tenantOf(res), req.params.id));
+  });
+
+  r.patch('/v1/packs/:id', async (req, res) => {
+    const body = parseOr400(PatchPackRequest, req.body);
+    res.json(await patchPack(deps, tenantOf(res), req.params.id, body));
+  });
+
+  r.delete('/v1/packs/:id', async (req, res) => {
+    await deletePack(deps, tenantOf(res), req.params.id);
+    res.status(204).end();
+  });
+
+  return r;
+}
