@@ -1,0 +1,129 @@
+// Where things go on a template image: safe margins, the logo corner and the text block.
+import type { Rect } from './contrast';
+import { fitTextBlock, type TextBlock } from './text-layout';
+
+export type LayoutMode = 'centered' | 'lower-third';
+
+/** Safe margin: 7% of the short side. */
+export const MARGIN_RATIO = 0.07;
+/** Logo size: the area of a square this fraction of the short side. */
+export const LOGO_RATIO = 0.135;
+
+export function safeMargin(width: number, height: number): number {
+  return Math.round(Math.min(width, height) * MARGIN_RATIO);
+}
+
+/**
+ * The size a logo is drawn at: the area of a square of 13.5% of the short side, so square
+ * marks and wide wordmarks look equally heavy, capped at 13.5% of the short side in height
+ * and 30% in width.
+ */
+export function logoSize(width: number, height: number, logoWidth: number, logoHeight: number): { width: number; height: number } {
+  const short = Math.min(width, height);
+  const side = short * LOGO_RATIO;
+  let scale = side / Math.sqrt(Math.max(1, logoWidth * logoHeight));
+  scale = Math.min(scale, (short * 0.3) / logoWidth, side / logoHeight);
+  return { width: Math.max(1, Math.round(logoWidth * scale)), height: Math.max(1, Math.round(logoHeight * scale)) };
+}
+
+export interface TemplateLayout {
+  margin: number;
+  mode: LayoutMode;
+  block: TextBlock;
+  /** The text block's bounds (glyph ascent to descent, widest line). */
+  textRect: Rect;
+  align: 'center' | 'start';
+  /** x of the text anchor: the centre line or the left edge. */
+  anchorX: number;
+  /** The logo footprint, in the bottom-right corner at the safe margin. */
+  logoRect: Rect | null;
+}
+
+export interface LayoutInput {
+  width: number;
+  height: number;
+  mode: LayoutMode;
+  headline: string;
+  subline: string;
+  /** The logo's footprint (its drawn size, see logoSize, plus plate padding), or null. */
+  logo: { width: number; height: number } | null;
+}
+
+/**
+ * Centered: headline and subline centred in the safe area (slightly above the middle, the
+ * optical centre), clear of the logo. Lower third: left-aligned over at most the lower half,
+ * so a photographic background keeps its subject visible; beside the logo (bottom-aligned
+ * with it) or above it, whichever allows the larger headline or fewer lines.
+ */
+export function layoutTemplate(input: LayoutInput): TemplateLayout {
+  const { width, height, mode, logo } = input;
+  const short = Math.min(width, height);
+  // Type scales with the image area (geometric mean of the sides), so wide banners and tall
+  // stories get type as big as squares of the same pixel count; the fit shrinks it as needed.
+  const scale = Math.sqrt(width * height);
+  const margin = safeMargin(width, height);
+  const gap = Math.round(short * 0.035);
+  const logoRect: Rect | null = logo
+    ? { left: width - margin - logo.width, top: height - margin - logo.height, width: logo.width, height: logo.height }
+    : null;
+  const safeW = width - 2 * margin;
+  const safeH = height - 2 * margin;
+  const sublineSize = { max: Math.round(scale * 0.05), min: Math.max(10, Math.round(short * 0.026)) };
+
+  if (mode === 'centered') {
+    const reserve = logo ? logo.height + gap : 0;
+    const block = fitTextBlock({
+      headline: input.headline,
+      subline: input.subline,
+      maxWidth: safeW,
+      maxHeight: safeH - reserve,
+      headlineSize: { max: Math.round(scale * 0.115), min: Math.max(12, Math.round(short * 0.034)) },
+      sublineSize,
+    });
+    const top = Math.min(margin + (safeH - block.height) * 0.46, height - margin - reserve - block.height);
+    return {
+      margin,
+      mode,
+      block,
+      textRect: { left: (width - block.width) / 2, top, width: block.width, height: block.height },
+      align: 'center',
+      anchorX: width / 2,
+      logoRect,
+    };
+  }
+
+  // Beside the logo (narrower) or above it (shorter): whichever sets the headline larger
+  // (or, at the same size, in fewer lines).
+  const fitLowerThird = (maxWidth: number, maxHeight: number) =>
+    fitTextBlock({
+      headline: input.headline,
+      subline: input.subline,
+      maxWidth,
+      maxHeight,
+      headlineSize: { max: Math.round(scale * 0.095), min: Math.max(12, Math.round(short * 0.032)) },
+      sublineSize,
+    });
+  const maxHeight = Math.round(safeH * 0.5);
+  let block = fitLowerThird(safeW - (logo ? logo.width + gap : 0), maxHeight);
+  let bottom = height - margin;
+  if (logo) {
+    const above = fitLowerThird(safeW, maxHeight - logo.height - gap);
+    const size = (b: TextBlock): number => b.headline?.fontSize ?? b.subline?.fontSize ?? 0;
+    const lines = (b: TextBlock): number => (b.headline?.lines.length ?? 0) + (b.subline?.lines.length ?? 0);
+    const better = size(above) > size(block) || (size(above) === size(block) && lines(above) < lines(block));
+    if (better && !above.truncated) {
+      block = above;
+      bottom = height - margin - logo.height - gap;
+    }
+  }
+  const top = bottom - block.height;
+  return {
+    margin,
+    mode,
+    block,
+    textRect: { left: margin, top, width: block.width, height: block.height },
+    align: 'start',
+    anchorX: margin,
+    logoRect,
+  };
+}

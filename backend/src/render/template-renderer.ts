@@ -1,0 +1,138 @@
+// The template renderer: the always-available, zero-cost, offline tier. It draws a designed
+// background (the pack's composition reference, or a gradient from the pack palette or the
+// prompt) with the headline, subline and logo typeset on top. It never pretends to be AI
+// output: the prompt is only used to pick colours, never drawn.
+import sharp, { type OverlayOptions } from 'sharp';
+import type { GenerateOutcome, GenerateRequest, ImageProvider } from '../ports/image-provider';
+import { blended, regionLuminance, type Rect } from './contrast';
+import { outputSize } from './dimensions';
+import { gradientSvg } from './gradient';
+import { colorsFromPalette, colorsFromPrompt } from './gradient-colors';
+import { hashString, mixSeed } from './hash';
+import { errorDetail, untrustedInput } from './image-limits';
+import { layoutTemplate } from './layout';
+import { decodeLogo, logoPadding, logoPlate, plateSvg } from './logo';
+import { rawOf, type RawImage } from './raw-image';
+import { textLayers } from './text-layers';
+
+export const TEMPLATE_PROVIDER_NAME = 'template';
+export const TEMPLATE_MODEL = 'template';
+
+/** Fixed PNG settings: moderate compression for speed, no filters, no metadata, so output is deterministic. */
+const PNG_OPTIONS = { compressionLevel: 4, adaptiveFiltering: false, palette: false } as const;
+/** The gradient is drawn at this fraction of the output size and upscaled (it is smooth). */
+const GRADIENT_SCALE = 0.25;
+
+const cancelled: GenerateOutcome = { ok: false, kind: 'transient', reason: 'rendering was cancelled' };
+
+class PermanentFailure extends Error {}
+
+async function referenceBackground(data: Buffer, width: number, height: number): Promise<RawImage> {
+  try {
+    const out = await sharp(data, untrustedInput())
+      .resize(width, height, { fit: 'cover', position: 'attention' })
+      .flatten({ background: '#1e1e22' })
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return { data: out.data, width: out.info.width, height: out.info.height, channels: out.info.channels };
+  } catch (err) {
+    throw new PermanentFailure(`the reference image could not be read (corrupt or unsupported): ${errorDetail(err)}`);
+  }
+}
+
+/** The gradient at GRADIENT_SCALE; the final pipeline upscales it. */
+async function gradientBackground(request: GenerateRequest, width: number, height: number): Promise<RawImage> {
+  const colors = colorsFromPalette(request.palette) ?? colorsFromPrompt(request.prompt);
+  const seed = mixSeed(hashString(request.prompt), request.variant);
+  const svg = gradientSvg(width, height, colors, seed, GRADIENT_SCALE);
+  const out = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { data: out.data, width: out.info.width, height: out.info.height, channels: out.info.channels };
+}
+
+async function render(request: GenerateRequest, signal?: AbortSignal): Promise<GenerateOutcome> {
+  const { width, height } = outputSize(request.aspectRatio);
+
+  let logo: RawImage | null = null;
+  if (request.logo) {
+    try {
+      logo = await decodeLogo(request.logo.data, width, height);
+    } catch (err) {
+      throw new PermanentFailure(`the logo image could not be read: ${errorDetail(err)}`);
+    }
+  }
+  const reference = request.references.find((r) => r.mode === 'style_and_composition');
+  const background = reference
+    ? await referenceBackground(reference.data, width, height)
+    : await gradientBackground(request, width, height);
+  if (signal?.aborted) return cancelled;
+
+  // The logo's footprint includes padding, so a plate (if needed) fits without moving anything.
+  const pad = logo ? logoPadding(logo.height) : 0;
+  const layout = layoutTemplate({
+    width,
+    height,
+    mode: reference ? 'lower-third' : 'centered',
+    headline: request.headline,
+    subline: request.subline,
+    logo: logo ? { width: logo.width + 2 * pad, height: logo.height + 2 * pad } : null,
+  });
+
+  // Background statistics are read from the background as drawn (the gradient at its scale).
+  const scale = background.width / width;
+  const statsOf = (r: Rect) =>
+    regionLuminance(background.data, background.width, background.height, background.channels, {
+      left: r.left * scale,
+      top: r.top * scale,
+      width: r.width * scale,
+      height: r.height * scale,
+    });
+
+  const layers: OverlayOptions[] = [];
+  let scrim: { luminance: number; opacity: number } | null = null;
+  if (layout.block.height > 0) {
+    const text = await textLayers(layout, statsOf(layout.textRect), reference !== undefined, width, height);
+    layers.push(...text.layers);
+    // A lower-third scrim runs to the bottom edge, under the logo too.
+    if (text.style.scrim && layout.mode === 'lower-third') {
+      scrim = { luminance: text.style.scrim.color === '#ffffff' ? 1 : 0, opacity: text.style.scrim.opacity };
+    }
+  }
+  if (logo && layout.logoRect) {
+    const rect = layout.logoRect;
+    const under = statsOf(rect).mean;
+    const plate = logoPlate(logo, scrim ? blended(under, scrim.luminance, scrim.opacity) : under);
+    if (plate) layers.push({ input: Buffer.from(plateSvg(rect, plate)), left: rect.left, top: rect.top });
+    layers.push({ input: logo.data, raw: rawOf(logo), left: rect.left + pad, top: rect.top + pad });
+  }
+
+  let pipeline = sharp(background.data, { raw: rawOf(background) });
+  if (background.width !== width || background.height !== height) {
+    pipeline = pipeline.resize(width, height, { fit: 'fill', kernel: 'linear' });
+  }
+  if (layers.length > 0) pipeline = pipeline.composite(layers);
+  const { data, info } = await pipeline.removeAlpha().png(PNG_OPTIONS).toBuffer({ resolveWithObject: true });
+  if (signal?.aborted) return cancelled;
+  return {
+    ok: true,
+    image: { data, mimeType: 'image/png', width: info.width, height: info.height },
+    costUsd: 0,
+    notes: layout.block.truncated ? ['text was too long to fit and was shortened with an ellipsis'] : [],
+  };
+}
+
+/** ImageProvider for the `template` model. Never throws: failures come back as values. */
+export class TemplateRenderer implements ImageProvider {
+  readonly name = TEMPLATE_PROVIDER_NAME;
+  readonly models: readonly string[] = [TEMPLATE_MODEL];
+
+  async generate(request: GenerateRequest, signal?: AbortSignal): Promise<GenerateOutcome> {
+    if (signal?.aborted) return cancelled;
+    try {
+      return await render(request, signal);
+    } catch (err) {
+      if (err instanceof PermanentFailure) return { ok: false, kind: 'permanent', reason: err.message };
+      return { ok: false, kind: 'permanent', reason: `the template renderer could not draw this image: ${errorDetail(err)}` };
+    }
+  }
+}
