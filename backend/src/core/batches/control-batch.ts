@@ -6,6 +6,7 @@ import type { CoreDeps } from '../deps';
 import { updateJson } from '../json-blobs';
 import { layout } from '../layout';
 import { enqueueFanOut } from './create-batch';
+import { forgetManifest } from './manifest-cache';
 import { getBatch, loadBatch } from './query-batches';
 import type { Manifest, StatusRecord } from './records';
 import { scheduleFlush } from './row-events';
@@ -14,6 +15,7 @@ export async function cancelBatch(deps: CoreDeps, tenant: string, batchId: strin
   const { s } = await loadBatch(deps, tenant, batchId);
   if (s.state === 'DONE' || s.state === 'CANCELLED') throw new AppError('conflict', `Batch ${batchId} has already finished (${s.state})`);
   const { value } = await updateJson<Manifest>(deps.store, layout.manifest(tenant, batchId), (m) => (m && !m.cancelled ? { ...m, cancelled: true } : undefined));
+  forgetManifest(tenant, batchId);
   if (value) await scheduleFlush(deps, tenant, batchId, value.flushIntervalMs);
   deps.log.info({ tenant, batchId }, 'batch cancelled');
   return getBatch(deps, tenant, batchId);
@@ -28,6 +30,7 @@ export async function retryBatch(deps: CoreDeps, tenant: string, batchId: string
   const { value } = await updateJson<Manifest>(deps.store, layout.manifest(tenant, batchId), (cur) => (cur ? { ...cur, retryGen: cur.retryGen + 1, cancelled: false } : undefined));
   // Show the batch as running at once; the next flush recomputes the state from the rows.
   await updateJson<StatusRecord>(deps.store, layout.status(tenant, batchId), (cur) => (cur ? { ...cur, state: 'RUNNING', finishedAt: null } : undefined));
+  forgetManifest(tenant, batchId);
   const gen = value?.retryGen ?? m.retryGen + 1;
   await enqueueFanOut(deps, tenant, batchId, gen);
   deps.log.info({ tenant, batchId, gen, rows: s.counts.FAILED }, 'retrying failed rows');

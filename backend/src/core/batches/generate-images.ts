@@ -38,8 +38,9 @@ export async function generateImages(deps: CoreDeps, { m, rec, spec, pack, choic
     else notes.push(pack ? 'Logo requested but the pack has no logo' : 'Logo requested but the row has no reference pack');
   }
 
+  // Only a row taken over from an earlier attempt of the same generation can have stored images.
   const prefix = layout.asset(m.tenant, m.id, rec.rowId, rec.gen, '1:1', 0, 'x').replace(/[^/]+$/, '');
-  const existing = new Set((await deps.store.list(prefix, { maxResults: 1000 })).keys);
+  const existing = new Set(rec.attempts > 1 ? (await deps.store.list(prefix, { maxResults: 1000 })).keys : []);
   const images: StoredImage[] = [];
   let newCostMicros = 0;
 

@@ -14,16 +14,20 @@ import { generateImages } from './generate-images';
 import type { RowTaskBody } from './fan-out';
 import { chooseProvider } from './provider-choice';
 import type { InputRow, Manifest, RowRecord } from './records';
+import { cachedManifest } from './manifest-cache';
 import { publishRow } from './row-events';
 import { done, retryLater, type TaskContext, type TaskOutcome } from './task-outcome';
+
+/** Rows still generating after this long show RUNNING in the sheet. */
+const RUNNING_AFTER_MS = 1000;
 
 export async function processRow(deps: CoreDeps, body: RowTaskBody, ctx: TaskContext): Promise<TaskOutcome> {
   const { store, clock, config } = deps;
   const { tenant, batchId, index, gen } = body;
   const log = deps.log.child({ tenant, batchId, rowId: body.rowId, task: ctx.taskName });
-  const manifestRec = await getJson<Manifest>(store, layout.manifest(tenant, batchId));
-  if (!manifestRec) return done('batch no longer exists');
-  const m = manifestRec.value;
+  const found = await cachedManifest(deps, tenant, batchId);
+  if (!found) return done('batch no longer exists');
+  const m: Manifest = found;
 
   // 1. Claim the row.
   const key = layout.row(tenant, batchId, index);
@@ -35,7 +39,12 @@ export async function processRow(deps: CoreDeps, body: RowTaskBody, ctx: TaskCon
     if (r.gen === gen && FINAL_ROW_STATES.includes(r.state)) return done(`already ${r.state}`);
     if (r.gen < gen && r.state !== 'FAILED') return done('only FAILED rows are retried');
     if (r.claim && r.claim.until > now) {
-      return retryLater(409, 'row is being processed by another delivery', Math.ceil((r.claim.until - now) / 1000));
+      const lastAttempt = ctx.retryCount + 1 >= config.rowMaxAttempts;
+      if (!lastAttempt) return retryLater(409, 'row is being processed by another delivery', Math.ceil((r.claim.until - now) / 1000));
+      // On its last attempt a task must not give up on a row whose claimant may have died:
+      // wait for the claim to expire, then finish the row here (or find it finished).
+      await new Promise((resolve) => setTimeout(resolve, r.claim!.until - now + 25));
+      return processRow(deps, body, { ...ctx, retryCount: ctx.retryCount - 1 });
     }
   }
   const sameGen = cur?.value.gen === gen;
@@ -54,14 +63,28 @@ export async function processRow(deps: CoreDeps, body: RowTaskBody, ctx: TaskCon
     updatedAt: iso(now),
     rev: (cur?.value.rev ?? 0) + 1,
   };
-  let generation = await putJson(store, key, rec, cur ? cur.generation : 0);
-  if (generation === null) return retryLater(409, 'row was claimed by another delivery');
-  await publishRow(deps, m, rec);
+  const claimGeneration = await putJson(store, key, rec, cur ? cur.generation : 0);
+  if (claimGeneration === null) return retryLater(409, 'row was claimed by another delivery');
+  let generation: string = claimGeneration;
+  // RUNNING reaches the sheet only for rows that take a while; fast rows go straight to their
+  // final state, which saves an outbox write per row. A late RUNNING entry is harmless: the
+  // flush never lets a lower revision overwrite a newer one.
+  const claimed = rec;
+  const showRunning = setTimeout(() => {
+    publishRow(deps, m, claimed).catch((err: unknown) => log.warn({ err: String(err) }, 'could not publish RUNNING'));
+  }, RUNNING_AFTER_MS);
+  try {
+    return await work();
+  } finally {
+    clearTimeout(showRunning);
+  }
+
+  async function work(): Promise<TaskOutcome> {
 
   // 2. Everything below ends in a final state (or a transient retry) written with our claim.
   const finish = async (patch: Partial<RowRecord>): Promise<TaskOutcome> => {
     const next: RowRecord = { ...rec, ...patch, claim: null, updatedAt: iso(clock.now()), rev: rec.rev + 1 };
-    const g = await putJson(store, key, next, generation as string);
+    const g = await putJson(store, key, next, generation);
     if (g === null) return done('claim was taken over; the other delivery finishes the row');
     rec = next;
     generation = g;
@@ -113,6 +136,7 @@ export async function processRow(deps: CoreDeps, body: RowTaskBody, ctx: TaskCon
   await putJson(store, key, released, generation);
   log.warn({ reason: result.reason, attempt: rec.attempts }, 'row will be retried');
   return retryLater(503, result.reason, result.retryAfterSeconds);
+  }
 }
 
 async function readCellsFromChunk(deps: CoreDeps, m: Manifest, index: number): Promise<InputRow['cells'] | null> {

@@ -13,8 +13,15 @@ export async function publishRow(deps: CoreDeps, m: Manifest, rec: RowRecord): P
   await scheduleFlush(deps, m.tenant, m.id, m.flushIntervalMs);
 }
 
+/** Flush slots this process already enqueued: a cache that saves a store write per row event; the queue's name dedupe is what guarantees one flush per slot. */
+const scheduled = new Map<string, number>();
+
 export async function scheduleFlush(deps: CoreDeps, tenant: string, batchId: string, intervalMs: number): Promise<void> {
   const slot = Math.floor(deps.clock.now() / intervalMs);
+  const cacheKey = `${tenant}/${batchId}`;
+  if (scheduled.get(cacheKey) === slot) return;
+  if (scheduled.size > 10_000) scheduled.clear();
+  scheduled.set(cacheKey, slot);
   await deps.queues.control.enqueue({
     name: taskName('flush', tenant, batchId, slot),
     path: '/tasks/flush',
