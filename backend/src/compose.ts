@@ -11,6 +11,7 @@ import { createLinkSigner } from './core/asset-links';
 import { systemClock, type Clock } from './core/clock';
 import type { CoreDeps, Logger } from './core/deps';
 import { randomId } from './core/ids';
+import { returnIdleLeases } from './core/ledger';
 import { createApiKey } from './core/tenants/tenants';
 import { createApp } from './http/app';
 import { createLogger } from './http/logger';
@@ -48,7 +49,10 @@ export async function createRowshot(config: Config, overrides: Overrides = {}): 
   const secrets = await loadOrCreateSecrets(dataDir);
   const clock = overrides.clock ?? systemClock;
   const log = overrides.logger ?? createLogger(config.ROWSHOT_LOG_LEVEL);
-  const store = new LocalStore(path.join(dataDir, 'store'));
+  // Deleted keys (outbox entries, finished tasks) are never re-created under the same name, so
+  // their directories can be reclaimed soon; otherwise every list() would walk their tombstones.
+  const storeOptions = { reclaimDeletedAfterMs: 10_000 };
+  const store = new LocalStore(path.join(dataDir, 'store'), storeOptions);
   const taskToken = config.ROWSHOT_TASK_TOKEN ?? secrets.taskToken;
   const authHeader = () => `Bearer ${taskToken}`;
   const backoff = {
@@ -58,7 +62,7 @@ export async function createRowshot(config: Config, overrides: Overrides = {}): 
   };
   const rows = new LocalTaskQueue({
     name: 'rows',
-    store: new LocalStore(path.join(dataDir, 'queues', 'rows')),
+    store: new LocalStore(path.join(dataDir, 'queues', 'rows'), storeOptions),
     config: {
       ...backoff,
       maxDispatchesPerSecond: config.ROWSHOT_ROW_RATE,
@@ -72,7 +76,7 @@ export async function createRowshot(config: Config, overrides: Overrides = {}): 
   // Fan-out and flush tasks: cheap, and retried until they succeed.
   const control = new LocalTaskQueue({
     name: 'control',
-    store: new LocalStore(path.join(dataDir, 'queues', 'control')),
+    store: new LocalStore(path.join(dataDir, 'queues', 'control'), storeOptions),
     config: { ...backoff, minBackoffMs: Math.min(500, backoff.minBackoffMs), maxDispatchesPerSecond: 200, maxConcurrentDispatches: 4, maxAttempts: -1, dispatchDeadlineMs: 120_000 },
     authHeader,
     logger: log,
@@ -136,6 +140,7 @@ export async function createRowshot(config: Config, overrides: Overrides = {}): 
     },
     async close() {
       await Promise.all([rows.stop(), control.stop()]);
+      await returnIdleLeases(deps);
       if (server) {
         const s = server;
         await new Promise<void>((resolve) => s.close(() => resolve()));

@@ -1,19 +1,62 @@
-// Spend control. Before a paid row calls a provider it reserves its estimated cost against
-// the batch's maxCostUsd and the tenant's daily budget (compare-and-swap, so concurrent
-// workers cannot both take the last dollar); afterwards the reservation is settled to the
-// actual cost. Spend therefore never passes a budget. Amounts are integer micro-dollars.
+// Spend control. A paid row reserves its estimated cost before it calls a model and settles
+// to the actual cost afterwards, against the batch's maxCostUsd and the tenant's daily budget.
+//
+// Reserving row by row on one shared record would make every worker compare-and-swap the same
+// object (Cloud Storage takes about one update per second per object). Instead each process
+// leases a block of the remaining budget in one CAS and spends rows from it in memory, handing
+// back what it did not use when it renews the lease or goes idle. The invariant, kept by every
+// CAS: spent + all leases ≤ limit. A lease whose holder crashed expires and is counted as spent,
+// so a crash can make Rowshot under-spend a budget, never over-spend it.
 import { fromMicros, toMicros } from '../../../shared/index';
 import type { CoreDeps } from './deps';
+import { randomId } from './ids';
 import { getJson, updateJson } from './json-blobs';
 import { layout } from './layout';
 import { getTenant } from './tenants/tenants';
 
 interface LedgerRecord {
-  reservedMicros: number;
   spentMicros: number;
+  leases: Record<string, { micros: number; until: number }>;
 }
 
+interface Allowance {
+  leaseId: string;
+  granted: number;
+  remaining: number;
+  until: number;
+  lastUsed: number;
+}
+
+const LEASE_MS = 10 * 60_000;
+const IDLE_RETURN_MS = 5_000;
+/** A lease takes at most this share of a limit, so several processes can share a budget. */
+const BLOCK_SHARE = 1 / 20;
+
 const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+const allowances = new Map<string, Allowance>();
+const locks = new Map<string, Promise<unknown>>();
+let idleTimer: NodeJS.Timeout | null = null;
+
+function withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const prev = locks.get(key) ?? Promise.resolve();
+  const next = prev.then(fn, fn);
+  locks.set(key, next.catch(() => undefined));
+  return next;
+}
+
+/** Folds expired leases into spent; returns the record and how much of the limit is taken. */
+function normalise(rec: LedgerRecord | null, now: number): { rec: LedgerRecord; used: number } {
+  const r: LedgerRecord = { spentMicros: rec?.spentMicros ?? 0, leases: { ...(rec?.leases ?? {}) } };
+  let used = r.spentMicros;
+  for (const [id, l] of Object.entries(r.leases)) {
+    if (l.until <= now) {
+      r.spentMicros += l.micros;
+      delete r.leases[id];
+    }
+    used += l.micros;
+  }
+  return { rec: r, used };
+}
 
 async function dailyLimitMicros(deps: CoreDeps, tenant: string): Promise<number | null> {
   const t = await getTenant(deps.store, tenant);
@@ -25,48 +68,103 @@ export async function remainingDailyBudget(deps: CoreDeps, tenant: string): Prom
   const limit = await dailyLimitMicros(deps, tenant);
   if (limit === null) return null;
   const rec = await getJson<LedgerRecord>(deps.store, layout.dailyLedger(tenant, day(deps.clock.now())));
-  const used = rec ? rec.value.reservedMicros + rec.value.spentMicros : 0;
+  const { used } = normalise(rec?.value ?? null, deps.clock.now());
   return { remainingUsd: fromMicros(Math.max(0, limit - used)) };
 }
 
-export type Reservation = { ok: true; micros: number; day: string } | { ok: false; reason: string };
+/** Takes `micros` from this process's lease on `key`, renewing the lease if needed. */
+function take(deps: CoreDeps, key: string, limit: number, micros: number): Promise<boolean> {
+  return withLock(key, async () => {
+    const now = deps.clock.now();
+    const mine = allowances.get(key);
+    if (mine && mine.until - 60_000 > now && mine.remaining >= micros) {
+      mine.remaining -= micros;
+      mine.lastUsed = now;
+      return true;
+    }
+    const leaseId = `${deps.config.instanceId}-${randomId(6)}`;
+    let granted = 0;
+    await updateJson<LedgerRecord>(deps.store, key, (cur) => {
+      const { rec, used } = normalise(cur, now);
+      let available = limit - used;
+      if (mine && rec.leases[mine.leaseId]) {
+        // Hand back the old lease in the same write: what was used becomes spent.
+        rec.spentMicros += mine.granted - mine.remaining;
+        available += mine.remaining;
+        delete rec.leases[mine.leaseId];
+      }
+      granted = Math.min(available, Math.max(micros, Math.floor(limit * BLOCK_SHARE)));
+      if (granted < micros) {
+        granted = 0;
+        return mine && cur?.leases[mine.leaseId] ? rec : undefined;
+      }
+      rec.leases[leaseId] = { micros: granted, until: now + LEASE_MS };
+      return rec;
+    });
+    allowances.delete(key);
+    if (granted < micros) return false;
+    allowances.set(key, { leaseId, granted, remaining: granted - micros, until: now + LEASE_MS, lastUsed: now });
+    scheduleIdleReturn(deps);
+    return true;
+  });
+}
+
+function refund(key: string, micros: number): void {
+  const mine = allowances.get(key);
+  if (mine && micros > 0) mine.remaining = Math.min(mine.granted, mine.remaining + micros);
+}
+
+/** Returns leases not used for a while, so other processes (and the accept check) see the budget. */
+function scheduleIdleReturn(deps: CoreDeps): void {
+  if (idleTimer) return;
+  idleTimer = setInterval(() => void returnIdleLeases(deps, IDLE_RETURN_MS), IDLE_RETURN_MS);
+  idleTimer.unref();
+}
+
+export async function returnIdleLeases(deps: CoreDeps, idleMs = 0): Promise<void> {
+  const now = deps.clock.now();
+  for (const [key, a] of [...allowances]) {
+    if (now - a.lastUsed < idleMs) continue;
+    await withLock(key, async () => {
+      if (allowances.get(key) !== a) return;
+      allowances.delete(key);
+      await updateJson<LedgerRecord>(deps.store, key, (cur) => {
+        if (!cur?.leases[a.leaseId]) return undefined;
+        const rec: LedgerRecord = { spentMicros: cur.spentMicros + (a.granted - a.remaining), leases: { ...cur.leases } };
+        delete rec.leases[a.leaseId];
+        return rec;
+      });
+    });
+  }
+  if (allowances.size === 0 && idleTimer) {
+    clearInterval(idleTimer);
+    idleTimer = null;
+  }
+}
+
+export type Reservation = { ok: true; micros: number; keys: string[] } | { ok: false; reason: string };
 
 export async function reserve(deps: CoreDeps, tenant: string, batchId: string, maxCostUsd: number | null, micros: number): Promise<Reservation> {
-  const today = day(deps.clock.now());
-  if (micros === 0) return { ok: true, micros, day: today };
-  const limit = await dailyLimitMicros(deps, tenant);
-  let dailyOk = true;
-  await updateJson<LedgerRecord>(deps.store, layout.dailyLedger(tenant, today), (cur) => {
-    const rec = cur ?? { reservedMicros: 0, spentMicros: 0 };
-    dailyOk = limit === null || rec.reservedMicros + rec.spentMicros + micros <= limit;
-    return dailyOk ? { ...rec, reservedMicros: rec.reservedMicros + micros } : undefined;
-  });
-  if (!dailyOk) return { ok: false, reason: "budget: the tenant's daily budget is used up" };
-
-  let batchOk = true;
-  const cap = maxCostUsd === null ? null : toMicros(maxCostUsd);
-  await updateJson<LedgerRecord>(deps.store, layout.ledger(tenant, batchId), (cur) => {
-    const rec = cur ?? { reservedMicros: 0, spentMicros: 0 };
-    batchOk = cap === null || rec.reservedMicros + rec.spentMicros + micros <= cap;
-    return batchOk ? { ...rec, reservedMicros: rec.reservedMicros + micros } : undefined;
-  });
-  if (!batchOk) {
-    await settleOne(deps, layout.dailyLedger(tenant, today), micros, 0);
-    return { ok: false, reason: "budget: the batch's maxCostUsd is reached" };
+  if (micros === 0) return { ok: true, micros, keys: [] };
+  const keys: string[] = [];
+  const dailyLimit = await dailyLimitMicros(deps, tenant);
+  if (dailyLimit !== null) {
+    const key = layout.dailyLedger(tenant, day(deps.clock.now()));
+    if (!(await take(deps, key, dailyLimit, micros))) return { ok: false, reason: "budget (the tenant's daily budget is used up)" };
+    keys.push(key);
   }
-  return { ok: true, micros, day: today };
+  if (maxCostUsd !== null) {
+    const key = layout.ledger(tenant, batchId);
+    if (!(await take(deps, key, toMicros(maxCostUsd), micros))) {
+      for (const k of keys) refund(k, micros);
+      return { ok: false, reason: "budget (the batch's maxCostUsd is reached)" };
+    }
+    keys.push(key);
+  }
+  return { ok: true, micros, keys };
 }
 
-/** Turns a reservation into actual spend (actual ≤ reserved; the rest is released). */
-export async function settle(deps: CoreDeps, tenant: string, batchId: string, r: { micros: number; day: string }, actualMicros: number): Promise<void> {
-  if (r.micros === 0 && actualMicros === 0) return;
-  await settleOne(deps, layout.dailyLedger(tenant, r.day), r.micros, actualMicros);
-  await settleOne(deps, layout.ledger(tenant, batchId), r.micros, actualMicros);
-}
-
-async function settleOne(deps: CoreDeps, key: string, reserved: number, actual: number): Promise<void> {
-  await updateJson<LedgerRecord>(deps.store, key, (cur) => {
-    const rec = cur ?? { reservedMicros: 0, spentMicros: 0 };
-    return { reservedMicros: Math.max(0, rec.reservedMicros - reserved), spentMicros: rec.spentMicros + actual };
-  });
+/** Actual cost is at most the reservation; the difference goes back to the lease. */
+export function settle(r: { micros: number; keys: string[] }, actualMicros: number): void {
+  for (const k of r.keys) refund(k, r.micros - Math.min(actualMicros, r.micros));
 }

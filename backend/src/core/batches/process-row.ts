@@ -116,7 +116,7 @@ export async function processRow(deps: CoreDeps, body: RowTaskBody, ctx: TaskCon
 
   const signal = AbortSignal.timeout(Math.max(1000, Math.floor(config.claimTtlMs * 0.8)));
   const result = await generateImages(deps, { m, rec, spec, pack, choice, signal, log });
-  await settle(deps, tenant, batchId, reservation, result.newCostMicros);
+  settle(reservation, result.newCostMicros);
   if (result.newCostMicros > 0) deps.metrics.costAdded(fromMicros(result.newCostMicros));
   const costMicros = rec.costMicros + result.newCostMicros;
   const notes = [...choice.notes, ...result.notes];
