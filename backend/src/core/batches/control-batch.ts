@@ -7,6 +7,7 @@ import { updateJson } from '../json-blobs';
 import { layout } from '../layout';
 import { enqueueFanOut } from './create-batch';
 import { forgetManifest } from './manifest-cache';
+import { scheduleWatchdog } from './watchdog';
 import { getBatch, loadBatch } from './query-batches';
 import type { Manifest, StatusRecord } from './records';
 import { scheduleFlush } from './row-events';
@@ -33,6 +34,7 @@ export async function retryBatch(deps: CoreDeps, tenant: string, batchId: string
   forgetManifest(tenant, batchId);
   const gen = value?.retryGen ?? m.retryGen + 1;
   await enqueueFanOut(deps, tenant, batchId, gen);
+  await scheduleWatchdog(deps, tenant, batchId, null);
   deps.log.info({ tenant, batchId, gen, rows: s.counts.FAILED }, 'retrying failed rows');
   return { ...(await getBatch(deps, tenant, batchId)), retriedRows: s.counts.FAILED };
 }

@@ -11,6 +11,7 @@ import { getJson, putJson } from '../json-blobs';
 import { layout } from '../layout';
 import { remainingDailyBudget } from '../ledger';
 import { statusUrl } from './batch-view';
+import { scheduleWatchdog } from './watchdog';
 import { emptyCounts, type InputRow, type Manifest, type RowStates, type StatusRecord } from './records';
 
 export async function createBatch(
@@ -99,6 +100,7 @@ export async function createBatch(
   // The manifest is written last: a batch exists once its manifest does.
   await putJson(store, layout.manifest(tenant, batchId), manifest);
   await enqueueFanOut(deps, tenant, batchId, 0);
+  await scheduleWatchdog(deps, tenant, batchId, null);
   deps.log.info({ tenant, batchId, rows: n, estimatedUsd: estimate.totalUsd }, 'batch accepted');
   return { response: accepted(deps, manifest), replayed: false };
 }

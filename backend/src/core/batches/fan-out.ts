@@ -70,9 +70,10 @@ export async function fanOut(deps: CoreDeps, body: FanOutBody): Promise<TaskOutc
   return done(`enqueued ${picked.length} row tasks`);
 }
 
-export function enqueueRow(deps: CoreDeps, body: RowTaskBody) {
+/** `attempt` distinguishes a watchdog's re-queue from the original task of the same row and generation. */
+export function enqueueRow(deps: CoreDeps, body: RowTaskBody, attempt = '') {
   return deps.queues.rows.enqueue({
-    name: taskName('row', body.tenant, body.batchId, body.index, body.gen),
+    name: taskName('row', body.tenant, body.batchId, body.index, body.gen, attempt),
     path: '/tasks/row',
     body,
   });

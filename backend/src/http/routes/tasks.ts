@@ -5,6 +5,7 @@ import type { CoreDeps } from '../../core/deps';
 import { fanOut, FanOutBody, RowTaskBody } from '../../core/batches/fan-out';
 import { flushBatch, FlushBody } from '../../core/batches/flush';
 import { processRow } from '../../core/batches/process-row';
+import { watchBatch, WatchdogBody } from '../../core/batches/watchdog';
 import type { TaskContext, TaskOutcome } from '../../core/batches/task-outcome';
 import { TASK_HEADERS } from '../../ports/task-queue';
 
@@ -40,5 +41,6 @@ export function taskRoutes(deps: CoreDeps): Router {
   r.post('/tasks/fanout', handle(FanOutBody, (b) => fanOut(deps, b)));
   r.post('/tasks/row', handle(RowTaskBody, (b, ctx) => processRow(deps, b, ctx)));
   r.post('/tasks/flush', handle(FlushBody, (b) => flushBatch(deps, b)));
+  r.post('/tasks/watchdog', handle(WatchdogBody, (b) => watchBatch(deps, b)));
   return r;
 }

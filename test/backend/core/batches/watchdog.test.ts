@@ -1,0 +1,64 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../../backend/src/config';
+import { createRowshot, type Rowshot } from '../../../../backend/src/compose';
+import { createBatch } from '../../../../backend/src/core/batches/create-batch';
+import { watchBatch } from '../../../../backend/src/core/batches/watchdog';
+import { getJson } from '../../../../backend/src/core/json-blobs';
+import { layout } from '../../../../backend/src/core/layout';
+import type { StatusRecord } from '../../../../backend/src/core/batches/records';
+import type { EnqueueResult, TaskQueue, TaskSpec } from '../../../../backend/src/ports/task-queue';
+
+/** A queue that records what is enqueued and never dispatches: the state a crash leaves behind. */
+class RecordingQueue implements TaskQueue {
+  tasks: TaskSpec[] = [];
+  constructor(readonly name: string) {}
+  async enqueue(t: TaskSpec): Promise<EnqueueResult> {
+    if (this.tasks.some((x) => x.name === t.name)) return { created: false, reason: 'already_exists' };
+    this.tasks.push(t);
+    return { created: true };
+  }
+  async stats() {
+    return { depth: this.tasks.length, inFlight: 0 };
+  }
+}
+
+let dir: string;
+let rowshot: Rowshot;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'rowshot-watchdog-'));
+  const loaded = loadConfig({ ROWSHOT_DATA_DIR: dir, ROWSHOT_LOG_LEVEL: 'silent', ROWSHOT_CLAIM_TTL_MS: '1000' });
+  if (!loaded.ok) throw new Error(loaded.message);
+  rowshot = await createRowshot(loaded.config);
+  rowshot.deps.queues = { rows: new RecordingQueue('rows'), control: new RecordingQueue('control') };
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('the batch watchdog', () => {
+  it('is scheduled with every batch, leaves progressing batches alone, and re-queues the rows of a stalled one', async () => {
+    const deps = rowshot.deps;
+    const { response } = await createBatch(deps, 'local', { rows: [{ rowId: 'a', cells: { Prompt: 'x' } }, { rowId: 'b', cells: { Prompt: 'y' } }] }, null);
+    const control = deps.queues.control as RecordingQueue;
+    const rows = deps.queues.rows as RecordingQueue;
+    const first = control.tasks.find((t) => t.path === '/tasks/watchdog');
+    expect(first?.body).toEqual({ tenant: 'local', batchId: response.id, lastSeen: null });
+    expect(first!.scheduleTime! - Date.now()).toBeGreaterThan(1000);
+
+    // First visit: the status changed since "null", so the batch counts as progressing.
+    const status = (await getJson<StatusRecord>(deps.store, layout.status('local', response.id)))!.value;
+    expect(await watchBatch(deps, { tenant: 'local', batchId: response.id, lastSeen: null })).toMatchObject({ done: true, note: 'batch is making progress' });
+    expect(rows.tasks).toHaveLength(0);
+
+    // Second visit with nothing changed: both unfinished rows are queued again, with their cells.
+    const outcome = await watchBatch(deps, { tenant: 'local', batchId: response.id, lastSeen: status.updatedAt });
+    expect(outcome).toMatchObject({ done: true, note: 'queued 2 stuck rows again' });
+    expect(rows.tasks.map((t) => (t.body as { rowId: string }).rowId)).toEqual(['a', 'b']);
+    expect((rows.tasks[0]!.body as { cells: unknown }).cells).toEqual({ Prompt: 'x' });
+    // The next visit is scheduled (deduped by name with the one made a moment ago).
+    expect(control.tasks.filter((t) => (t.body as { lastSeen: string | null }).lastSeen === status.updatedAt)).toHaveLength(1);
+  });
+});
