@@ -43,7 +43,6 @@ const ALIASES: Record<string, InputField | OutputField> = {
   negative: 'negativePrompt',
   variant: 'variants',
   subheadline: 'subline',
-  id: 'rowId',
   imageurls: 'imageUrl',
   cost: 'costUsd',
   costusd: 'costUsd',

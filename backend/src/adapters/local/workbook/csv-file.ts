@@ -1,0 +1,295 @@
+// CSV as an editable sheet that writes back byte-for-byte: every field keeps the exact text
+// it had in the file (quotes, spacing, line endings inside it), every record keeps its own
+// line ending (CRLF, LF or CR, even mixed), and the BOM and encoding are kept. Only the
+// fields Rowshot writes are re-encoded, so a diff of the file shows just the result cells.
+//
+// The tokenizer is our own rather than csv-parse because byte-exact write-back needs each
+// field's raw span, which csv-parse does not expose (its `raw` option gives one string per
+// record, with the record delimiter only partly included). Parsing follows RFC 4180 as
+// Excel reads it; the tests check its values against csv-parse on the same input.
+import { TextDecoder } from 'node:util';
+import { looksLikeFormula, type CellInput } from '../../../../../shared/index';
+import { addressableHeaders, isBlank, WorkbookError, type EditableSheet, type SheetRow } from './workbook';
+
+interface CsvRecord {
+  /** Parsed values. */
+  values: string[];
+  /** The exact text of each field in the file. */
+  raws: string[];
+  /** The record's own terminator: '\r\n', '\n', '\r', or '' for a last line without one. */
+  term: string;
+}
+
+type CsvEncoding = 'utf8' | 'windows-1252';
+
+export interface CsvParseResult {
+  records: CsvRecord[];
+  delimiter: string;
+  bom: boolean;
+  encoding: CsvEncoding;
+}
+
+const QUOTE = 34;
+const CR = 13;
+const LF = 10;
+
+/**
+ * Decodes the file: UTF-8 (with or without BOM); bytes that are not valid UTF-8 mean an
+ * Excel "CSV (Comma delimited)" export in Windows-1252, kept in a byte-preserving form.
+ */
+function decode(buf: Buffer): { text: string; bom: boolean; encoding: CsvEncoding } {
+  if (buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) {
+    throw new WorkbookError('unsupported', 'is saved as UTF-16 ("Unicode text"); save it as "CSV UTF-8" instead');
+  }
+  const bom = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
+  const body = bom ? buf.subarray(3) : buf;
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(body), bom, encoding: 'utf8' };
+  } catch {
+    // latin1 maps each byte to one char (U+0000–U+00FF) and back, so untouched fields are
+    // written back exactly; values are mapped to Windows-1252 characters when read.
+    return { text: body.toString('latin1'), bom, encoding: 'windows-1252' };
+  }
+}
+
+// Windows-1252 bytes 0x80–0x9F (the rest of the code page equals Latin-1). A table rather
+// than TextDecoder('windows-1252'): Node 20 decodes that label as plain Latin-1.
+const CP1252 = '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+const CP1252_HIGH = /[\u0080-\u009f]/g;
+const CP1252_ENCODE = new Map<string, string>([...CP1252].map((ch, i) => [ch, String.fromCharCode(0x80 + i)]));
+
+function fromCp1252(latin1: string): string {
+  return latin1.replace(CP1252_HIGH, (c) => CP1252[c.charCodeAt(0) - 0x80]!);
+}
+
+/** Our text as a latin1 string of Windows-1252 bytes; characters it lacks become '?'. */
+function toCp1252(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const code = ch.codePointAt(0) ?? 0;
+    if (code <= 0xff && !(code >= 0x80 && code <= 0x9f)) out += ch;
+    else out += CP1252_ENCODE.get(ch) ?? '?';
+  }
+  return out;
+}
+
+/** The delimiter Excel used: ',' unless the header line has more ';' or tabs (European locales). */
+function detectDelimiter(text: string): string {
+  const counts: Record<string, number> = { ',': 0, ';': 0, '\t': 0 };
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"') quoted = !quoted;
+    else if (!quoted && (c === '\n' || c === '\r')) break;
+    else if (!quoted && c in counts) counts[c]!++;
+  }
+  let best = ',';
+  for (const d of [';', '\t']) if (counts[d]! > counts[best]!) best = d;
+  return best;
+}
+
+/**
+ * Parses CSV text into records with values and raw field text. Lenient where Excel is: a
+ * quote inside an unquoted field is literal, text after a closing quote is appended, rows
+ * may have any number of fields. An unclosed quote is an error (the rest of the file would
+ * silently become one cell).
+ */
+export function parseCsvText(text: string, delimiter = ','): CsvRecord[] {
+  const records: CsvRecord[] = [];
+  const n = text.length;
+  const delim = delimiter.charCodeAt(0);
+  let i = 0;
+  const scanUnquoted = (from: number): number => {
+    let k = from;
+    while (k < n) {
+      const c = text.charCodeAt(k);
+      if (c === delim || c === LF || c === CR) break;
+      k++;
+    }
+    return k;
+  };
+  while (i < n) {
+    const values: string[] = [];
+    const raws: string[] = [];
+    for (;;) {
+      const start = i;
+      let value: string;
+      if (text.charCodeAt(i) === QUOTE) {
+        let j = i + 1;
+        let segStart = j;
+        value = '';
+        for (;;) {
+          const q = text.indexOf('"', j);
+          if (q === -1) {
+            throw new WorkbookError('corrupt', `has a quoted field that is never closed (record ${records.length + 1}); fix the stray " and try again`);
+          }
+          if (text.charCodeAt(q + 1) === QUOTE) {
+            value += text.slice(segStart, q + 1);
+            j = q + 2;
+            segStart = j;
+            continue;
+          }
+          value += text.slice(segStart, q);
+          i = q + 1;
+          break;
+        }
+        const end = scanUnquoted(i);
+        if (end > i) value += text.slice(i, end);
+        i = end;
+      } else {
+        const end = scanUnquoted(i);
+        value = text.slice(i, end);
+        i = end;
+      }
+      values.push(value);
+      raws.push(text.slice(start, i));
+      if (i < n && text.charCodeAt(i) === delim) {
+        i++;
+        continue;
+      }
+      break;
+    }
+    let term = '';
+    if (i < n) {
+      term = text.charCodeAt(i) === CR ? (text.charCodeAt(i + 1) === LF ? '\r\n' : '\r') : '\n';
+      i += term.length;
+    }
+    records.push({ values, raws, term });
+  }
+  return records;
+}
+
+export function parseCsv(buf: Buffer): CsvParseResult {
+  const { text, bom, encoding } = decode(buf);
+  const delimiter = detectDelimiter(text);
+  const records = parseCsvText(text, delimiter);
+  if (encoding === 'windows-1252') {
+    for (const r of records) r.values = r.values.map(fromCp1252);
+  }
+  return { records, delimiter, bom, encoding };
+}
+
+export class CsvSheet implements EditableSheet {
+  readonly format = 'csv' as const;
+  readonly sheetName = null;
+  private readonly records: CsvRecord[];
+  private readonly delimiter: string;
+  private readonly bom: boolean;
+  private readonly encoding: CsvEncoding;
+  private width: number;
+  private names: string[];
+  /** Set once a column was appended: every non-empty record is then padded to the new width. */
+  private padAll = false;
+
+  constructor(buf: Buffer) {
+    const parsed = parseCsv(buf);
+    this.records = parsed.records;
+    this.delimiter = parsed.delimiter;
+    this.bom = parsed.bom;
+    this.encoding = parsed.encoding;
+    // Ragged rows longer than the header get columns too (named `Column H`), so output
+    // columns are appended after every value in the file, never on top of one.
+    this.width = this.records.reduce((w, r) => Math.max(w, r.values.length), 0);
+    if (this.records.length > 0 && this.width === 1 && this.records.every((r) => r.values[0] === '')) this.width = 0;
+    this.names = this.computeNames();
+  }
+
+  private computeNames(): string[] {
+    const header = this.records[0]?.values ?? [];
+    return addressableHeaders(Array.from({ length: this.width }, (_, i) => header[i] ?? ''));
+  }
+
+  get headers(): readonly string[] {
+    return this.names;
+  }
+
+  /** The delimiter found in the file (written back unchanged). */
+  get fieldDelimiter(): string {
+    return this.delimiter;
+  }
+
+  dataRows(): SheetRow[] {
+    const rows: SheetRow[] = [];
+    for (let i = 1; i < this.records.length; i++) {
+      const values = this.records[i]!.values;
+      if (values.every((v) => isBlank(v))) continue;
+      rows.push({ rowNumber: i + 1, values: values as CellInput[] });
+    }
+    return rows;
+  }
+
+  appendColumn(label: string): number {
+    if (this.records.length === 0) this.records.push({ values: [], raws: [], term: '' });
+    const col = this.width;
+    this.width++;
+    this.padAll = true;
+    this.setText(1, col, label);
+    this.names = this.computeNames();
+    return col;
+  }
+
+  setText(rowNumber: number, col: number, text: string): void {
+    this.setField(rowNumber, col, text, this.encodeField(guardCsvFormula(text)));
+  }
+
+  setNumber(rowNumber: number, col: number, value: number): void {
+    const text = formatNumber(value);
+    this.setField(rowNumber, col, text, text);
+  }
+
+  private setField(rowNumber: number, col: number, value: string, raw: string): void {
+    const record = this.records[rowNumber - 1];
+    if (record === undefined) throw new Error(`CSV has no row ${rowNumber}`);
+    pad(record, Math.max(col + 1, this.width));
+    record.values[col] = value;
+    record.raws[col] = raw;
+  }
+
+  /** Quotes a field when it holds the delimiter, a quote or a line break (RFC 4180). */
+  private encodeField(text: string): string {
+    const t = this.encoding === 'windows-1252' ? toCp1252(text) : text;
+    if (t.includes(this.delimiter) || /["\r\n]/.test(t)) return `"${t.replace(/"/g, '""')}"`;
+    return t;
+  }
+
+  async serialize(): Promise<Buffer> {
+    const parts: string[] = [];
+    for (const r of this.records) {
+      // Rows we changed, and after appending columns every row, get a field for every
+      // column (empty ones added at the end), so strict CSV readers see a rectangle. Blank
+      // lines and the text of existing fields stay exactly as they were.
+      if (this.padAll && !r.values.every((v) => isBlank(v))) pad(r, this.width);
+      parts.push(r.raws.join(this.delimiter), r.term);
+    }
+    const text = parts.join('');
+    const body = Buffer.from(text, this.encoding === 'utf8' ? 'utf8' : 'latin1');
+    return this.bom ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body]) : body;
+  }
+}
+
+function pad(record: CsvRecord, width: number): void {
+  while (record.values.length < width) {
+    record.values.push('');
+    record.raws.push('');
+  }
+}
+
+/**
+ * CSV injection (OWASP "CSV Injection"): a spreadsheet opening a CSV treats a cell that
+ * starts with = + - @ (or a tab / carriage return) as a formula, so text that came from
+ * users, models or error messages could run `=HYPERLINK(...)`/DDE payloads on the reader's
+ * machine. OWASP's mitigation is to prefix such cells with a single quote, which makes
+ * spreadsheets show the text as text. Only values Rowshot writes are guarded; input columns
+ * are the user's own data and are written back exactly as they were.
+ */
+export function guardCsvFormula(text: string): string {
+  return looksLikeFormula(text) ? `'${text}` : text;
+}
+
+/** Numbers without float noise (0.1 + 0.2 → 0.3), never in exponent form for costs. */
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return '';
+  if (Number.isInteger(value)) return String(value);
+  return String(Number(value.toPrecision(12)));
+}

@@ -1,0 +1,325 @@
+// SheetTarget for local workbooks (.csv / .xlsx): results are written into the rows they
+// belong to, found by Row ID, with one read and one atomic write per call. With `links:
+// 'files'` the images are copied next to the workbook so the folder is self-contained.
+import { constants as fsConstants } from 'node:fs';
+import { access, mkdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { cellToText, FINAL_ROW_STATES, mapHeaders, statusText, type TargetRef } from '../../../../../shared/index';
+import type { AssetLink, RowWrite, SheetTarget, WriteOutcome } from '../../../ports/sheet-target';
+import { AllowedRoots, isInside } from './allowed-paths';
+import { atomicWriteFile } from './atomic-write';
+import { editWorkbook, readWorkbook, workbookFormat } from './read-workbook';
+import { ensureOutputColumns } from './row-ids';
+import { fsError, WorkbookError, type EditableSheet, type WorkbookFormat } from './workbook';
+import { embeddableThumbnail, XlsxSheet, type EmbedImage } from './xlsx-file';
+
+export interface WorkbookTargetOptions {
+  /** The bytes of a stored asset, or null when it no longer exists. */
+  readAsset: (tenant: string, key: string) => Promise<Buffer | null>;
+  /** Folders this target may write into (workbooks and asset folders). Empty: none. */
+  allowedRoots: string[];
+  /** Assets read and copied at once (default 8). */
+  concurrency?: number;
+}
+
+type WorkbookTargetRef = Extract<TargetRef, { kind: 'workbook' }>;
+
+interface RowAssets {
+  imageLines: string[];
+  thumbLines: string[];
+  embed: EmbedImage | null;
+}
+
+interface WriteContext {
+  tenant: string;
+  format: WorkbookFormat;
+  links: 'files' | 'urls';
+  workbookDir: string;
+  /** Real path of the assets folder (links: 'files'). */
+  assetsDir: string;
+  rowDirs: Map<string, Promise<string>>;
+}
+
+export class WorkbookTarget implements SheetTarget {
+  readonly kinds = ['workbook'] as const;
+  private readonly roots: AllowedRoots;
+
+  constructor(private readonly options: WorkbookTargetOptions) {
+    this.roots = new AllowedRoots(options.allowedRoots);
+  }
+
+  /**
+   * Checked when a batch is accepted, so a batch never runs against a workbook it cannot
+   * write: inside the allowed roots (with its assets folder), a .csv/.xlsx file that exists,
+   * opens, has the sheet and a Row ID column, in a folder we may write to. Reads the file once.
+   */
+  async checkTarget(target: TargetRef): Promise<string | null> {
+    if (target.kind !== 'workbook') return `the workbook target cannot write to a ${target.kind} target`;
+    try {
+      const resolved = await this.resolvePaths(target);
+      if (typeof resolved === 'string') return resolved;
+      const { file } = resolved;
+      const name = `"${path.basename(file)}"`;
+      try {
+        await access(file, fsConstants.R_OK | fsConstants.W_OK);
+        // The temp file and rename need the folder to be writable too.
+        await access(path.dirname(file), fsConstants.W_OK);
+      } catch (err) {
+        throw fsError(err, name);
+      }
+      const table = await readWorkbook(file, target.sheet === undefined ? {} : { sheet: target.sheet });
+      if (mapHeaders(table.headers).rowId === undefined) {
+        return `${name} has no Row ID column; prepare it first (the CLI adds Row IDs) so results can be matched to rows`;
+      }
+      return null;
+    } catch (err) {
+      if (err instanceof WorkbookError) return err.message;
+      return `${JSON.stringify(path.basename(target.path))} could not be checked (${err instanceof Error ? err.message : String(err)})`;
+    }
+  }
+
+  /** The real workbook path and assets folder, or why they are not allowed. */
+  private async resolvePaths(target: WorkbookTargetRef): Promise<{ file: string; assetsDir: string } | string> {
+    const file = await this.roots.resolve(target.path);
+    if (file === null) return `"${target.path}" is outside the folders this server may write to`;
+    workbookFormat(file);
+    if ((target.links ?? 'files') === 'urls') return { file, assetsDir: '' };
+    const workbookDir = path.dirname(file);
+    const wanted = target.assetsDir !== undefined
+      ? path.resolve(workbookDir, target.assetsDir)
+      : path.join(workbookDir, `${path.basename(file, path.extname(file))}-assets`);
+    const assetsDir = await this.roots.resolve(wanted);
+    if (assetsDir === null) return `the assets folder "${target.assetsDir ?? wanted}" is outside the folders this server may write to`;
+    return { file, assetsDir };
+  }
+
+  async write(target: TargetRef, tenant: string, rows: readonly RowWrite[]): Promise<WriteOutcome> {
+    if (target.kind !== 'workbook') {
+      return { ok: false, kind: 'permanent', reason: `the workbook target cannot write to a ${target.kind} target` };
+    }
+    try {
+      return await this.writeWorkbook(target, tenant, rows);
+    } catch (err) {
+      if (err instanceof WorkbookError) return { ok: false, kind: err.kind, reason: err.message };
+      const name = `"${path.basename(target.path)}"`;
+      if (typeof (err as NodeJS.ErrnoException | undefined)?.code === 'string') {
+        const e = fsError(err, name);
+        return { ok: false, kind: e.kind, reason: e.message };
+      }
+      // A bug rather than an expected failure; transient so a fixed deployment can retry.
+      return { ok: false, kind: 'transient', reason: `writing results to ${name} failed unexpectedly: ${err instanceof Error ? err.message : String(err)}` };
+    }
+  }
+
+  private async writeWorkbook(target: WorkbookTargetRef, tenant: string, rows: readonly RowWrite[]): Promise<WriteOutcome> {
+    const resolved = await this.resolvePaths(target);
+    if (typeof resolved === 'string') return { ok: false, kind: 'permanent', reason: resolved };
+    const { file, assetsDir } = resolved;
+    const format = workbookFormat(file);
+    const links = target.links ?? 'files';
+    const workbookDir = path.dirname(file);
+    if (rows.length === 0) return { ok: true, written: 0, missingRowIds: [] };
+
+    // The last write for a Row ID wins if one arrives twice.
+    const byId = new Map<string, RowWrite>();
+    for (const r of rows) byId.set(r.rowId, r);
+    const ctx: WriteContext = { tenant, format, links, workbookDir, assetsDir, rowDirs: new Map() };
+    // Kept across the retries of editWorkbook, so assets are copied once.
+    const assets = new Map<string, RowAssets>();
+
+    return editWorkbook(file, target.sheet === undefined ? {} : { sheet: target.sheet }, async (sheet) => {
+      const mapping = mapHeaders(sheet.headers);
+      const idCol = mapping.rowId === undefined ? -1 : sheet.headers.indexOf(mapping.rowId);
+      if (idCol < 0) {
+        throw new WorkbookError('no_row_id_column', `"${path.basename(file)}" has no Row ID column, so results cannot be matched to rows (was it deleted or renamed?)`);
+      }
+      // First occurrence wins if a row was copy-pasted with its ID.
+      const rowNumberById = new Map<string, number>();
+      for (const row of sheet.dataRows()) {
+        const id = cellToText(row.values[idCol] ?? null).trim();
+        if (id !== '' && !rowNumberById.has(id)) rowNumberById.set(id, row.rowNumber);
+      }
+      const found: { write: RowWrite; rowNumber: number }[] = [];
+      const missingRowIds: string[] = [];
+      for (const write of byId.values()) {
+        const rowNumber = rowNumberById.get(write.rowId);
+        if (rowNumber === undefined) missingRowIds.push(write.rowId);
+        else found.push({ write, rowNumber });
+      }
+      const outcome: WriteOutcome = { ok: true, written: found.length, missingRowIds };
+      if (found.length === 0) return { result: outcome, changed: false };
+
+      await mapLimit(found.filter((f) => !assets.has(f.write.rowId)), this.options.concurrency ?? 8, async ({ write }) => {
+        assets.set(write.rowId, await this.prepareAssets(write, ctx));
+      });
+      const { columns: c } = ensureOutputColumns(sheet, mapping);
+      for (const { write: w, rowNumber: n } of found) {
+        const a = assets.get(w.rowId)!;
+        sheet.setText(n, c.status, statusText(w.state, w.reason));
+        sheet.setText(n, c.error, w.state === 'FAILED' || w.state === 'SKIPPED' ? (w.reason ?? '') : '');
+        sheet.setText(n, c.provider, w.provider ?? '');
+        sheet.setNumber(n, c.costUsd, Math.round(w.costUsd * 1e6) / 1e6);
+        sheet.setText(n, c.batchId, w.batchId);
+        sheet.setText(n, c.updatedAt, w.updatedAt);
+        // While a re-run row is QUEUED/RUNNING (no images yet) its previous images stay
+        // visible; a final state always replaces them, so a FAILED re-run clears them.
+        if (w.images.length > 0 || FINAL_ROW_STATES.includes(w.state)) {
+          sheet.setText(n, c.imageUrl, a.imageLines.join('\n'));
+          sheet.setText(n, c.thumbnailUrl, a.thumbLines.join('\n'));
+          setImageCell(sheet, n, c.image, a);
+        }
+      }
+      return { result: outcome, changed: true };
+    });
+  }
+
+  /** Copies (links: 'files') or links (links: 'urls') a row's images; reads the thumbnail to embed in xlsx. */
+  private async prepareAssets(write: RowWrite, ctx: WriteContext): Promise<RowAssets> {
+    const out: RowAssets = { imageLines: [], thumbLines: [], embed: null };
+    for (const [i, img] of write.images.entries()) {
+      const name = `${ratioSlug(img.aspectRatio)}-v${Number.isInteger(img.variant) ? img.variant : 1}`;
+      let thumb: Buffer | null = null;
+      if (ctx.links === 'files') {
+        const rowDir = await this.rowDir(write.rowId, ctx);
+        out.imageLines.push((await this.copyAsset(img.image, rowDir, name, ctx)).line);
+        const copied = await this.copyAsset(img.thumbnail, rowDir, `${name}-thumb`, ctx);
+        out.thumbLines.push(copied.line);
+        thumb = copied.data;
+      } else {
+        out.imageLines.push(img.image.url);
+        out.thumbLines.push(img.thumbnail.url);
+        if (i === 0 && ctx.format === 'xlsx') thumb = await this.readAsset(ctx.tenant, img.thumbnail.key);
+      }
+      if (i === 0 && ctx.format === 'xlsx' && thumb !== null) out.embed = await embeddableThumbnail(thumb);
+    }
+    return out;
+  }
+
+  private async readAsset(tenant: string, key: string): Promise<Buffer | null> {
+    try {
+      return await this.options.readAsset(tenant, key);
+    } catch (err) {
+      throw new WorkbookError('io', `could not read image ${key} from storage (${err instanceof Error ? err.message : String(err)})`, 'transient', { cause: err });
+    }
+  }
+
+  /**
+   * Copies one asset to `<rowDir>/<name>.<ext>` and returns the cell line: the path relative
+   * to the workbook's folder, or the capability URL when the asset no longer exists.
+   */
+  private async copyAsset(link: AssetLink, rowDir: string, name: string, ctx: WriteContext): Promise<{ line: string; data: Buffer | null }> {
+    const data = await this.readAsset(ctx.tenant, link.key);
+    if (data === null) return { line: link.url, data: null };
+    const dest = path.join(rowDir, `${name}.${extensionOf(data, link.key)}`);
+    try {
+      await copyFile(dest, data);
+    } catch (err) {
+      throw fsError(err, `the image file "${path.relative(ctx.workbookDir, dest)}"`);
+    }
+    return { line: path.relative(ctx.workbookDir, dest).split(path.sep).join('/'), data };
+  }
+
+  /** `<assetsDir>/<rowId>/`, created once per write and checked to really be inside assetsDir. */
+  private rowDir(rowId: string, ctx: WriteContext): Promise<string> {
+    let dir = ctx.rowDirs.get(rowId);
+    if (dir === undefined) {
+      dir = (async () => {
+        const wanted = path.join(ctx.assetsDir, safeSegment(rowId));
+        try {
+          await mkdir(wanted, { recursive: true });
+          const real = await realpath(wanted);
+          if (!isInside(ctx.assetsDir, real) || real === ctx.assetsDir) {
+            throw new WorkbookError('forbidden', `the image folder for row ${rowId} points outside the assets folder`);
+          }
+          return real;
+        } catch (err) {
+          throw fsError(err, `the assets folder "${path.relative(ctx.workbookDir, wanted)}"`);
+        }
+      })();
+      ctx.rowDirs.set(rowId, dir);
+    }
+    return dir;
+  }
+}
+
+function setImageCell(sheet: EditableSheet, rowNumber: number, col: number, assets: RowAssets): void {
+  if (sheet instanceof XlsxSheet) {
+    sheet.setText(rowNumber, col, '');
+    sheet.setImage(rowNumber, col, assets.embed);
+  } else {
+    sheet.setText(rowNumber, col, assets.thumbLines[0] ?? '');
+  }
+}
+
+/** `1:1` → `1x1`; anything unexpected becomes `_`. */
+function ratioSlug(ratio: string): string {
+  return ratio.replace(/:/g, 'x').replace(/[^A-Za-z0-9.]/g, '_') || 'image';
+}
+
+/**
+ * A Row ID as one folder name. Row IDs may hold `:` (not allowed in Windows file names) and
+ * could be `.` or `..`; those characters become `_` and a leading dot gets a `_` prefix.
+ */
+function safeSegment(rowId: string): string {
+  const s = rowId.replace(/[^A-Za-z0-9_.-]/g, '_');
+  return s === '' ? '_' : s.startsWith('.') ? `_${s}` : s;
+}
+
+/** The file type from the bytes (what the data is), else from the key, else `bin`. */
+function extensionOf(data: Buffer, key: string): string {
+  if (data.length >= 8 && data.readUInt32BE(0) === 0x89504e47) return 'png';
+  if (data.length >= 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return 'jpg';
+  if (data.length >= 12 && data.toString('latin1', 0, 4) === 'RIFF' && data.toString('latin1', 8, 12) === 'WEBP') return 'webp';
+  if (data.length >= 4 && data.toString('latin1', 0, 4) === 'GIF8') return 'gif';
+  if (data.length >= 12 && data.toString('latin1', 4, 12) === 'ftypavif') return 'avif';
+  const m = /\.([A-Za-z0-9]{1,5})$/.exec(key);
+  return m ? m[1]!.toLowerCase() : 'bin';
+}
+
+/**
+ * Copies one asset file. Identical files (a re-sent row) are left alone; a new file is
+ * created exclusively (`wx`: never through a planted symlink); an existing, different file
+ * is replaced atomically (temp + rename), because the workbook may already link to it.
+ * Asset files are not fsync'd: syncing 20,000 small files made a 10,000-row write take
+ * ~17 s instead of ~3 s. After a power cut an image may be truncated until its row is
+ * written again (the bytes are compared then). The workbook itself is always fsync'd, and
+ * written only after every copy finished, so it never links to a file still being written.
+ */
+async function copyFile(dest: string, data: Buffer): Promise<void> {
+  let size: number | null = null;
+  try {
+    size = (await stat(dest)).size;
+  } catch {
+    // absent
+  }
+  if (size === null) {
+    try {
+      await writeFile(dest, data, { flag: 'wx', mode: 0o644 });
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+        await rm(dest, { force: true }).catch(() => undefined);
+        throw err;
+      }
+    }
+  } else if (size === data.length && (await readFile(dest)).equals(data)) {
+    return;
+  }
+  await atomicWriteFile(dest, data, { mode: 0o644, durable: false });
+}
+
+async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const worker = async (): Promise<void> => {
+    while (!failed && next < items.length) {
+      try {
+        await fn(items[next++]!);
+      } catch (err) {
+        failed = true; // stop starting new work; the first error is reported
+        throw err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+}
