@@ -76,7 +76,7 @@ export async function runCommand(opts: RunOptions, env: Record<string, string | 
     if (!apiKey) throw new UsageError('--server needs an API key: pass --api-key or set ROWSHOT_API_KEY');
   } else {
     await mkdir(dataDir, { recursive: true });
-    const logger = createLogger(loaded.config.ROWSHOT_LOG_LEVEL, pino.destination({ dest: path.join(dataDir, 'rowshot.log'), sync: false, mkdir: true }));
+    const logger = createLogger(loaded.config.ROWSHOT_LOG_LEVEL, pino.destination({ dest: path.join(dataDir, 'rowshot.log'), sync: true, mkdir: true }));
     rowshot = await createRowshot(loaded.config, { logger });
     baseUrl = (await rowshot.listen()).url;
     apiKey = (await readFile(rowshot.devKeyFile, 'utf8')).trim();

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli, startCli } from '../../helpers/cli';
 
 const storedImages = async (log: string) =>
-  (await readFile(log, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { message: string; key?: string; created?: boolean })
+  (await readFile(log, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { message: string; asset?: string; created?: boolean })
     .filter((e) => e.message === 'image stored');
 
 describe('crash and restart', () => {
@@ -43,6 +43,6 @@ describe('crash and restart', () => {
     expect(rows.every((r) => r.Status === 'DONE')).toBe(true);
     const created = (await storedImages(log)).filter((e) => e.created);
     expect(created).toHaveLength(n);
-    expect(new Set(created.map((e) => e.key)).size).toBe(n);
+    expect(new Set(created.map((e) => e.asset)).size).toBe(n);
   }, 180_000);
 });

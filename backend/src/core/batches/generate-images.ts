@@ -79,7 +79,7 @@ export async function generateImages(deps: CoreDeps, { m, rec, spec, pack, choic
       // Thumbnail first: an image key that exists always has its thumbnail (see findStored).
       await deps.store.put(thumbKey, thumb.data, { contentType: thumb.mimeType, ifGenerationMatch: 0 });
       const stored = await deps.store.put(key, outcome.image.data, { contentType: outcome.image.mimeType, ifGenerationMatch: 0 });
-      log.info({ key, created: stored.ok, provider: choice.provider.name }, 'image stored');
+      log.info({ asset: key, created: stored.ok, provider: choice.provider.name }, 'image stored');
       images.push({ aspectRatio, variant, key, thumbKey, mimeType: outcome.image.mimeType });
     }
   }
