@@ -36,7 +36,13 @@ export async function processRow(deps: CoreDeps, body: RowTaskBody, ctx: TaskCon
   if (cur) {
     const r = cur.value;
     if (r.gen > gen) return done('superseded by a retry');
-    if (r.gen === gen && FINAL_ROW_STATES.includes(r.state)) return done(`already ${r.state}`);
+    if (r.gen === gen && FINAL_ROW_STATES.includes(r.state)) {
+      // A crash can fall between writing the final record and publishing it; publishing again
+      // is harmless (the flush applies each revision once), and without it the row would never
+      // be counted or written to the sheet.
+      await publishRow(deps, m, r);
+      return done(`already ${r.state}`);
+    }
     if (r.gen < gen && r.state !== 'FAILED') return done('only FAILED rows are retried');
     if (r.claim && r.claim.until > now) {
       const lastAttempt = ctx.retryCount + 1 >= config.rowMaxAttempts;

@@ -6,9 +6,12 @@ import { loadConfig } from '../../../../backend/src/config';
 import { createRowshot, type Rowshot } from '../../../../backend/src/compose';
 import { createBatch } from '../../../../backend/src/core/batches/create-batch';
 import { watchBatch } from '../../../../backend/src/core/batches/watchdog';
+import { processRow } from '../../../../backend/src/core/batches/process-row';
+import { flushBatch } from '../../../../backend/src/core/batches/flush';
+import { putJson } from '../../../../backend/src/core/json-blobs';
 import { getJson } from '../../../../backend/src/core/json-blobs';
 import { layout } from '../../../../backend/src/core/layout';
-import type { StatusRecord } from '../../../../backend/src/core/batches/records';
+import type { RowRecord, RowStates, StatusRecord } from '../../../../backend/src/core/batches/records';
 import type { EnqueueResult, TaskQueue, TaskSpec } from '../../../../backend/src/ports/task-queue';
 
 /** A queue that records what is enqueued and never dispatches: the state a crash leaves behind. */
@@ -38,7 +41,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('the batch watchdog', () => {
+describe('recovery from crashes', () => {
   it('is scheduled with every batch, leaves progressing batches alone, and re-queues the rows of a stalled one', async () => {
     const deps = rowshot.deps;
     const { response } = await createBatch(deps, 'local', { rows: [{ rowId: 'a', cells: { Prompt: 'x' } }, { rowId: 'b', cells: { Prompt: 'y' } }] }, null);
@@ -60,5 +63,24 @@ describe('the batch watchdog', () => {
     expect((rows.tasks[0]!.body as { cells: unknown }).cells).toEqual({ Prompt: 'x' });
     // The next visit is scheduled (deduped by name with the one made a moment ago).
     expect(control.tasks.filter((t) => (t.body as { lastSeen: string | null }).lastSeen === status.updatedAt)).toHaveLength(1);
+  });
+
+  it('counts a row whose worker crashed after writing DONE but before publishing it', async () => {
+    const deps = rowshot.deps;
+    const { response } = await createBatch(deps, 'local', { rows: [{ rowId: 'c', cells: { Prompt: 'x' } }] }, null);
+    const done: RowRecord = {
+      rowId: 'c', index: 0, gen: 0, state: 'DONE', reason: null, provider: 'template', costMicros: 0, images: [], notes: [],
+      attempts: 1, claim: null, updatedAt: new Date().toISOString(), rev: 2,
+    };
+    // The crash window: the final record is written, the outbox entry never was.
+    await putJson(deps.store, layout.row('local', response.id, 0), done, 0);
+    const redelivered = await processRow(deps, { tenant: 'local', batchId: response.id, index: 0, gen: 0, rowId: 'c', cells: { Prompt: 'x' } }, { taskName: 't', retryCount: 1 });
+    expect(redelivered).toEqual({ done: true, note: 'already DONE' });
+    expect((await deps.store.list(layout.outboxPrefix('local', response.id))).keys).toHaveLength(1);
+    await flushBatch(deps, { tenant: 'local', batchId: response.id });
+    const states = (await getJson<RowStates>(deps.store, layout.rowStates('local', response.id)))!.value;
+    expect(states.states).toBe('D');
+    const status = (await getJson<StatusRecord>(deps.store, layout.status('local', response.id)))!.value;
+    expect(status).toMatchObject({ state: 'DONE', counts: { DONE: 1 } });
   });
 });
