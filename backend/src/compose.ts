@@ -17,6 +17,7 @@ import { createApp } from './http/app';
 import { createLogger } from './http/logger';
 import { createMetrics } from './http/metrics';
 import { sharedSecretVerifier } from './http/task-auth';
+import { lockDataDir } from './data-dir-lock';
 import { devKeyPath, loadOrCreateSecrets } from './local-secrets';
 import type { ImageProvider } from './ports/image-provider';
 import type { SheetTarget } from './ports/sheet-target';
@@ -106,6 +107,8 @@ export async function createRowshot(config: Config, overrides: Overrides = {}): 
       chunkSize: config.ROWSHOT_CHUNK_SIZE,
       defaultDailyBudgetUsd: config.ROWSHOT_DAILY_BUDGET_USD,
       instanceId: `${process.pid}-${randomId(6)}`,
+      exclusiveDataDir: true,
+      workbookTenant: LOCAL_TENANT,
     },
     log,
     metrics,
@@ -121,11 +124,13 @@ export async function createRowshot(config: Config, overrides: Overrides = {}): 
     ready: async () => (await store.list('system/', { maxResults: 1 }), true),
   });
   let server: Server | null = null;
+  let unlock: (() => Promise<void>) | null = null;
 
   return {
     deps,
     devKeyFile,
     async listen() {
+      unlock = await lockDataDir(dataDir);
       server = createServer({ keepAliveTimeout: 65_000 }, app);
       await new Promise<void>((resolve, reject) => {
         server?.once('error', reject);
@@ -146,6 +151,7 @@ export async function createRowshot(config: Config, overrides: Overrides = {}): 
         await new Promise<void>((resolve) => s.close(() => resolve()));
         s.closeAllConnections();
       }
+      await unlock?.();
     },
   };
 }

@@ -1,6 +1,7 @@
 // The server entry point: the only file that reads the environment and listens.
 import { loadConfig } from './config';
 import { createRowshot } from './compose';
+import { DataDirBusyError } from './data-dir-lock';
 
 export async function serve(env: Record<string, string | undefined>): Promise<number> {
   const loaded = loadConfig(env);
@@ -9,7 +10,13 @@ export async function serve(env: Record<string, string | undefined>): Promise<nu
     return 1;
   }
   const rowshot = await createRowshot(loaded.config);
-  const { url } = await rowshot.listen();
+  let url: string;
+  try {
+    ({ url } = await rowshot.listen());
+  } catch (err) {
+    console.error(err instanceof DataDirBusyError || (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? (err as Error).message : String(err));
+    return 1;
+  }
   rowshot.deps.log.info({ url, devKeyFile: rowshot.devKeyFile }, `Rowshot is listening on ${url}; the development API key is in ${rowshot.devKeyFile}`);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {

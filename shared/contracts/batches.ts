@@ -5,7 +5,9 @@ export const CellValue = z.union([z.string(), z.number(), z.boolean(), z.null()]
 
 export const MAX_ROWS_PER_BATCH = 50_000;
 
-export const RowIdSchema = z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9_.:-]+$/, 'Row ID may use letters, digits, _ . : - only'));
+// Any id a sheet already holds is accepted (keys and file names encode it safely); only
+// control characters and surrounding spaces are refused.
+export const RowIdSchema = z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[^\u0000-\u001f\s](?:[^\u0000-\u001f]*[^\u0000-\u001f\s])?$/, 'Row ID must not be blank, start or end with a space, or contain control characters'));
 
 export const BatchRowInput = z.object({
   rowId: RowIdSchema,

@@ -3,11 +3,14 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { PACK_IMAGE_MODES } from '../../../shared/index';
+import { PACK_IMAGE_MODES, type PackImageMode } from '../../../shared/index';
+import { AppError } from '../core/app-error';
+import { createPack } from '../core/packs/create-pack';
 import { loadConfig } from '../config';
 import { createRowshot, LOCAL_TENANT } from '../compose';
 import { createApiKey, ensureTenant, rotateLinkKey } from '../core/tenants/tenants';
 import { serve } from '../main';
+import { DataDirBusyError } from '../data-dir-lock';
 import { ApiClient, ApiError } from './api-client';
 import { runCommand, UsageError } from './run-command';
 
@@ -42,6 +45,10 @@ export async function main(argv: string[], env: Record<string, string | undefine
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (err) {
+    if (err instanceof DataDirBusyError) {
+      console.error(`rowshot: ${err.message}`);
+      return 1;
+    }
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       console.error(`rowshot: ${(err as Error).message}\n\n${USAGE}`);
       return 1;
@@ -112,38 +119,38 @@ async function packs(args: string[], env: Record<string, string | undefined>): P
     args: rest, allowPositionals: true, strict: true,
     options: { mode: { type: 'string' }, logo: { type: 'string' }, server: { type: 'string' }, 'api-key': { type: 'string' } },
   });
-  const [name, ...images] = positionals;
-  if (!name || images.length === 0) throw new UsageError('packs create needs a NAME and at least one IMAGE');
+  const [name, ...files] = positionals;
+  if (!name || files.length === 0) throw new UsageError('packs create needs a NAME and at least one IMAGE');
   const modes = (values.mode ?? 'style_and_composition').split(',').map((m) => m.trim());
   for (const m of modes) if (!(PACK_IMAGE_MODES as readonly string[]).includes(m)) throw new UsageError(`--mode "${m}" is not one of ${PACK_IMAGE_MODES.join(', ')}`);
-  const perImage = modes.length === 1 ? images.map(() => modes[0] as string) : modes;
+  const perImage = modes.length === 1 ? files.map(() => modes[0] as string) : modes;
 
-  const form = new FormData();
-  form.set('name', name);
-  form.set('modes', perImage.join(','));
-  for (const f of images) form.append('images', new Blob([new Uint8Array(await readOrUsage(f))]), path.basename(f));
-  if (values.logo) form.set('logo', new Blob([new Uint8Array(await readOrUsage(values.logo))]), path.basename(values.logo));
-
-  let client: ApiClient;
-  let close = async () => {};
+  const images = await Promise.all(files.map(async (f, i) => ({ field: `images[${i}] (${path.basename(f)})`, data: await readOrUsage(f) })));
+  const logo = values.logo ? { field: `logo (${path.basename(values.logo)})`, data: await readOrUsage(values.logo) } : null;
   if (values.server) {
     const key = values['api-key'] ?? env.ROWSHOT_API_KEY;
     if (!key) throw new UsageError('--server needs an API key: pass --api-key or set ROWSHOT_API_KEY');
-    client = new ApiClient(values.server, key);
-  } else {
-    const loaded = loadConfig({ ...env, PORT: '0', ROWSHOT_LOG_LEVEL: env.ROWSHOT_LOG_LEVEL ?? 'warn' });
-    if (!loaded.ok) throw new UsageError(loaded.message);
-    const rowshot = await createRowshot(loaded.config);
-    const { url } = await rowshot.listen();
-    client = new ApiClient(url, (await readFile(rowshot.devKeyFile, 'utf8')).trim());
-    close = () => rowshot.close();
-  }
-  try {
-    const pack = await client.createPack(form);
-    console.log(`Created pack "${pack.name}" (${pack.id}) with ${pack.images.length} image(s)${pack.logo ? ' and a logo' : ''} for tenant ${values.server ? '' : LOCAL_TENANT}`.trim());
+    const form = new FormData();
+    form.set('name', name);
+    form.set('modes', perImage.join(','));
+    images.forEach((img, i) => form.append('images', new Blob([new Uint8Array(img.data)]), path.basename(files[i] as string)));
+    if (logo && values.logo) form.set('logo', new Blob([new Uint8Array(logo.data)]), path.basename(values.logo));
+    const pack = await new ApiClient(values.server, key).createPack(form);
+    console.log(`Created pack "${pack.name}" (${pack.id}) with ${pack.images.length} image(s)${pack.logo ? ' and a logo' : ''}`);
     return 0;
-  } finally {
-    await close();
+  }
+  // Locally the use case runs in this process: no server and no queues, so it is safe next to a running `rowshot serve`.
+  const deps = await localDeps(env);
+  try {
+    const pack = await createPack(deps, LOCAL_TENANT, { name, modes: perImage as PackImageMode[], images, logo });
+    console.log(`Created pack "${pack.name}" (${pack.id}) with ${pack.images.length} image(s)${pack.logo ? ' and a logo' : ''} for tenant ${LOCAL_TENANT}`);
+    return 0;
+  } catch (err) {
+    if (err instanceof AppError) {
+      console.error(`rowshot: ${err.detail}${(err.extra.invalidFields ?? []).map((f) => `\n  ${f.field}: ${f.message}`).join('')}`);
+      return 1;
+    }
+    throw err;
   }
 }
 

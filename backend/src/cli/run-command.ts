@@ -105,14 +105,19 @@ export async function runCommand(opts: RunOptions, env: Record<string, string | 
     let state = await readRunState(stateFile);
     let batch: BatchStatus | null = null;
     if (state?.batchId) {
-      batch = await client.getBatch(state.batchId).catch(() => null);
+      // Only "no such batch" means start afresh; any other error (a network blip with --server)
+      // must not submit the same rows a second time.
+      batch = await client.getBatch(state.batchId).catch((err: unknown) => {
+        if (err instanceof ApiError && err.status === 404) return null;
+        throw err;
+      });
       if (batch && (batch.state === 'DONE' || batch.state === 'CANCELLED')) batch = null;
       else if (batch) out.write(`Resuming batch ${batch.id} (${batch.rowCount} rows)\n`);
     }
     if (!batch) {
       if (todo.length === 0) {
         out.write(`Nothing to do: ${skippedDone} row(s) already DONE${skippedFailed > 0 ? `, ${skippedFailed} FAILED (use --retry-failed to run them again)` : ''}.\n`);
-        return 0;
+        return skippedFailed > 0 ? 2 : 0;
       }
       const request: CreateBatchRequest = {
         name: path.basename(file),
@@ -145,7 +150,10 @@ export async function runCommand(opts: RunOptions, env: Record<string, string | 
     }
     progress.update(batch);
     progress.stop();
-    return await summarise(client, batch, { file, assetsDir, rowNumbers, seconds: (Date.now() - started) / 1000 }, out);
+    const code = await summarise(client, batch, { file, assetsDir, rowNumbers, seconds: (Date.now() - started) / 1000 }, out);
+    if (skippedFailed > 0) out.write(`${skippedFailed} earlier FAILED row(s) were not run again; use --retry-failed to retry them.\n`);
+    // 0 only when every row of the file is DONE.
+    return skippedFailed > 0 ? 2 : code;
   } finally {
     process.removeListener('SIGINT', onSigint);
     await stop();

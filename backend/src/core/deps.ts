@@ -21,6 +21,10 @@ export interface CoreConfig {
   defaultDailyBudgetUsd: number | null;
   /** Identifies this process in claims and logs. */
   instanceId: string;
+  /** The only tenant whose batches may write workbook files on this server's disk. */
+  workbookTenant: string;
+  /** True when this process is the only one working on its store (the embedded default). */
+  exclusiveDataDir: boolean;
 }
 
 export interface Logger {

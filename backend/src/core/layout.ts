@@ -9,6 +9,14 @@ export function tenantRoot(tenant: string): string {
   return `tenants/${tenant}`;
 }
 
+/**
+ * A Row ID as one safe key (and file) segment: simple ids stay readable, anything else (`:`,
+ * spaces, `..`, non-ASCII) is base64url-encoded, so no Row ID can break or escape a path.
+ */
+export function rowSegment(rowId: string): string {
+  return /^[A-Za-z0-9_-]{1,64}$/.test(rowId) ? rowId : `x-${Buffer.from(rowId, 'utf8').toString('base64url')}`;
+}
+
 export const layout = {
   apiKey: (keyHash: string) => `system/api-keys/${keyHash}.json`,
   tenant: (t: string) => `${tenantRoot(t)}/tenant.json`,
@@ -28,9 +36,9 @@ export const layout = {
   flushLease: (t: string, b: string) => `${layout.batch(t, b)}/flush-lease.json`,
   ledger: (t: string, b: string) => `${layout.batch(t, b)}/ledger.json`,
   asset: (t: string, b: string, rowId: string, gen: number, ratio: string, variant: number, ext: string) =>
-    `${layout.batch(t, b)}/assets/${rowId}/g${gen}/${ratio.replace(':', 'x')}-v${variant}.${ext}`,
+    `${layout.batch(t, b)}/assets/${rowSegment(rowId)}/g${gen}/${ratio.replace(':', 'x')}-v${variant}.${ext}`,
   assetThumb: (t: string, b: string, rowId: string, gen: number, ratio: string, variant: number, ext: string) =>
-    `${layout.batch(t, b)}/assets/${rowId}/g${gen}/${ratio.replace(':', 'x')}-v${variant}-thumb.${ext}`,
+    `${layout.batch(t, b)}/assets/${rowSegment(rowId)}/g${gen}/${ratio.replace(':', 'x')}-v${variant}-thumb.${ext}`,
   packsPrefix: (t: string) => `${tenantRoot(t)}/packs/`,
   pack: (t: string, packId: string) => `${tenantRoot(t)}/packs/${packId}.json`,
   packName: (t: string, nameHash: string) => `${tenantRoot(t)}/pack-names/${nameHash}.json`,

@@ -20,7 +20,11 @@ interface LedgerRecord {
 }
 
 interface Allowance {
+  key: string;
+  limit: number;
   leaseId: string;
+  /** Reservations taken from this lease and not yet settled: the lease is not returned meanwhile. */
+  inFlight: number;
   granted: number;
   remaining: number;
   until: number;
@@ -73,14 +77,15 @@ export async function remainingDailyBudget(deps: CoreDeps, tenant: string): Prom
 }
 
 /** Takes `micros` from this process's lease on `key`, renewing the lease if needed. */
-function take(deps: CoreDeps, key: string, limit: number, micros: number): Promise<boolean> {
+function take(deps: CoreDeps, key: string, limit: number, micros: number): Promise<Allowance | null> {
   return withLock(key, async () => {
     const now = deps.clock.now();
     const mine = allowances.get(key);
     if (mine && mine.until - 60_000 > now && mine.remaining >= micros) {
       mine.remaining -= micros;
+      mine.inFlight++;
       mine.lastUsed = now;
-      return true;
+      return mine;
     }
     const leaseId = `${deps.config.instanceId}-${randomId(6)}`;
     let granted = 0;
@@ -88,7 +93,7 @@ function take(deps: CoreDeps, key: string, limit: number, micros: number): Promi
       const { rec, used } = normalise(cur, now);
       let available = limit - used;
       if (mine && rec.leases[mine.leaseId]) {
-        // Hand back the old lease in the same write: what was used becomes spent.
+        // Hand back the old lease in the same write: what was used (or is still in flight) is spent.
         rec.spentMicros += mine.granted - mine.remaining;
         available += mine.remaining;
         delete rec.leases[mine.leaseId];
@@ -101,17 +106,19 @@ function take(deps: CoreDeps, key: string, limit: number, micros: number): Promi
       rec.leases[leaseId] = { micros: granted, until: now + LEASE_MS };
       return rec;
     });
+    if (mine) mine.remaining = 0; // handed back: later refunds to it are dropped (counted as spent)
     allowances.delete(key);
-    if (granted < micros) return false;
-    allowances.set(key, { leaseId, granted, remaining: granted - micros, until: now + LEASE_MS, lastUsed: now });
+    if (granted < micros) return null;
+    const a: Allowance = { key, limit, leaseId, inFlight: 1, granted, remaining: granted - micros, until: now + LEASE_MS, lastUsed: now };
+    allowances.set(key, a);
     scheduleIdleReturn(deps);
-    return true;
+    return a;
   });
 }
 
-function refund(key: string, micros: number): void {
-  const mine = allowances.get(key);
-  if (mine && micros > 0) mine.remaining = Math.min(mine.granted, mine.remaining + micros);
+function release(a: Allowance, refundMicros: number): void {
+  a.inFlight = Math.max(0, a.inFlight - 1);
+  if (allowances.get(a.key) === a && refundMicros > 0) a.remaining = Math.min(a.granted, a.remaining + refundMicros);
 }
 
 /** Returns leases not used for a while, so other processes (and the accept check) see the budget. */
@@ -124,7 +131,7 @@ function scheduleIdleReturn(deps: CoreDeps): void {
 export async function returnIdleLeases(deps: CoreDeps, idleMs = 0): Promise<void> {
   const now = deps.clock.now();
   for (const [key, a] of [...allowances]) {
-    if (now - a.lastUsed < idleMs) continue;
+    if (now - a.lastUsed < idleMs || (idleMs > 0 && a.inFlight > 0)) continue;
     await withLock(key, async () => {
       if (allowances.get(key) !== a) return;
       allowances.delete(key);
@@ -142,29 +149,42 @@ export async function returnIdleLeases(deps: CoreDeps, idleMs = 0): Promise<void
   }
 }
 
-export type Reservation = { ok: true; micros: number; keys: string[] } | { ok: false; reason: string };
+export type Reservation = { ok: true; micros: number; held: Allowance[] } | { ok: false; reason: string };
 
 export async function reserve(deps: CoreDeps, tenant: string, batchId: string, maxCostUsd: number | null, micros: number): Promise<Reservation> {
-  if (micros === 0) return { ok: true, micros, keys: [] };
-  const keys: string[] = [];
+  if (micros === 0) return { ok: true, micros, held: [] };
+  const held: Allowance[] = [];
   const dailyLimit = await dailyLimitMicros(deps, tenant);
   if (dailyLimit !== null) {
-    const key = layout.dailyLedger(tenant, day(deps.clock.now()));
-    if (!(await take(deps, key, dailyLimit, micros))) return { ok: false, reason: "budget (the tenant's daily budget is used up)" };
-    keys.push(key);
+    const a = await take(deps, layout.dailyLedger(tenant, day(deps.clock.now())), dailyLimit, micros);
+    if (!a) return { ok: false, reason: "budget (the tenant's daily budget is used up)" };
+    held.push(a);
   }
   if (maxCostUsd !== null) {
-    const key = layout.ledger(tenant, batchId);
-    if (!(await take(deps, key, toMicros(maxCostUsd), micros))) {
-      for (const k of keys) refund(k, micros);
+    const a = await take(deps, layout.ledger(tenant, batchId), toMicros(maxCostUsd), micros);
+    if (!a) {
+      for (const h of held) release(h, micros);
       return { ok: false, reason: "budget (the batch's maxCostUsd is reached)" };
     }
-    keys.push(key);
+    held.push(a);
   }
-  return { ok: true, micros, keys };
+  return { ok: true, micros, held };
 }
 
-/** Actual cost is at most the reservation; the difference goes back to the lease. */
-export function settle(r: { micros: number; keys: string[] }, actualMicros: number): void {
-  for (const k of r.keys) refund(k, r.micros - Math.min(actualMicros, r.micros));
+/**
+ * Settles a reservation to what was actually paid. Unused money goes back to the lease. A
+ * provider that charged more than its listed price is recorded as spent at once, so the
+ * following rows see it (the one row cannot be un-paid).
+ */
+export async function settle(deps: CoreDeps, r: { micros: number; held: Allowance[] }, actualMicros: number): Promise<void> {
+  const overrun = Math.max(0, actualMicros - r.micros);
+  for (const a of r.held) {
+    release(a, r.micros - Math.min(actualMicros, r.micros));
+    if (overrun > 0) {
+      await updateJson<LedgerRecord>(deps.store, a.key, (cur) => {
+        const { rec } = normalise(cur, deps.clock.now());
+        return { ...rec, spentMicros: rec.spentMicros + overrun };
+      });
+    }
+  }
 }

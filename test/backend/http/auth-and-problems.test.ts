@@ -51,7 +51,7 @@ describe('tenant isolation', () => {
 
 describe('RFC 7807 problems', () => {
   it('lists every invalid field', async () => {
-    const res = await s.api('/v1/batches', { method: 'POST', json: { rows: [{ rowId: 'bad id!', cells: { Prompt: 1 } }, { cells: {} }], maxCostUsd: -1, flushIntervalMs: 5 } });
+    const res = await s.api('/v1/batches', { method: 'POST', json: { rows: [{ rowId: ' padded', cells: { Prompt: 1 } }, { cells: {} }], maxCostUsd: -1, flushIntervalMs: 5 } });
     expect(res.status).toBe(400);
     const p = (await res.json()) as { invalidFields: { field: string }[] };
     expect(p.invalidFields.map((f) => f.field).sort()).toEqual(['flushIntervalMs', 'maxCostUsd', 'rows[0].rowId', 'rows[1].rowId']);
@@ -74,6 +74,10 @@ describe('RFC 7807 problems', () => {
     const res = await s.api('/v1/batches', { method: 'POST', json: { rows: rows(1, () => ({ Prompt: 'x' })), target: { kind: 'workbook', path: '/etc/passwd.csv' } } });
     expect(res.status).toBe(422);
     expect(((await res.json()) as { invalidFields: { field: string }[] }).invalidFields[0]?.field).toBe('target');
+    // Files on the server's disk are the embedded tenant's only: another tenant cannot target them.
+    const other = await s.api('/v1/batches', { method: 'POST', key: otherKey, json: { rows: rows(1, () => ({ Prompt: 'x' })), target: { kind: 'workbook', path: `${s.dataDir}/theirs.csv` } } });
+    expect(other.status).toBe(422);
+    expect(((await other.json()) as { detail: string }).detail).toMatch(/only for the "local" tenant/);
   });
 });
 

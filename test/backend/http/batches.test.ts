@@ -41,6 +41,18 @@ describe('a batch from accept to DONE', () => {
     expect((await fetch(page.rows[0]!.images[0]!.thumbnailUrl)).status).toBe(200);
   });
 
+  it('accepts any Row ID a sheet may hold, without letting it escape a path', async () => {
+    const ids = ['SKU:12', '../../etc', 'Ünïcode id 7'];
+    const { id } = await json<{ id: string }>(await post(s, { rows: ids.map((rowId) => ({ rowId, cells: { Prompt: 'x' } })) }));
+    const done = await s.waitForBatch(id);
+    expect(done.counts.DONE).toBe(3);
+    const page = await json<RowsPage>(await s.api(`/v1/batches/${id}/rows`));
+    expect(page.rows.map((r) => r.rowId)).toEqual(ids);
+    for (const r of page.rows) expect((await fetch(r.images[0]!.url)).status).toBe(200);
+    const zip = unzipSync(new Uint8Array(await (await s.api(`/v1/batches/${id}/export?format=zip`)).arrayBuffer()));
+    expect(Object.keys(zip).every((n) => !n.includes('..'))).toBe(true);
+  });
+
   it('keeps the same batch for the same Idempotency-Key, and refuses the key for a different body', async () => {
     const body = { rows: rows(2, () => ({ Prompt: 'same' })) };
     const a = await json<{ id: string }>(await post(s, body, { 'idempotency-key': 'k-1' }));

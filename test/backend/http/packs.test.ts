@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pack } from '../../../shared/index';
+import { declaredPng } from '../../helpers/png';
 import { startTestServer, type TestServer } from '../../helpers/server';
 
 let s: TestServer;
@@ -23,33 +24,6 @@ const form = (name: string, files: { field: string; data: Buffer; filename: stri
   return f;
 };
 const upload = (f: FormData) => s.api('/v1/packs', { method: 'POST', body: f });
-
-/** A PNG whose header claims 50,000 × 50,000 pixels (a decompression bomb), with valid CRCs. */
-function pixelBomb(): Buffer {
-  const table = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (b: Buffer) => {
-    let c = 0xffffffff;
-    for (const x of b) c = (table[(c ^ x) & 0xff] as number) ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const c = Buffer.alloc(4);
-    c.writeUInt32BE(crc(body));
-    return Buffer.concat([len, body, c]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(50_000, 0);
-  ihdr.writeUInt32BE(50_000, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', Buffer.alloc(16)), chunk('IEND', Buffer.alloc(0))]);
-}
 
 describe('reference packs', () => {
   it('creates a pack: normalised, metadata stripped, thumbnailed, content-addressed', async () => {
@@ -92,7 +66,7 @@ describe('reference packs', () => {
     ['a text file', Buffer.from('hello, not an image'), 415, /^the file is a text file; upload a PNG, JPEG or WebP image$/],
     ['an SVG', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script></svg>'), 415, /^the file is an? SVG.*; upload a PNG, JPEG or WebP image$/],
     ['a truncated PNG', Buffer.alloc(0), 400, /^the image data is corrupt or truncated|could not be read/],
-    ['a pixel bomb', pixelBomb(), 400, /50000 ?[×x] ?50000|2[,.]?500 megapixels|megapixel/i],
+    ['a pixel bomb', declaredPng(50_000, 50_000), 400, /50000 ?[×x] ?50000|2[,.]?500 megapixels|megapixel/i],
   ])('refuses %s with a clear 4xx problem naming the field', async (_what, data, status, message) => {
     const payload = data.length === 0 ? blue.subarray(0, Math.floor(blue.length / 2)) : data;
     const res = await upload(form('Bad', [{ field: 'images', data: payload, filename: 'x.png' }]));

@@ -9,7 +9,7 @@ import { enqueueFanOut } from './create-batch';
 import { forgetManifest } from './manifest-cache';
 import { scheduleWatchdog } from './watchdog';
 import { getBatch, loadBatch } from './query-batches';
-import type { Manifest, StatusRecord } from './records';
+import { CODE_STATES, emptyCounts, type Manifest, type RowStates, type StatusRecord } from './records';
 import { scheduleFlush } from './row-events';
 
 export async function cancelBatch(deps: CoreDeps, tenant: string, batchId: string): Promise<BatchStatus> {
@@ -28,11 +28,20 @@ export async function retryBatch(deps: CoreDeps, tenant: string, batchId: string
     throw new AppError('conflict', `Batch ${batchId} is still running; retry its failed rows once it has finished`);
   }
   if (s.counts.FAILED === 0) throw new AppError('conflict', `Batch ${batchId} has no FAILED rows to retry`);
-  const { value } = await updateJson<Manifest>(deps.store, layout.manifest(tenant, batchId), (cur) => (cur ? { ...cur, retryGen: cur.retryGen + 1, cancelled: false } : undefined));
-  // Show the batch as running at once; the next flush recomputes the state from the rows.
-  await updateJson<StatusRecord>(deps.store, layout.status(tenant, batchId), (cur) => (cur ? { ...cur, state: 'RUNNING', finishedAt: null } : undefined));
+  const { value, changed } = await updateJson<Manifest>(deps.store, layout.manifest(tenant, batchId), (cur) =>
+    cur && cur.retryGen === m.retryGen ? { ...cur, retryGen: cur.retryGen + 1, cancelled: false } : undefined,
+  );
+  if (!changed || !value) throw new AppError('conflict', `A retry of batch ${batchId} has just started`);
+  const gen = value.retryGen;
+  // The retried rows are QUEUED again before anything runs, so no flush can see the batch as
+  // finished in between; the fan-out picks exactly these rows (QUEUED with an older generation).
+  const { value: rs } = await updateJson<RowStates>(deps.store, layout.rowStates(tenant, batchId), (cur) =>
+    cur ? { ...cur, states: cur.states.replace(/F/g, 'Q') } : undefined,
+  );
+  const counts = emptyCounts();
+  for (const c of rs?.states ?? '') counts[CODE_STATES[c] ?? 'QUEUED']++;
+  await updateJson<StatusRecord>(deps.store, layout.status(tenant, batchId), (cur) => (cur ? { ...cur, counts, state: 'RUNNING', finishedAt: null } : undefined));
   forgetManifest(tenant, batchId);
-  const gen = value?.retryGen ?? m.retryGen + 1;
   await enqueueFanOut(deps, tenant, batchId, gen);
   await scheduleWatchdog(deps, tenant, batchId, null);
   deps.log.info({ tenant, batchId, gen, rows: s.counts.FAILED }, 'retrying failed rows');

@@ -47,7 +47,7 @@ export async function createBatch(
   }
   batchId ??= newBatchId(clock.now());
 
-  await checkTarget(deps, request.target ?? { kind: 'none' });
+  await checkTarget(deps, tenant, request.target ?? { kind: 'none' });
   const chain = request.providerChain ?? config.defaultProviderChain;
   const estimate = estimateRows(request.rows, chain, request.columns ?? {});
   const maxCostUsd = request.maxCostUsd ?? null;
@@ -117,8 +117,13 @@ function accepted(deps: CoreDeps, m: Manifest): CreateBatchResponse {
   return { id: m.id, statusUrl: statusUrl(deps, m.id), state: 'ACCEPTED', rowCount: m.rowCount };
 }
 
-async function checkTarget(deps: CoreDeps, target: TargetRef): Promise<void> {
+async function checkTarget(deps: CoreDeps, tenant: string, target: TargetRef): Promise<void> {
   if (target.kind === 'none') return;
+  if (target.kind === 'workbook' && tenant !== deps.config.workbookTenant) {
+    // Files on the server's disk are not partitioned by tenant, so only the embedded default's own tenant may write them.
+    const reason = `workbook targets are only for the "${deps.config.workbookTenant}" tenant of the embedded server`;
+    throw new AppError('unprocessable', `The batch's target cannot be written: ${reason}`, { invalidFields: [{ field: 'target', message: reason }] });
+  }
   const adapter = deps.targets.find((t) => t.kinds.includes(target.kind));
   const reason = adapter ? await adapter.checkTarget?.(target) : `this server does not write to ${target.kind} targets; use target kind "none" and read results through the API`;
   if (reason) throw new AppError('unprocessable', `The batch's target cannot be written: ${reason}`, { invalidFields: [{ field: 'target', message: reason }] });

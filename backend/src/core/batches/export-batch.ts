@@ -5,7 +5,7 @@ import { Zip, ZipPassThrough } from 'fflate';
 import { looksLikeFormula, statusText, type RowResult } from '../../../../shared/index';
 import type { CoreDeps } from '../deps';
 import { getJson } from '../json-blobs';
-import { layout } from '../layout';
+import { layout, rowSegment } from '../layout';
 import { loadBatch, readRows } from './query-batches';
 import type { Manifest, RowRecord } from './records';
 
@@ -84,7 +84,7 @@ async function* zipChunks(deps: CoreDeps, m: Manifest): AsyncGenerator<Uint8Arra
         const blob = await deps.store.get(img.key);
         if (!blob) continue;
         // Images are already compressed: store them, don't deflate them again.
-        const file = new ZipPassThrough(`images/${r.rowId}/${img.key.split('/').pop() ?? 'image'}`);
+        const file = new ZipPassThrough(`images/${rowSegment(r.rowId)}/${img.key.split('/').pop() ?? 'image'}`);
         zip.add(file);
         file.push(blob.data, true);
         yield* drain();

@@ -55,14 +55,14 @@ export async function fanOut(deps: CoreDeps, body: FanOutBody): Promise<TaskOutc
   if (!rows) return retryLater(503, `input chunk ${body.chunk} is missing`);
   let states: RowStates | null = null;
   if (gen > 0) {
-    // A retry re-runs only the rows that FAILED.
+    // A retry re-runs only the rows that FAILED (set back to QUEUED by the retry).
     states = (await getJson<RowStates>(deps.store, layout.rowStates(tenant, batchId)))?.value ?? null;
     if (!states) return retryLater(503, 'row states are missing');
   }
   const base = body.chunk * m.chunkSize;
   const picked = rows.value
     .map((row, i) => ({ row, index: base + i }))
-    .filter(({ index }) => states === null || states.states[index] === 'F');
+    .filter(({ index }) => states === null || (states.states[index] === 'Q' && (states.gens[index] ?? 0) < gen));
   await mapLimit(picked, ENQUEUE_CONCURRENCY, ({ row, index }) => {
     const small = JSON.stringify(row.cells).length <= MAX_INLINE_CELLS_BYTES;
     return enqueueRow(deps, { tenant, batchId, index, gen, rowId: row.rowId, ...(small ? { cells: row.cells } : {}) });

@@ -13,6 +13,7 @@ import { getJson, putJson } from '../json-blobs';
 import { layout } from '../layout';
 import { finishedCount, linkerFor, type LinkFor } from './batch-view';
 import { CODE_STATES, emptyCounts, STATE_CODES, type Manifest, type RowRecord, type RowStates, type StatusRecord } from './records';
+import { scheduleNextFlush } from './row-events';
 import { done, retryLater, type TaskOutcome } from './task-outcome';
 
 export const FlushBody = z.object({ tenant: z.string(), batchId: z.string() });
@@ -30,14 +31,29 @@ export async function flushBatch(deps: CoreDeps, { tenant, batchId }: FlushBody)
 
   const leaseKey = layout.flushLease(tenant, batchId);
   const lease = await getJson<{ owner: string; until: number }>(store, leaseKey);
-  if (lease && lease.value.until > clock.now()) return retryLater(409, 'another flush of this batch is running', 1);
+  // Another flush is folding this batch: leave the work to the next interval's flush instead of
+  // retrying with a growing backoff.
+  const handOver = async (why: string): Promise<TaskOutcome> => {
+    await scheduleNextFlush(deps, tenant, batchId, m.flushIntervalMs);
+    return done(why);
+  };
+  if (lease && lease.value.until > clock.now()) return handOver('another flush of this batch is running; the next interval takes over');
   const leaseGen = await putJson(store, leaseKey, { owner: `${deps.config.instanceId}:${randomId(6)}`, until: clock.now() + LEASE_MS }, lease ? lease.generation : 0);
-  if (leaseGen === null) return retryLater(409, 'another flush of this batch started', 1);
+  if (leaseGen === null) return handOver('another flush of this batch started; the next interval takes over');
 
+  // A big workbook write can outlast the lease: renew it while folding, so no second flush
+  // starts and writes the same sheet concurrently.
+  let currentLease = leaseGen;
+  const renew = setInterval(() => {
+    void putJson(store, leaseKey, { owner: 'renewed', until: clock.now() + LEASE_MS }, currentLease).then((g) => {
+      if (g !== null) currentLease = g;
+    });
+  }, LEASE_MS / 3);
   try {
     return await fold(deps, m);
   } finally {
-    await store.delete(leaseKey, { ifGenerationMatch: leaseGen });
+    clearInterval(renew);
+    await store.delete(leaseKey, { ifGenerationMatch: currentLease });
   }
 }
 

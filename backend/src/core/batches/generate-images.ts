@@ -23,9 +23,11 @@ interface Input {
   choice: Extract<ProviderChoice, { ok: true }>;
   signal: AbortSignal;
   log: Logger;
+  /** Money paid so far in this attempt, kept up to date as images are made (survives a throw). */
+  paid: { micros: number };
 }
 
-export async function generateImages(deps: CoreDeps, { m, rec, spec, pack, choice, signal, log }: Input): Promise<GenerateResult> {
+export async function generateImages(deps: CoreDeps, { m, rec, spec, pack, choice, signal, log, paid }: Input): Promise<GenerateResult> {
   const notes: string[] = [];
   let references: ReferenceImage[] = pack?.references ?? [];
   if (references.length > choice.maxReferenceImages) {
@@ -71,6 +73,7 @@ export async function generateImages(deps: CoreDeps, { m, rec, spec, pack, choic
         return { kind: 'transient', reason: outcome.reason, newCostMicros, notes, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) };
       }
       newCostMicros += toMicros(outcome.costUsd);
+      paid.micros = newCostMicros;
       notes.push(...outcome.notes);
       const ext = extFor(outcome.image.mimeType);
       const key = layout.asset(m.tenant, m.id, rec.rowId, rec.gen, aspectRatio, variant, ext);

@@ -10,7 +10,7 @@ import { getJson, putJson } from '../json-blobs';
 import { layout } from '../layout';
 import { reserve, settle } from '../ledger';
 import { loadPackForRow } from '../packs/pack-for-row';
-import { generateImages } from './generate-images';
+import { generateImages, type GenerateResult } from './generate-images';
 import type { RowTaskBody } from './fan-out';
 import { chooseProvider } from './provider-choice';
 import type { InputRow, Manifest, RowRecord } from './records';
@@ -25,6 +25,7 @@ export async function processRow(deps: CoreDeps, body: RowTaskBody, ctx: TaskCon
   const { store, clock, config } = deps;
   const { tenant, batchId, index, gen } = body;
   const log = deps.log.child({ tenant, batchId, rowId: body.rowId, task: ctx.taskName });
+  const lastAttempt = ctx.retryCount + 1 >= config.rowMaxAttempts;
   const found = await cachedManifest(deps, tenant, batchId);
   if (!found) return done('batch no longer exists');
   const m: Manifest = found;
@@ -44,13 +45,16 @@ export async function processRow(deps: CoreDeps, body: RowTaskBody, ctx: TaskCon
       return done(`already ${r.state}`);
     }
     if (r.gen < gen && r.state !== 'FAILED') return done('only FAILED rows are retried');
-    if (r.claim && r.claim.until > now) {
-      const lastAttempt = ctx.retryCount + 1 >= config.rowMaxAttempts;
-      if (!lastAttempt) return retryLater(409, 'row is being processed by another delivery', Math.ceil((r.claim.until - now) / 1000));
+    if (r.claim && r.claim.until > now && !claimantIsDead(deps, r.claim.owner)) {
+      const wait = r.claim.until - now + 25;
+      if (!lastAttempt || ctx.waitedForClaim || wait > config.claimTtlMs / 2) {
+        return retryLater(409, 'row is being processed by another delivery', Math.ceil((r.claim.until - now) / 1000));
+      }
       // On its last attempt a task must not give up on a row whose claimant may have died:
-      // wait for the claim to expire, then finish the row here (or find it finished).
-      await new Promise((resolve) => setTimeout(resolve, r.claim!.until - now + 25));
-      return processRow(deps, body, { ...ctx, retryCount: ctx.retryCount - 1 });
+      // wait for a short remaining claim to expire, then finish the row (or find it finished).
+      // Longer waits are left to the batch watchdog.
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      return processRow(deps, body, { ...ctx, waitedForClaim: true });
     }
   }
   const sameGen = cur?.value.gen === gen;
@@ -121,8 +125,18 @@ export async function processRow(deps: CoreDeps, body: RowTaskBody, ctx: TaskCon
   if (!reservation.ok) return finish({ state: 'SKIPPED', reason: reservation.reason });
 
   const signal = AbortSignal.timeout(Math.max(1000, Math.floor(config.claimTtlMs * 0.8)));
-  const result = await generateImages(deps, { m, rec, spec, pack, choice, signal, log });
-  settle(reservation, result.newCostMicros);
+  let result: GenerateResult;
+  const paid = { micros: 0 };
+  try {
+    result = await generateImages(deps, { m, rec, spec, pack, choice, signal, log, paid });
+  } catch (err) {
+    // A store or image-processing failure ends the attempt like a transient provider failure
+    // (FAILED on the last one); what was already paid is still settled below.
+    log.error({ err: (err as Error).message }, 'row attempt failed unexpectedly');
+    result = { kind: 'transient', reason: `internal error: ${(err as Error).message}`, newCostMicros: paid.micros, notes: [] };
+  } finally {
+    await settle(deps, reservation, paid.micros);
+  }
   if (result.newCostMicros > 0) deps.metrics.costAdded(fromMicros(result.newCostMicros));
   const costMicros = rec.costMicros + result.newCostMicros;
   const notes = [...choice.notes, ...result.notes];
@@ -133,7 +147,6 @@ export async function processRow(deps: CoreDeps, body: RowTaskBody, ctx: TaskCon
   if (result.kind === 'permanent') {
     return finish({ state: 'FAILED', reason: result.reason, provider: choice.provider.name, costMicros, notes });
   }
-  const lastAttempt = ctx.retryCount + 1 >= config.rowMaxAttempts;
   if (lastAttempt) {
     return finish({ state: 'FAILED', reason: `${result.reason} (gave up after ${rec.attempts} attempts)`, provider: choice.provider.name, costMicros, notes });
   }
@@ -143,6 +156,15 @@ export async function processRow(deps: CoreDeps, body: RowTaskBody, ctx: TaskCon
   log.warn({ reason: result.reason, attempt: rec.attempts }, 'row will be retried');
   return retryLater(503, result.reason, result.retryAfterSeconds);
   }
+}
+
+/**
+ * Locally one process owns the data folder (the local queue allows no other), so a claim made
+ * by any other instance belongs to a process that has died: it can be taken over at once
+ * instead of after the claim TTL. In the cloud, instances run side by side and claims expire.
+ */
+function claimantIsDead(deps: CoreDeps, owner: string): boolean {
+  return deps.config.exclusiveDataDir && !owner.startsWith(`${deps.config.instanceId}:`);
 }
 
 async function readCellsFromChunk(deps: CoreDeps, m: Manifest, index: number): Promise<InputRow['cells'] | null> {

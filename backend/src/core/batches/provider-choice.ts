@@ -13,6 +13,8 @@ export function chooseProvider(deps: CoreDeps, model: string, m: Manifest): Prov
   const candidates = model === 'auto' ? m.providerChain : [model];
   for (const id of candidates) {
     const provider = deps.providers.find((p) => p.models.includes(id));
+    // A model without a price cannot be budgeted, so it is never run.
+    if (provider && pricePerImage(id) === undefined) return { ok: false, reason: `Model "${id}" has no price in the price table, so it cannot be budgeted` };
     if (provider) return chosen(provider, id, []);
   }
   const unavailable = model === 'auto'

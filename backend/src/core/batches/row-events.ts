@@ -20,8 +20,18 @@ export async function scheduleFlush(deps: CoreDeps, tenant: string, batchId: str
   const slot = Math.floor(deps.clock.now() / intervalMs);
   const cacheKey = `${tenant}/${batchId}`;
   if (scheduled.get(cacheKey) === slot) return;
+  await enqueueFlush(deps, tenant, batchId, slot, intervalMs);
+  // Remembered only once enqueued: a failed enqueue must not stop the next event from trying.
   if (scheduled.size > 10_000) scheduled.clear();
   scheduled.set(cacheKey, slot);
+}
+
+/** The flush of the interval after the current one (used when a flush hands its work over). */
+export async function scheduleNextFlush(deps: CoreDeps, tenant: string, batchId: string, intervalMs: number): Promise<void> {
+  await enqueueFlush(deps, tenant, batchId, Math.floor(deps.clock.now() / intervalMs) + 1, intervalMs);
+}
+
+async function enqueueFlush(deps: CoreDeps, tenant: string, batchId: string, slot: number, intervalMs: number): Promise<void> {
   await deps.queues.control.enqueue({
     name: taskName('flush', tenant, batchId, slot),
     path: '/tasks/flush',

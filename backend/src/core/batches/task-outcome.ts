@@ -12,4 +12,6 @@ export interface TaskContext {
   taskName: string;
   /** 0 on the first attempt (X-CloudTasks-TaskRetryCount). */
   retryCount: number;
+  /** Set when this delivery already waited once for another claim to expire. */
+  waitedForClaim?: boolean;
 }

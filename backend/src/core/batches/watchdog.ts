@@ -10,6 +10,7 @@ import { taskName } from '../ids';
 import { getJson } from '../json-blobs';
 import { layout } from '../layout';
 import { enqueueRow } from './fan-out';
+import { scheduleFlush } from './row-events';
 import type { InputRow, Manifest, RowStates, StatusRecord } from './records';
 import { done, type TaskOutcome } from './task-outcome';
 
@@ -39,6 +40,8 @@ export async function watchBatch(deps: CoreDeps, { tenant, batchId, lastSeen }: 
   ]);
   if (!m || !s) return done('batch no longer exists');
   if (s.value.state === 'DONE' || s.value.state === 'CANCELLED') return done('batch finished');
+  // Outbox entries whose flush was never scheduled (a failed enqueue) are picked up here.
+  await scheduleFlush(deps, tenant, batchId, m.value.flushIntervalMs);
   if (s.value.updatedAt !== lastSeen) {
     await scheduleWatchdog(deps, tenant, batchId, s.value.updatedAt);
     return done('batch is making progress');
@@ -57,7 +60,7 @@ export async function watchBatch(deps: CoreDeps, { tenant, batchId, lastSeen }: 
     if (!chunks.has(c)) chunks.set(c, (await getJson<InputRow[]>(deps.store, layout.inputChunk(tenant, batchId, c)))?.value ?? []);
     const row = chunks.get(c)?.[index % man.chunkSize];
     if (!row) return;
-    await enqueueRow(deps, { tenant, batchId, index, gen: states.gens[index] ?? man.retryGen, rowId: row.rowId, cells: row.cells }, `rescue-${s.value.updatedAt}`);
+    await enqueueRow(deps, { tenant, batchId, index, gen: man.retryGen, rowId: row.rowId, cells: row.cells }, `rescue-${s.value.updatedAt}`);
   });
   deps.log.warn({ tenant, batchId, rows: stuck.length }, 'batch made no progress; queued its unfinished rows again');
   await scheduleWatchdog(deps, tenant, batchId, s.value.updatedAt);

@@ -23,7 +23,7 @@ export async function listPacks(deps: CoreDeps, tenant: string): Promise<Pack[]>
 }
 
 export async function findPack(deps: CoreDeps, tenant: string, nameOrId: string): Promise<StoredPack | null> {
-  if (/^p_[a-z2-7]{10}$/.test(nameOrId)) {
+  if (PACK_ID.test(nameOrId)) {
     const byId = await getJson<StoredPack>(deps.store, layout.pack(tenant, nameOrId));
     if (byId) return byId.value;
   }
@@ -32,13 +32,20 @@ export async function findPack(deps: CoreDeps, tenant: string, nameOrId: string)
   return (await getJson<StoredPack>(deps.store, layout.pack(tenant, idx.value.packId)))?.value ?? null;
 }
 
+const PACK_ID = /^p_[a-z2-7]{10}$/;
+const checkId = (id: string): void => {
+  if (!PACK_ID.test(id)) throw notFound(`Pack ${id}`);
+};
+
 export async function getPack(deps: CoreDeps, tenant: string, id: string): Promise<Pack> {
+  checkId(id);
   const p = await getJson<StoredPack>(deps.store, layout.pack(tenant, id));
   if (!p) throw notFound(`Pack ${id}`);
   return toPack(p.value, await linkerFor(deps, tenant));
 }
 
 export async function patchPack(deps: CoreDeps, tenant: string, id: string, patch: PatchPackRequest): Promise<Pack> {
+  checkId(id);
   const cur = await getJson<StoredPack>(deps.store, layout.pack(tenant, id));
   if (!cur) throw notFound(`Pack ${id}`);
   const pack = { ...cur.value, images: [...cur.value.images] };
@@ -73,6 +80,7 @@ export async function patchPack(deps: CoreDeps, tenant: string, id: string, patc
 }
 
 export async function deletePack(deps: CoreDeps, tenant: string, id: string): Promise<void> {
+  checkId(id);
   const cur = await getJson<StoredPack>(deps.store, layout.pack(tenant, id));
   if (!cur) throw notFound(`Pack ${id}`);
   await deps.store.delete(layout.pack(tenant, id));
