@@ -51,11 +51,22 @@ export async function createApiKey(store: BlobStore, tenant: string, clock: Cloc
   return { key, keyId };
 }
 
+/** Known keys, by hash, for a short while: every API call (status polls included) needs one. */
+const KEY_CACHE_MS = 30_000;
+const keyCache = new Map<string, { at: number; found: { tenant: string; keyId: string } }>();
+
 /** The tenant and key id for a presented key, or null. */
 export async function resolveApiKey(store: BlobStore, key: string): Promise<{ tenant: string; keyId: string } | null> {
   if (!key.startsWith(API_KEY_PREFIX) || key.length > 200) return null;
-  const rec = await getJson<ApiKeyRecord>(store, layout.apiKey(sha256Hex(key)));
-  return rec ? { tenant: rec.value.tenant, keyId: rec.value.keyId } : null;
+  const hash = sha256Hex(key);
+  const hit = keyCache.get(hash);
+  if (hit && Date.now() - hit.at < KEY_CACHE_MS) return hit.found;
+  const rec = await getJson<ApiKeyRecord>(store, layout.apiKey(hash));
+  if (!rec) return null;
+  const found = { tenant: rec.value.tenant, keyId: rec.value.keyId };
+  if (keyCache.size > 10_000) keyCache.clear();
+  keyCache.set(hash, { at: Date.now(), found });
+  return found;
 }
 
 export async function rotateLinkKey(store: BlobStore, tenant: string): Promise<number> {
