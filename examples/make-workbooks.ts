@@ -131,6 +131,13 @@ async function campaignXlsx(): Promise<Buffer> {
   return Buffer.from(zipSync(files, { level: 6, mtime: FIXED_DATE }));
 }
 
-await writeFile(path.join(HERE, 'greeting-cards.csv'), greetingCardsCsv());
-await writeFile(path.join(HERE, 'campaign.xlsx'), await campaignXlsx());
-console.log('wrote examples/greeting-cards.csv and examples/campaign.xlsx');
+/** Writes both workbooks into `dir` (tests use this for pristine copies: the quick start writes results into the committed ones). */
+export async function writeExampleWorkbooks(dir: string): Promise<void> {
+  await writeFile(path.join(dir, 'greeting-cards.csv'), greetingCardsCsv());
+  await writeFile(path.join(dir, 'campaign.xlsx'), await campaignXlsx());
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await writeExampleWorkbooks(HERE);
+  console.log('wrote examples/greeting-cards.csv and examples/campaign.xlsx');
+}

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { writeExampleWorkbooks } from '../../../examples/make-workbooks';
 import { ROOT, runCli } from '../../helpers/cli';
 
 let dir: string;
@@ -15,7 +16,8 @@ beforeAll(async () => {
 
 describe('rowshot run (the quick start)', () => {
   it('runs the greeting-card example offline: every row DONE, images on disk, links in the file', async () => {
-    await cp(path.join(ROOT, 'examples', 'greeting-cards.csv'), path.join(dir, 'greeting-cards.csv'));
+    // A pristine copy: running the quick start writes results into the committed example.
+    await writeExampleWorkbooks(dir);
     await cp(path.join(ROOT, 'examples', 'packs'), path.join(dir, 'packs'), { recursive: true });
     const r = await runCli(['run', 'greeting-cards.csv'], env(), dir);
     expect(r.stderr + r.stdout).toMatch(/20 done, 0 failed/);

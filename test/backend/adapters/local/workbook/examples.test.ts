@@ -1,5 +1,6 @@
-// The committed example workbooks read cleanly, every row is a valid request, and a full
-// prepare → write cycle on a copy keeps their formatting and extra sheet.
+// The example workbooks (as the generator makes them, byte for byte what is committed before
+// anyone runs the quick start on them) read cleanly, every row is a valid request, and a full
+// prepare → write cycle keeps their formatting and extra sheet.
 import { copyFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,13 +9,19 @@ import { readWorkbook } from '../../../../../backend/src/adapters/local/workbook
 import { ensureRowIds } from '../../../../../backend/src/adapters/local/workbook/row-ids';
 import { WorkbookTarget } from '../../../../../backend/src/adapters/local/workbook/workbook-target';
 import { readRow } from '../../../../../shared/index';
+import { writeExampleWorkbooks } from '../../../../../examples/make-workbooks';
 import { FakeAssets, image, loadXlsx, png, rowWrite, tempDir } from './fixtures/helpers';
 
-const EXAMPLES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../../examples');
-
+let EXAMPLES: string;
 let root: string;
 let cleanup: () => Promise<void>;
-beforeAll(async () => ({ dir: root, cleanup } = await tempDir()));
+let cleanupExamples: () => Promise<void>;
+beforeAll(async () => {
+  ({ dir: root, cleanup } = await tempDir());
+  ({ dir: EXAMPLES, cleanup: cleanupExamples } = await tempDir());
+  await writeExampleWorkbooks(EXAMPLES);
+});
+afterAll(() => cleanupExamples());
 afterAll(() => cleanup());
 
 describe('examples/greeting-cards.csv', () => {
