@@ -20,7 +20,11 @@ export function createMetrics(queues: readonly TaskQueue[]): Metrics {
   new Gauge({
     name: 'rowshot_queue_depth', help: 'Tasks not yet completed, per queue', labelNames: ['queue'], registers: [registry],
     async collect() {
-      for (const q of queues) this.set({ queue: q.name }, (await q.stats()).depth);
+      // A negative depth means the queue cannot tell (Cloud Tasks has no cheap count).
+      for (const q of queues) {
+        const { depth } = await q.stats();
+        if (depth >= 0) this.set({ queue: q.name }, depth);
+      }
     },
   });
   return {

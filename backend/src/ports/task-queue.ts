@@ -14,7 +14,7 @@ export interface TaskSpec {
 export type EnqueueResult = { created: true } | { created: false; reason: 'already_exists' };
 
 export interface QueueStats {
-  /** Tasks not yet completed (waiting, scheduled or in flight). */
+  /** Tasks not yet completed (waiting, scheduled or in flight); -1 when the queue cannot tell. */
   depth: number;
   inFlight: number;
 }

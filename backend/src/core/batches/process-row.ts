@@ -65,7 +65,8 @@ export async function processRow(deps: CoreDeps, body: RowTaskBody, ctx: TaskCon
     state: 'RUNNING',
     reason: null,
     provider: null,
-    costMicros: sameGen ? (cur?.value.costMicros ?? 0) : 0,
+    // Money already spent on this row, by an earlier attempt or a failed generation, stays on it.
+    costMicros: cur?.value.costMicros ?? 0,
     images: [],
     notes: [],
     attempts: (sameGen ? (cur?.value.attempts ?? 0) : 0) + 1,
