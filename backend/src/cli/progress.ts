@@ -23,19 +23,19 @@ export function createProgress(total: number, out: NodeJS.WriteStream = process.
       done: s.counts.DONE,
       failed: s.counts.FAILED + s.counts.SKIPPED,
       rate: secs > 0 ? (finished / secs).toFixed(1) : '0.0',
-      eta: eta(s),
+      etaText: eta(s),
       cost: s.cost.actualUsd.toFixed(2),
     };
   };
   if (out.isTTY) {
     const bar = new cliProgress.SingleBar(
       {
-        format: ' {bar} {percentage}% | {done} done, {failed} failed / {total} | {rate} rows/s | ETA {eta} | ${cost}',
+        format: ' {bar} {percentage}% | {done} done, {failed} failed / {total} | {rate} rows/s | ETA {etaText} | ${cost}',
         barCompleteChar: '█', barIncompleteChar: '░', hideCursor: true, stream: out, clearOnComplete: false,
       },
       cliProgress.Presets.shades_classic,
     );
-    bar.start(total, 0, { done: 0, failed: 0, rate: '0.0', eta: '…', cost: '0.00' });
+    bar.start(total, 0, { done: 0, failed: 0, rate: '0.0', etaText: '…', cost: '0.00' });
     return { update: (s) => { const f = fields(s); bar.update(f.finished, f); }, stop: () => bar.stop() };
   }
   let last = 0;
@@ -47,7 +47,7 @@ export function createProgress(total: number, out: NodeJS.WriteStream = process.
       if (f.finished === lastFinished && Date.now() - last < 10_000) return;
       last = Date.now();
       lastFinished = f.finished;
-      out.write(`${f.finished}/${total} rows (${f.done} done, ${f.failed} failed) | ${f.rate} rows/s | ETA ${f.eta} | $${f.cost}\n`);
+      out.write(`${f.finished}/${total} rows (${f.done} done, ${f.failed} failed) | ${f.rate} rows/s | ETA ${f.etaText} | $${f.cost}\n`);
     },
     stop() {},
   };
