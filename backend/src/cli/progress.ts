@@ -7,10 +7,12 @@ export interface Progress {
   stop(): void;
 }
 
-const eta = (s: BatchStatus): string => {
-  if (s.etaSeconds === null) return '…';
-  const m = Math.floor(s.etaSeconds / 60);
-  return m > 0 ? `${m}m${String(s.etaSeconds % 60).padStart(2, '0')}s` : `${s.etaSeconds}s`;
+/** The server's ETA, or (early on, before it has two samples) one from the rate seen here. */
+const eta = (s: BatchStatus, finished: number, perSecond: number): string => {
+  const secs = s.etaSeconds ?? (perSecond > 0 && finished > 0 ? Math.ceil((s.rowCount - finished) / perSecond) : null);
+  if (secs === null) return '…';
+  const m = Math.floor(secs / 60);
+  return m > 0 ? `${m}m${String(secs % 60).padStart(2, '0')}s` : `${secs}s`;
 };
 
 export function createProgress(total: number, out: NodeJS.WriteStream = process.stderr): Progress {
@@ -18,12 +20,13 @@ export function createProgress(total: number, out: NodeJS.WriteStream = process.
   const fields = (s: BatchStatus) => {
     const finished = s.counts.DONE + s.counts.FAILED + s.counts.SKIPPED + s.counts.CANCELLED;
     const secs = (Date.now() - started) / 1000;
+    const perSecond = secs > 0 ? finished / secs : 0;
     return {
       finished,
       done: s.counts.DONE,
       failed: s.counts.FAILED + s.counts.SKIPPED,
-      rate: secs > 0 ? (finished / secs).toFixed(1) : '0.0',
-      etaText: eta(s),
+      rate: perSecond.toFixed(1),
+      etaText: eta(s, finished, perSecond),
       cost: s.cost.actualUsd.toFixed(2),
     };
   };
