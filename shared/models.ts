@@ -9,6 +9,15 @@ export interface ModelInfo {
   pricePerImageUsd: Readonly<Record<string, number>>;
   defaultImageSize: string;
   maxReferenceImages: number;
+  /**
+   * Output sizes the model accepts as `imageConfig.imageSize`. Absent: the model takes no size
+   * parameter (it makes `defaultImageSize` only) and none may be sent.
+   */
+  imageSizes?: readonly string[];
+  /** Output tokens one image is billed as, by image size (Gemini bills images as output tokens). */
+  outputTokensPerImage?: Readonly<Record<string, number>>;
+  /** USD per million output image tokens; `pricePerImageUsd` = tokens × this / 1e6. */
+  pricePerMillionOutputTokensUsd?: number;
 }
 
 export const MODELS: readonly ModelInfo[] = [
@@ -19,14 +28,17 @@ export const MODELS: readonly ModelInfo[] = [
   {
     id: 'gemini-2.5-flash-image', label: 'Gemini 2.5 Flash Image', kind: 'gemini',
     pricePerImageUsd: { '1K': 0.039 }, defaultImageSize: '1K', maxReferenceImages: 3,
+    outputTokensPerImage: { '1K': 1290 }, pricePerMillionOutputTokensUsd: 30,
   },
   {
     id: 'gemini-3.1-flash-image', label: 'Gemini 3.1 Flash Image', kind: 'gemini',
     pricePerImageUsd: { '1K': 0.067, '2K': 0.101, '4K': 0.151 }, defaultImageSize: '1K', maxReferenceImages: 14,
+    imageSizes: ['1K', '2K', '4K'], outputTokensPerImage: { '1K': 1120, '2K': 1680, '4K': 2520 }, pricePerMillionOutputTokensUsd: 60,
   },
   {
     id: 'gemini-3-pro-image', label: 'Gemini 3 Pro Image', kind: 'gemini',
     pricePerImageUsd: { '1K': 0.134, '2K': 0.134, '4K': 0.24 }, defaultImageSize: '1K', maxReferenceImages: 14,
+    imageSizes: ['1K', '2K', '4K'], outputTokensPerImage: { '1K': 1120, '2K': 1120, '4K': 2000 }, pricePerMillionOutputTokensUsd: 120,
   },
 ];
 

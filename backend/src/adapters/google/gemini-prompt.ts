@@ -1,0 +1,49 @@
+// Builds the `contents` parts of one Gemini generateContent call: one text part with the prompt
+// and instructions for every attached image, then the reference images and the logo as inlineData
+// parts, in pack order (the text numbers them in the same order).
+import type { GenerateRequest, ReferenceImage } from '../../ports/image-provider';
+
+export interface GeminiTextPart { text: string }
+export interface GeminiInlinePart { inlineData: { mimeType: string; data: string } }
+export type GeminiPart = GeminiTextPart | GeminiInlinePart;
+
+function describeReference(mode: ReferenceImage['mode']): string {
+  return mode === 'style_and_composition'
+    ? 'follow its composition and layout, as well as its colour palette, lighting and style'
+    : 'use for colour palette, lighting and style only; do not copy its composition';
+}
+
+/** The instruction text for a request. */
+export function geminiPromptText(req: GenerateRequest): string {
+  const lines: string[] = [req.prompt.trim()];
+  const negative = req.negativePrompt.trim();
+  if (negative) lines.push(`Avoid: ${negative}`);
+
+  const headline = req.headline.trim();
+  const subline = req.subline.trim();
+  if (headline) lines.push(`Render this text exactly as the headline: "${headline}"`);
+  if (subline) lines.push(`Render this text exactly as a smaller subline: "${subline}"`);
+  if (!headline && !subline) lines.push('Do not add any text, captions or watermarks to the image.');
+
+  const count = req.references.length + (req.logo ? 1 : 0);
+  if (count > 0) {
+    lines.push(`${count === 1 ? 'One image is' : `${count} images are`} attached after this text, in this order:`);
+    let n = 1;
+    for (const ref of req.references) lines.push(`Image ${n++} (reference): ${describeReference(ref.mode)}.`);
+    if (req.logo) lines.push(`Image ${n} (logo): place this logo unobtrusively; reproduce it faithfully, do not alter it.`);
+  }
+  lines.push(`Aspect ratio: ${req.aspectRatio}.`);
+  return lines.join('\n');
+}
+
+function inline(image: ReferenceImage): GeminiInlinePart {
+  return { inlineData: { mimeType: image.mimeType, data: image.data.toString('base64') } };
+}
+
+/** The parts of the single user turn: text first, then references, then the logo. */
+export function geminiParts(req: GenerateRequest): GeminiPart[] {
+  const parts: GeminiPart[] = [{ text: geminiPromptText(req) }];
+  for (const ref of req.references) parts.push(inline(ref));
+  if (req.logo) parts.push(inline(req.logo));
+  return parts;
+}
