@@ -58,7 +58,7 @@ async function pipeline() {
   };
   rowshot = await createRowshot(loaded.config, { providers: [provider], targets: [counting], logger: createLogger('warn') });
   const { url } = await rowshot.listen();
-  const key = (await readFile(rowshot.devKeyFile, 'utf8')).trim();
+  const key = (await readFile(rowshot.devKeyFile as string, 'utf8')).trim();
   const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   const body = JSON.stringify({
     name: 'bench', rows: rowIds.map((rowId, i) => ({ rowId, cells: { Prompt: `Product shot ${i}` } })),

@@ -2,11 +2,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { LocalStore } from './adapters/local/local-store';
-import { LocalTaskQueue } from './adapters/local/local-task-queue';
-import { WorkbookTarget } from './adapters/local/workbook/workbook-target';
 import type { Config } from './config';
+import { cloudWiring, type GoogleClients } from './compose-cloud';
+import { localWiring } from './compose-local';
 import { createLinkSigner } from './core/asset-links';
 import { systemClock, type Clock } from './core/clock';
 import type { CoreDeps, Logger } from './core/deps';
@@ -16,9 +14,7 @@ import { createApiKey } from './core/tenants/tenants';
 import { createApp } from './http/app';
 import { createLogger } from './http/logger';
 import { createMetrics } from './http/metrics';
-import { sharedSecretVerifier } from './http/task-auth';
-import { lockDataDir } from './data-dir-lock';
-import { devKeyPath, loadOrCreateSecrets } from './local-secrets';
+import { devKeyPath } from './local-secrets';
 import type { ImageProvider } from './ports/image-provider';
 import type { SheetTarget } from './ports/sheet-target';
 import { extractPalette } from './render/palette';
@@ -32,105 +28,67 @@ export interface Overrides {
   targets?: SheetTarget[];
   logger?: Logger;
   clock?: Clock;
+  /** Cloud mode: clients to use instead of ones built from Application Default Credentials. */
+  google?: GoogleClients;
 }
 
 export interface Rowshot {
   deps: CoreDeps;
-  /** Listens (port 0 = any free port) and starts the queues. */
+  /** Listens (port 0 = any free port) and starts the local queues. */
   listen(): Promise<{ url: string; port: number }>;
   /** Stops taking tasks, waits for in-flight ones, closes the server. */
   close(): Promise<void>;
-  devKeyFile: string;
+  /** The embedded default's development key file (null in the cloud). */
+  devKeyFile: string | null;
 }
 
 export const LOCAL_TENANT = 'local';
 
 export async function createRowshot(config: Config, overrides: Overrides = {}): Promise<Rowshot> {
-  const dataDir = path.resolve(config.ROWSHOT_DATA_DIR);
-  const secrets = await loadOrCreateSecrets(dataDir);
   const clock = overrides.clock ?? systemClock;
   const log = overrides.logger ?? createLogger(config.ROWSHOT_LOG_LEVEL);
-  // Deleted keys (outbox entries, finished tasks) are never re-created under the same name, so
-  // their directories can be reclaimed soon; otherwise every list() would walk their tombstones.
-  const storeOptions = { reclaimDeletedAfterMs: 10_000 };
-  const store = new LocalStore(path.join(dataDir, 'store'), storeOptions);
-  const taskToken = config.ROWSHOT_TASK_TOKEN ?? secrets.taskToken;
-  const authHeader = () => `Bearer ${taskToken}`;
-  const backoff = {
-    minBackoffMs: config.ROWSHOT_MIN_BACKOFF_MS,
-    maxBackoffMs: config.ROWSHOT_MAX_BACKOFF_MS,
-    maxDoublings: config.ROWSHOT_MAX_DOUBLINGS,
-  };
-  const rows = new LocalTaskQueue({
-    name: 'rows',
-    store: new LocalStore(path.join(dataDir, 'queues', 'rows'), storeOptions),
-    config: {
-      ...backoff,
-      maxDispatchesPerSecond: config.ROWSHOT_ROW_RATE,
-      maxConcurrentDispatches: config.ROWSHOT_ROW_CONCURRENCY,
-      maxAttempts: config.ROWSHOT_MAX_ATTEMPTS,
-      dispatchDeadlineMs: config.ROWSHOT_CLAIM_TTL_MS,
-    },
-    authHeader,
-    logger: log,
-  });
-  // Fan-out and flush tasks: cheap, and retried until they succeed.
-  const control = new LocalTaskQueue({
-    name: 'control',
-    store: new LocalStore(path.join(dataDir, 'queues', 'control'), storeOptions),
-    config: { ...backoff, minBackoffMs: Math.min(500, backoff.minBackoffMs), maxDispatchesPerSecond: 200, maxConcurrentDispatches: 4, maxAttempts: -1, dispatchDeadlineMs: 120_000 },
-    authHeader,
-    logger: log,
-  });
-
-  const metrics = createMetrics([rows, control]);
+  const wiring = config.ROWSHOT_MODE === 'cloud' ? cloudWiring(config, overrides.google) : await localWiring(config, log);
+  const metrics = createMetrics([wiring.queues.rows, wiring.queues.control]);
   const publicBaseUrl = (config.ROWSHOT_PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');
   const deps: CoreDeps = {
-    store,
-    queues: { rows, control },
-    providers: [...(overrides.providers ?? []), new TemplateRenderer()],
-    targets: overrides.targets ?? [
-      new WorkbookTarget({
-        readAsset: async (_tenant, key) => (await store.get(key))?.data ?? null,
-        allowedRoots: config.ROWSHOT_WORKBOOK_ROOTS,
-      }),
-    ],
-    links: createLinkSigner(config.ROWSHOT_SIGNING_SECRET ?? secrets.signingSecret),
+    store: wiring.store,
+    queues: wiring.queues,
+    providers: [...(overrides.providers ?? []), ...wiring.providers, new TemplateRenderer()],
+    targets: overrides.targets ?? wiring.targets,
+    links: createLinkSigner(wiring.signingSecret),
     images: { thumbnail: makeThumbnail, processUpload: (d) => processUpload(d), palette: (d) => extractPalette(d) },
     clock,
     config: {
       publicBaseUrl,
-      defaultProviderChain: config.ROWSHOT_PROVIDER_CHAIN,
+      defaultProviderChain: config.ROWSHOT_PROVIDER_CHAIN ?? wiring.defaultProviderChain,
       flushIntervalMs: config.ROWSHOT_FLUSH_INTERVAL_MS,
       claimTtlMs: config.ROWSHOT_CLAIM_TTL_MS,
       rowMaxAttempts: config.ROWSHOT_MAX_ATTEMPTS,
       chunkSize: config.ROWSHOT_CHUNK_SIZE,
       defaultDailyBudgetUsd: config.ROWSHOT_DAILY_BUDGET_USD,
       instanceId: `${process.pid}-${randomId(6)}`,
-      exclusiveDataDir: true,
+      exclusiveDataDir: wiring.exclusiveDataDir,
       workbookTenant: LOCAL_TENANT,
     },
     log,
     metrics,
   };
 
-  const devKeyFile = devKeyPath(dataDir);
-  await ensureDevKey(deps, devKeyFile);
+  const devKeyFile = wiring.dataDir === null ? null : devKeyPath(wiring.dataDir);
+  if (devKeyFile) await ensureDevKey(deps, devKeyFile);
 
   const app = createApp(deps, {
-    taskAuth: sharedSecretVerifier(taskToken),
+    taskAuth: wiring.taskAuth,
     metrics,
     rateLimitPerMinute: config.ROWSHOT_RATE_LIMIT_PER_MIN,
-    ready: async () => (await store.list('system/', { maxResults: 1 }), true),
+    ready: async () => (await wiring.store.list('system/', { maxResults: 1 }), true),
   });
   let server: Server | null = null;
-  let unlock: (() => Promise<void>) | null = null;
 
   return {
     deps,
     devKeyFile,
     async listen() {
-      unlock = await lockDataDir(dataDir);
       server = createServer({ keepAliveTimeout: 65_000 }, app);
       await new Promise<void>((resolve, reject) => {
         server?.once('error', reject);
@@ -138,20 +96,22 @@ export async function createRowshot(config: Config, overrides: Overrides = {}): 
       });
       const port = (server.address() as AddressInfo).port;
       if (!config.ROWSHOT_PUBLIC_URL) deps.config.publicBaseUrl = `http://localhost:${port}`;
-      const internal = `http://127.0.0.1:${port}`;
-      rows.start(internal);
-      control.start(internal);
+      try {
+        await wiring.start(`http://127.0.0.1:${port}`);
+      } catch (err) {
+        await new Promise<void>((resolve) => server?.close(() => resolve()));
+        throw err;
+      }
       return { url: deps.config.publicBaseUrl, port };
     },
     async close() {
-      await Promise.all([rows.stop(), control.stop()]);
+      await wiring.stop();
       await returnIdleLeases(deps);
       if (server) {
         const s = server;
         await new Promise<void>((resolve) => s.close(() => resolve()));
         s.closeAllConnections();
       }
-      await unlock?.();
     },
   };
 }

@@ -24,7 +24,8 @@ export const ConfigSchema = z.object({
   ROWSHOT_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   ROWSHOT_SIGNING_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
   ROWSHOT_TASK_TOKEN: z.string().min(32, 'expected at least 32 characters').optional(),
-  ROWSHOT_PROVIDER_CHAIN: z.string().default('template').transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean)),
+  /** Default: `template` locally, `gemini-2.5-flash-image` in the cloud. */
+  ROWSHOT_PROVIDER_CHAIN: z.string().optional().transform((s) => s?.split(',').map((p) => p.trim()).filter(Boolean)),
   ROWSHOT_FLUSH_INTERVAL_MS: int(2000, 200, 60_000),
   ROWSHOT_ROW_CONCURRENCY: int(4, 1, 1000),
   ROWSHOT_ROW_RATE: int(50, 1, 500),
@@ -38,6 +39,19 @@ export const ConfigSchema = z.object({
   ROWSHOT_WORKBOOK_ROOTS: z.string().default('').transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean)),
   ROWSHOT_CHUNK_SIZE: int(500, 10, 5000),
   ROWSHOT_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  // Google Cloud mode (ROWSHOT_MODE=cloud); checked together below.
+  GOOGLE_CLOUD_PROJECT: z.string().min(1).optional(),
+  ROWSHOT_TASKS_LOCATION: z.string().min(1).optional(),
+  ROWSHOT_ROWS_QUEUE: z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'expected a Cloud Tasks queue id').default('rowshot-rows'),
+  ROWSHOT_CONTROL_QUEUE: z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'expected a Cloud Tasks queue id').default('rowshot-control'),
+  ROWSHOT_TASKS_SERVICE_ACCOUNT: z.email('expected a service account email').optional(),
+  ROWSHOT_TASKS_AUDIENCE: z.string().min(1).optional(),
+  ROWSHOT_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/, 'expected a Cloud Storage bucket name').optional(),
+  GEMINI_API_KEY: z.string().min(10, 'expected a Gemini API key').optional(),
+  ROWSHOT_GEMINI_VERTEX: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  ROWSHOT_GEMINI_LOCATION: z.string().min(1).default('global'),
+  ROWSHOT_SERVICE_ACCOUNT: z.email('expected a service account email').optional(),
+  ROWSHOT_SHEETS_WRITES_PER_MINUTE: int(55, 1, 60),
 });
 export type Config = z.output<typeof ConfigSchema>;
 
@@ -54,7 +68,18 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
   }
   const c = r.data;
   if (c.ROWSHOT_MODE === 'cloud') {
-    return { ok: false, message: 'Invalid configuration: ROWSHOT_MODE: "cloud" needs the Google Cloud adapters, which are not part of this build yet; use "local"' };
+    const required: [keyof Config, string][] = [
+      ['ROWSHOT_PUBLIC_URL', "the service's https URL (task pushes and links go there)"],
+      ['ROWSHOT_SIGNING_SECRET', 'a secret of at least 32 characters (from Secret Manager)'],
+      ['GOOGLE_CLOUD_PROJECT', 'the Google Cloud project id'],
+      ['ROWSHOT_TASKS_LOCATION', 'the Cloud Tasks location, e.g. us-central1'],
+      ['ROWSHOT_TASKS_SERVICE_ACCOUNT', 'the service account Cloud Tasks signs its OIDC tokens for'],
+      ['ROWSHOT_BUCKET', 'the Cloud Storage bucket for all state'],
+    ];
+    if (!c.ROWSHOT_GEMINI_VERTEX) required.push(['GEMINI_API_KEY', 'a Gemini API key (or set ROWSHOT_GEMINI_VERTEX=true to use Vertex AI credentials)']);
+    for (const [name, what] of required) {
+      if (c[name] === undefined) return { ok: false, message: `Invalid configuration: ${name}: required when ROWSHOT_MODE=cloud (${what})` };
+    }
   }
   if (c.ROWSHOT_MIN_BACKOFF_MS > c.ROWSHOT_MAX_BACKOFF_MS) {
     return { ok: false, message: 'Invalid configuration: ROWSHOT_MIN_BACKOFF_MS must not be larger than ROWSHOT_MAX_BACKOFF_MS' };

@@ -17,7 +17,10 @@ export async function serve(env: Record<string, string | undefined>): Promise<nu
     console.error(err instanceof DataDirBusyError || (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? (err as Error).message : String(err));
     return 1;
   }
-  rowshot.deps.log.info({ url, devKeyFile: rowshot.devKeyFile }, `Rowshot is listening on ${url}; the development API key is in ${rowshot.devKeyFile}`);
+  rowshot.deps.log.info(
+    { url, mode: loaded.config.ROWSHOT_MODE, devKeyFile: rowshot.devKeyFile },
+    rowshot.devKeyFile ? `Rowshot is listening on ${url}; the development API key is in ${rowshot.devKeyFile}` : `Rowshot is listening on ${url} (${loaded.config.ROWSHOT_MODE} mode)`,
+  );
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       rowshot.deps.log.info({ signal }, 'draining: no new tasks, waiting for in-flight work');

@@ -28,7 +28,7 @@ export async function startTestServer(env: Record<string, string> = {}, override
   if (!loaded.ok) throw new Error(loaded.message);
   const rowshot = await createRowshot(loaded.config, overrides);
   const { url } = await rowshot.listen();
-  const key = (await readFile(rowshot.devKeyFile, 'utf8')).trim();
+  const key = (await readFile(rowshot.devKeyFile as string, 'utf8')).trim();
   const api: TestServer['api'] = (pathname, init = {}) => {
     const { json, key: k, headers, ...rest } = init;
     const h: Record<string, string> = { ...(headers as Record<string, string> | undefined) };

@@ -77,9 +77,10 @@ export async function runCommand(opts: RunOptions, env: Record<string, string | 
   } else {
     await mkdir(dataDir, { recursive: true });
     const logger = createLogger(loaded.config.ROWSHOT_LOG_LEVEL, pino.destination({ dest: path.join(dataDir, 'rowshot.log'), sync: true, mkdir: true }));
+    if (loaded.config.ROWSHOT_MODE !== 'local') throw new UsageError('rowshot run embeds a local server; with ROWSHOT_MODE=cloud, pass --server URL (and --api-key)');
     rowshot = await createRowshot(loaded.config, { logger });
     baseUrl = (await rowshot.listen()).url;
-    apiKey = (await readFile(rowshot.devKeyFile, 'utf8')).trim();
+    apiKey = (await readFile(rowshot.devKeyFile as string, 'utf8')).trim();
   }
   const client = new ApiClient(baseUrl, apiKey);
   const stop = async () => { await rowshot?.close(); };
