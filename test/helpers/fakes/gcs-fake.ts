@@ -135,6 +135,11 @@ export class GcsFake {
   }
 
   /** The live generation of an object, or null. */
+  /** Names of the live objects in a bucket (all buckets when none is given). */
+  objectNames(bucket?: string): string[] {
+    return [...this.objects.keys()].filter((k) => bucket === undefined || k.startsWith(`${bucket}/`)).map((k) => k.slice(k.indexOf('/') + 1));
+  }
+
   generationOf(bucket: string, name: string): string | null {
     return this.objects.get(`${bucket}/${name}`)?.generation.toString() ?? null;
   }
