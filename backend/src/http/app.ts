@@ -14,11 +14,14 @@ import { estimateRoutes } from './routes/estimate';
 import { packRoutes } from './routes/packs';
 import { taskRoutes } from './routes/tasks';
 import { taskAuth, type TaskAuthVerifier } from './task-auth';
+import { traceContext } from './trace-context';
 
 export interface AppOptions {
   taskAuth: TaskAuthVerifier;
   metrics: Metrics;
   rateLimitPerMinute: number;
+  /** Google Cloud project for log trace correlation (cloud mode). */
+  traceProject?: string;
   /** Readiness: resolves when storage and queues can be used. */
   ready: () => Promise<boolean>;
 }
@@ -27,6 +30,7 @@ export function createApp(deps: CoreDeps, opts: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
+  app.use(traceContext(opts.traceProject));
   app.use(requestLog(deps.log));
 
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));

@@ -2,6 +2,7 @@
 // the same lines read well locally and on Cloud Run. Secrets are redacted by path.
 import { pino, type DestinationStream } from 'pino';
 import type { Logger } from '../core/deps';
+import { traceFields } from './trace-context';
 
 const SEVERITY: Record<string, string> = { trace: 'DEBUG', debug: 'DEBUG', info: 'INFO', warn: 'WARNING', error: 'ERROR', fatal: 'CRITICAL' };
 
@@ -13,6 +14,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       messageKey: 'message',
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ severity: SEVERITY[label] ?? 'DEFAULT' }) },
+      mixin: traceFields,
       redact: { paths: ['authorization', 'apiKey', 'key', 'headers.authorization', 'headers["x-api-key"]', 'secret'], censor: '[redacted]' },
     },
     destination,
