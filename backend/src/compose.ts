@@ -6,6 +6,7 @@ import type { Config } from './config';
 import { cloudWiring, type GoogleClients } from './compose-cloud';
 import { localWiring } from './compose-local';
 import { createLinkSigner } from './core/asset-links';
+import { CircuitBreakers } from './core/batches/circuit-breakers';
 import { systemClock, type Clock } from './core/clock';
 import type { CoreDeps, Logger } from './core/deps';
 import { randomId } from './core/ids';
@@ -52,6 +53,7 @@ export async function createRowshot(config: Config, overrides: Overrides = {}): 
   const publicBaseUrl = (config.ROWSHOT_PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');
   const deps: CoreDeps = {
     store: wiring.store,
+    breakers: new CircuitBreakers(clock, config.ROWSHOT_BREAKER_FAILURES, config.ROWSHOT_BREAKER_OPEN_MS),
     queues: wiring.queues,
     providers: [...(overrides.providers ?? []), ...wiring.providers, new TemplateRenderer()],
     targets: overrides.targets ?? wiring.targets,

@@ -35,6 +35,8 @@ export const ConfigSchema = z.object({
   ROWSHOT_MAX_DOUBLINGS: int(5, 0, 16),
   ROWSHOT_CLAIM_TTL_MS: int(120_000, 1000, 3_600_000),
   ROWSHOT_RATE_LIMIT_PER_MIN: int(600, 1, 1_000_000),
+  ROWSHOT_BREAKER_FAILURES: int(5, 1, 1000),
+  ROWSHOT_BREAKER_OPEN_MS: int(30_000, 100, 3_600_000),
   ROWSHOT_DAILY_BUDGET_USD: optionalUsd,
   ROWSHOT_WORKBOOK_ROOTS: z.string().default('').transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean)),
   ROWSHOT_CHUNK_SIZE: int(500, 10, 5000),

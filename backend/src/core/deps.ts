@@ -5,6 +5,7 @@ import type { SheetTarget } from '../ports/sheet-target';
 import type { TaskQueue } from '../ports/task-queue';
 import type { LinkSigner } from './asset-links';
 import type { Clock } from './clock';
+import type { CircuitBreakers } from './batches/circuit-breakers';
 
 export interface CoreConfig {
   /** Base for status URLs and asset links, e.g. `https://rowshot.example.com`. */
@@ -52,6 +53,8 @@ export interface ImageTools {
 
 export interface CoreDeps {
   store: BlobStore;
+  /** Per-model circuit breakers of this process. */
+  breakers: CircuitBreakers;
   queues: { rows: TaskQueue; control: TaskQueue };
   providers: readonly ImageProvider[];
   targets: readonly SheetTarget[];

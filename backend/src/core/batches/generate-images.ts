@@ -66,6 +66,9 @@ export async function generateImages(deps: CoreDeps, { m, rec, spec, pack, choic
         outcome = { ok: false, kind: 'transient', reason: `${choice.provider.name} failed: ${(err as Error).message}` };
       }
       deps.metrics.providerCall(choice.provider.name, outcome.ok ? 'ok' : outcome.kind, (performance.now() - started) / 1000);
+      // Only passing faults count against a model; an answer (even a refusal) shows it is up.
+      if (!outcome.ok && outcome.kind === 'transient') deps.breakers.transientFailure(choice.model);
+      else deps.breakers.success(choice.model);
       if (!outcome.ok) {
         log.warn({ provider: choice.provider.name, kind: outcome.kind, reason: outcome.reason }, 'provider call failed');
         if (outcome.kind === 'permanent') return { kind: 'permanent', reason: outcome.reason, newCostMicros, notes };

@@ -118,6 +118,11 @@ export async function processRow(deps: CoreDeps, body: RowTaskBody, ctx: TaskCon
   }
 
   const choice = chooseProvider(deps, spec.model, m);
+  if (!choice.ok && choice.busy) {
+    if (lastAttempt) return finish({ state: 'FAILED', reason: `${choice.reason} (gave up after ${rec.attempts} attempts)` });
+    await putJson(store, key, { ...rec, claim: null, updatedAt: iso(clock.now()) }, generation);
+    return retryLater(503, choice.reason, Math.ceil(choice.retryAfterMs / 1000));
+  }
   if (!choice.ok) return finish({ state: 'FAILED', reason: choice.reason });
 
   // 3. Reserve the cost, generate, settle.
