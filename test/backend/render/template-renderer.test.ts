@@ -7,26 +7,13 @@ import { logoSize, safeMargin } from '../../../backend/src/render/layout';
 import { logoPadding } from '../../../backend/src/render/logo';
 import { TemplateRenderer } from '../../../backend/src/render/template-renderer';
 import { measureText } from '../../../backend/src/render/text-metrics';
+import { generateRequest } from '../../helpers/generate-request';
 
 const renderer = new TemplateRenderer();
 const DARK = ['#14213d'];
 const LIGHT = ['#f7f3e8'];
 
-function request(over: Partial<GenerateRequest> = {}): GenerateRequest {
-  return {
-    model: 'template',
-    prompt: 'a cosy autumn coffee shop',
-    negativePrompt: '',
-    aspectRatio: '1:1',
-    variant: 1,
-    headline: '',
-    subline: '',
-    references: [],
-    logo: null,
-    palette: [],
-    ...over,
-  };
-}
+const request = (over: Partial<GenerateRequest> = {}): GenerateRequest => generateRequest('template', 'a cosy autumn coffee shop', over);
 
 function image(outcome: GenerateOutcome): GeneratedImage {
   if (!outcome.ok) throw new Error(`expected an image, got ${outcome.kind}: ${outcome.reason}`);

@@ -7,6 +7,7 @@ import type { GeminiProviderOptions } from '../../../../backend/src/adapters/goo
 import type { GenerateRequest } from '../../../../backend/src/ports/image-provider';
 import { errorReply, imageReply, startGeminiFake } from '../../../helpers/fakes/gemini-fake';
 import type { GeminiFake } from '../../../helpers/fakes/gemini-fake';
+import { generateRequest } from '../../../helpers/generate-request';
 
 const API_KEY = 'AIzaSyFAKE-test-key-0123456789abcdefghijk';
 
@@ -49,21 +50,7 @@ function provider(opts: Partial<GeminiProviderOptions> = {}): { p: GeminiProvide
   return { p, sleeps };
 }
 
-function request(over: Partial<GenerateRequest> = {}): GenerateRequest {
-  return {
-    model: 'gemini-3.1-flash-image',
-    prompt: 'A lighthouse at dawn',
-    negativePrompt: '',
-    aspectRatio: '1:1',
-    variant: 1,
-    headline: '',
-    subline: '',
-    references: [],
-    logo: null,
-    palette: [],
-    ...over,
-  };
-}
+const request = (over: Partial<GenerateRequest> = {}): GenerateRequest => generateRequest('gemini-3.1-flash-image', 'A lighthouse at dawn', over);
 
 interface SentBody {
   contents: Array<{ role?: string; parts: Array<{ text?: string; inlineData?: { mimeType: string; data: string } }> }>;
