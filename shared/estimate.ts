@@ -20,10 +20,10 @@ export interface Estimate {
   invalidRows: number;
 }
 
-export function resolveModel(model: string, chain: readonly string[]): string {
+export function resolveModel(model: string, chain: readonly string[], imageSize?: string): string {
   if (model !== 'auto') return model;
   let best = chain[0] ?? 'template';
-  for (const id of chain) if ((pricePerImage(id) ?? 0) > (pricePerImage(best) ?? 0)) best = id;
+  for (const id of chain) if ((pricePerImage(id, imageSize) ?? 0) > (pricePerImage(best, imageSize) ?? 0)) best = id;
   return best;
 }
 
@@ -31,6 +31,8 @@ export function estimateRows(
   rows: readonly { rowId: string; cells: Readonly<Record<string, CellInput>> }[],
   chain: readonly string[],
   columns: ColumnMapping = {},
+  /** The output size the server makes (models that take a size are priced at it). */
+  imageSize?: string,
 ): Estimate {
   let totalMicros = 0;
   let images = 0;
@@ -41,9 +43,9 @@ export function estimateRows(
       invalidRows++;
       return { rowId: row.rowId, images: 0, model: '', costUsd: 0, invalid: read.reasons.join('; ') };
     }
-    const model = resolveModel(read.spec.model, chain);
+    const model = resolveModel(read.spec.model, chain, imageSize);
     const n = imagesPerRow(read.spec);
-    const micros = toMicros(pricePerImage(model) ?? 0) * n;
+    const micros = toMicros(pricePerImage(model, imageSize) ?? 0) * n;
     totalMicros += micros;
     images += n;
     return { rowId: row.rowId, images: n, model: findModel(model)?.id ?? model, costUsd: fromMicros(micros) };

@@ -46,11 +46,16 @@ export function findModel(id: string): ModelInfo | undefined {
   return MODELS.find((m) => m.id === id);
 }
 
-/** Price of one image, or undefined for an unknown model or size. */
+/** The size a model actually makes when `imageSize` is asked for: models without sizes make their default. */
+export function effectiveImageSize(model: ModelInfo, imageSize?: string): string {
+  return imageSize !== undefined && model.imageSizes?.includes(imageSize) ? imageSize : model.defaultImageSize;
+}
+
+/** Price of one image at the size the model will make, or undefined for an unknown model. */
 export function pricePerImage(modelId: string, imageSize?: string): number | undefined {
   const model = findModel(modelId);
   if (!model) return undefined;
-  return model.pricePerImageUsd[imageSize ?? model.defaultImageSize];
+  return model.pricePerImageUsd[effectiveImageSize(model, imageSize)];
 }
 
 /** Money is summed in micro-dollars so that 10,000 rows of $0.039 add up exactly. */

@@ -49,7 +49,8 @@ export function cloudWiring(config: Config, clients: GoogleClients = {}): Wiring
   return {
     store: new GcsStore({ storage, bucket: need(config.ROWSHOT_BUCKET, 'ROWSHOT_BUCKET') }),
     queues: { rows: queue(config.ROWSHOT_ROWS_QUEUE), control: queue(config.ROWSHOT_CONTROL_QUEUE) },
-    providers: [new GeminiProvider({ client: genai })],
+    // Made and priced at the same size: the core reserves what GeminiProvider will be charged.
+    providers: [new GeminiProvider({ client: genai, imageSize: config.ROWSHOT_IMAGE_SIZE })],
     // One SheetsTarget per process: its limiter is what keeps the service account under its quota.
     targets: [new SheetsTarget({ sheets, writesPerMinute: config.ROWSHOT_SHEETS_WRITES_PER_MINUTE, ...(config.ROWSHOT_SERVICE_ACCOUNT ? { serviceAccountEmail: config.ROWSHOT_SERVICE_ACCOUNT } : {}) })],
     taskAuth: clients.taskAuth ?? oidcTaskAuth({ audience, serviceAccountEmail }),

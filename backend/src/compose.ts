@@ -63,6 +63,7 @@ export async function createRowshot(config: Config, overrides: Overrides = {}): 
     config: {
       publicBaseUrl,
       defaultProviderChain: config.ROWSHOT_PROVIDER_CHAIN ?? wiring.defaultProviderChain,
+      imageSize: config.ROWSHOT_IMAGE_SIZE,
       flushIntervalMs: config.ROWSHOT_FLUSH_INTERVAL_MS,
       claimTtlMs: config.ROWSHOT_CLAIM_TTL_MS,
       rowMaxAttempts: config.ROWSHOT_MAX_ATTEMPTS,

@@ -52,6 +52,7 @@ export const ConfigSchema = z.object({
   GEMINI_API_KEY: z.string().min(10, 'expected a Gemini API key').optional(),
   ROWSHOT_GEMINI_VERTEX: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   ROWSHOT_GEMINI_LOCATION: z.string().min(1).default('global'),
+  ROWSHOT_IMAGE_SIZE: z.enum(['1K', '2K', '4K']).default('1K'),
   ROWSHOT_SERVICE_ACCOUNT: z.email('expected a service account email').optional(),
   ROWSHOT_SHEETS_WRITES_PER_MINUTE: int(55, 1, 60),
 });

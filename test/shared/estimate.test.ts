@@ -27,4 +27,15 @@ describe('estimateRows', () => {
     expect(resolveModel('auto', ['gemini-2.5-flash-image', 'gemini-3-pro-image', 'template'])).toBe('gemini-3-pro-image');
     expect(resolveModel('auto', [])).toBe('template');
   });
+
+  it('prices the configured output size for models that make it, and the only size for models that do not', () => {
+    const rows = [
+      { rowId: 'a', cells: { Prompt: 'x', Model: 'gemini-3.1-flash-image' } },
+      { rowId: 'b', cells: { Prompt: 'x', Model: 'gemini-2.5-flash-image' } },
+      { rowId: 'c', cells: { Prompt: 'x', Model: 'gemini-3-pro-image' } },
+    ];
+    expect(estimateRows(rows, [], {}, '4K').rows.map((r) => r.costUsd)).toEqual([0.151, 0.039, 0.24]);
+    expect(estimateRows(rows, [], {}).rows.map((r) => r.costUsd)).toEqual([0.067, 0.039, 0.134]);
+    expect(resolveModel('auto', ['gemini-3.1-flash-image', 'gemini-3-pro-image'], '2K')).toBe('gemini-3-pro-image');
+  });
 });

@@ -12,6 +12,8 @@ export interface CoreConfig {
   publicBaseUrl: string;
   /** Models `auto` rows use, in order of preference. */
   defaultProviderChain: string[];
+  /** Output size for models that take one (1K, 2K, 4K): what rows are priced and made at. */
+  imageSize: string;
   flushIntervalMs: number;
   /** How long a row claim holds before another delivery may take it over. */
   claimTtlMs: number;

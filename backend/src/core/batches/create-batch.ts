@@ -49,7 +49,7 @@ export async function createBatch(
 
   await checkTarget(deps, tenant, request.target ?? { kind: 'none' });
   const chain = request.providerChain ?? config.defaultProviderChain;
-  const estimate = estimateRows(request.rows, chain, request.columns ?? {});
+  const estimate = estimateRows(request.rows, chain, request.columns ?? {}, config.imageSize);
   const maxCostUsd = request.maxCostUsd ?? null;
   if (maxCostUsd !== null && estimate.totalUsd > maxCostUsd) {
     throw new AppError('over_budget', `The estimate of $${estimate.totalUsd.toFixed(2)} is over this batch's maxCostUsd of $${maxCostUsd.toFixed(2)}`, {

@@ -8,7 +8,7 @@ export function estimateRoutes(deps: CoreDeps): Router {
   r.post('/v1/estimate', (req, res) => {
     const body = parseOr400(EstimateRequest, req.body);
     const chain = body.providerChain ?? deps.config.defaultProviderChain;
-    res.json({ currency: 'USD', providerChain: chain, ...estimateRows(body.rows, chain, body.columns ?? {}) });
+    res.json({ currency: 'USD', providerChain: chain, ...estimateRows(body.rows, chain, body.columns ?? {}, deps.config.imageSize) });
   });
   return r;
 }
