@@ -99,6 +99,9 @@ export class SheetsTarget implements SheetTarget {
 
   async checkTarget(target: TargetRef): Promise<string | null> {
     if (target.kind !== 'google-sheet') return `the Google Sheets target cannot write to a ${target.kind} target`;
+    // Accepting a batch must stay fast: the check spends a read only when one is free right now.
+    // Otherwise the batch is accepted, and the first flush reports any access problem.
+    if (!this.readLimiter.canTakeNow()) return null;
     try {
       const snap = await this.locate(target);
       if (snap.rowIdColumn < 0) return this.noRowIdColumn(target, snap.title).reason;

@@ -56,6 +56,13 @@ export class SheetsWriteLimiter {
     return turn;
   }
 
+  /** Whether a request could go at once (no one waiting and a token free); takes nothing. */
+  canTakeNow(): boolean {
+    if (this.waiting > 0) return false;
+    const now = this.now();
+    return Math.min(this.burst, this.tokens + ((now - this.last) * this.perMinute) / 60_000) >= 1;
+  }
+
   private tryTake(): number {
     const now = this.now();
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.perMinute) / 60_000);

@@ -258,7 +258,16 @@ describe('SheetsTarget', () => {
     const t = target();
     expect(await t.write({ ...REF, sheetName: 'Nope' }, 'acme', [row('r_1')])).toMatchObject({ ok: false, kind: 'permanent', reason: expect.stringContaining('no sheet named "Nope"') });
     expect(await t.write(REF, 'acme', [row('r_1')])).toMatchObject({ ok: false, kind: 'permanent', reason: expect.stringContaining('no Row ID column') });
-    expect(await t.checkTarget(REF)).toContain('no Row ID column');
+    expect(await target().checkTarget(REF)).toContain('no Row ID column');
+  });
+
+  it('never makes a batch wait for read quota when it is accepted', async () => {
+    fake.addSpreadsheet(ID, [{ title: 'S', rows: [['Prompt'], ['x']] }]);
+    const t = target({ readsPerMinute: 1 });
+    expect(await t.checkTarget(REF)).toContain('no Row ID column'); // a read was free: checked
+    const before = fake.requests.length;
+    expect(await t.checkTarget(REF)).toBeNull(); // quota spent: accepted unchecked, no request, no wait
+    expect(fake.requests.length).toBe(before);
   });
 
   it('finds the Row ID column again after it moved, and a renamed sheet', async () => {
