@@ -35,10 +35,12 @@ export const layout = {
   status: (t: string, b: string) => `${layout.batch(t, b)}/status.json`,
   flushLease: (t: string, b: string) => `${layout.batch(t, b)}/flush-lease.json`,
   ledger: (t: string, b: string) => `${layout.batch(t, b)}/ledger.json`,
+  /** A row generation's images and thumbnails: `<ratio>-v<variant>.<ext>` and `…-thumb.<ext>`. */
+  assets: (t: string, b: string, rowId: string, gen: number) => `${layout.batch(t, b)}/assets/${rowSegment(rowId)}/g${gen}/`,
   asset: (t: string, b: string, rowId: string, gen: number, ratio: string, variant: number, ext: string) =>
-    `${layout.batch(t, b)}/assets/${rowSegment(rowId)}/g${gen}/${ratio.replace(':', 'x')}-v${variant}.${ext}`,
+    `${layout.assets(t, b, rowId, gen)}${ratio.replace(':', 'x')}-v${variant}.${ext}`,
   assetThumb: (t: string, b: string, rowId: string, gen: number, ratio: string, variant: number, ext: string) =>
-    `${layout.batch(t, b)}/assets/${rowSegment(rowId)}/g${gen}/${ratio.replace(':', 'x')}-v${variant}-thumb.${ext}`,
+    `${layout.assets(t, b, rowId, gen)}${ratio.replace(':', 'x')}-v${variant}-thumb.${ext}`,
   packsPrefix: (t: string) => `${tenantRoot(t)}/packs/`,
   pack: (t: string, packId: string) => `${tenantRoot(t)}/packs/${packId}.json`,
   packName: (t: string, nameHash: string) => `${tenantRoot(t)}/pack-names/${nameHash}.json`,

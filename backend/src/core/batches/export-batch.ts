@@ -2,12 +2,12 @@
 // results.csv. Produced as a stream page by page, so a 10,000-row export never sits in memory.
 import { stringify } from 'csv-stringify/sync';
 import { Zip, ZipPassThrough } from 'fflate';
-import { looksLikeFormula, statusText, type RowResult } from '../../../../shared/index';
+import { formulaSafeText, statusText, type RowResult } from '../../../../shared/index';
 import type { CoreDeps } from '../deps';
-import { getJson } from '../json-blobs';
-import { layout, rowSegment } from '../layout';
-import { loadBatch, readRows } from './query-batches';
-import type { Manifest, RowRecord } from './records';
+import { rowSegment } from '../layout';
+import { linkerFor } from './batch-view';
+import { loadBatch, readRowRecords, rowResultOf, type StoredRow } from './query-batches';
+import type { Manifest } from './records';
 
 export type ExportFormat = 'csv' | 'json' | 'zip';
 
@@ -28,32 +28,32 @@ export async function exportBatch(deps: CoreDeps, tenant: string, batchId: strin
   return { contentType: 'application/zip', filename, chunks: zipChunks(deps, m) };
 }
 
-async function* pages(deps: CoreDeps, m: Manifest): AsyncGenerator<RowResult[]> {
+async function* pages(deps: CoreDeps, m: Manifest): AsyncGenerator<{ rows: RowResult[]; stored: StoredRow[] }> {
+  const link = await linkerFor(deps, m.tenant);
   for (let start = 0; start < m.rowCount; start += PAGE) {
     const indices = Array.from({ length: Math.min(PAGE, m.rowCount - start) }, (_, k) => start + k);
-    yield await readRows(deps, m, indices);
+    const stored = await readRowRecords(deps, m, indices);
+    yield { stored, rows: stored.map((r) => rowResultOf(r, link)) };
   }
 }
 
-/** Exported text never starts a formula in a spreadsheet that opens the CSV. */
-const safe = (text: string): string => (looksLikeFormula(text) ? `'${text}` : text);
 
 function csvLine(r: RowResult): string {
   return stringify([[
-    r.rowId, safe(statusText(r.state, r.reason)), safe(r.reason ?? ''), r.provider ?? '', r.costUsd,
+    r.rowId, formulaSafeText(statusText(r.state, r.reason)), formulaSafeText(r.reason ?? ''), r.provider ?? '', r.costUsd,
     r.images.map((i) => i.url).join('\n'), r.images.map((i) => i.thumbnailUrl).join('\n'), r.updatedAt ?? '',
   ]]);
 }
 
 async function* csvChunks(deps: CoreDeps, m: Manifest): AsyncGenerator<string> {
   yield stringify([CSV_HEADER]);
-  for await (const rows of pages(deps, m)) yield rows.map(csvLine).join('');
+  for await (const { rows } of pages(deps, m)) yield rows.map(csvLine).join('');
 }
 
 async function* jsonChunks(deps: CoreDeps, m: Manifest): AsyncGenerator<string> {
   yield `{"batchId":${JSON.stringify(m.id)},"rows":[`;
   let first = true;
-  for await (const rows of pages(deps, m)) {
+  for await (const { rows } of pages(deps, m)) {
     for (const r of rows) {
       yield (first ? '' : ',') + JSON.stringify(r);
       first = false;
@@ -76,11 +76,10 @@ async function* zipChunks(deps: CoreDeps, m: Manifest): AsyncGenerator<Uint8Arra
   // fflate writes entries in order and buffers later ones until earlier ones end, so images
   // stream first and results.csv (a few MB at most) is added last.
   const csvParts = [stringify([CSV_HEADER])];
-  for await (const rows of pages(deps, m)) {
+  for await (const { rows, stored } of pages(deps, m)) {
     csvParts.push(rows.map(csvLine).join(''));
-    for (const r of rows) {
-      const rec = await getJson<RowRecord>(deps.store, layout.row(m.tenant, m.id, r.index));
-      for (const img of rec?.value.images ?? []) {
+    for (const r of stored) {
+      for (const img of r.rec?.images ?? []) {
         const blob = await deps.store.get(img.key);
         if (!blob) continue;
         // Images are already compressed: store them, don't deflate them again.

@@ -10,10 +10,11 @@ import type { PackForRow } from '../packs/pack-for-row';
 import type { ProviderChoice } from './provider-choice';
 import type { Manifest, RowRecord, StoredImage } from './records';
 
+/** What was paid is not part of the result: it is kept in `paid` as it happens, so a throw cannot lose it. */
 export type GenerateResult =
-  | { kind: 'done'; images: StoredImage[]; newCostMicros: number; notes: string[] }
-  | { kind: 'permanent'; reason: string; newCostMicros: number; notes: string[] }
-  | { kind: 'transient'; reason: string; retryAfterSeconds?: number; newCostMicros: number; notes: string[] };
+  | { kind: 'done'; images: StoredImage[]; notes: string[] }
+  | { kind: 'permanent'; reason: string; notes: string[] }
+  | { kind: 'transient'; reason: string; retryAfterSeconds?: number; notes: string[] };
 
 interface Input {
   m: Manifest;
@@ -41,10 +42,8 @@ export async function generateImages(deps: CoreDeps, { m, rec, spec, pack, choic
   }
 
   // Only a row taken over from an earlier attempt of the same generation can have stored images.
-  const prefix = layout.asset(m.tenant, m.id, rec.rowId, rec.gen, '1:1', 0, 'x').replace(/[^/]+$/, '');
-  const existing = new Set(rec.attempts > 1 ? (await deps.store.list(prefix, { maxResults: 1000 })).keys : []);
+  const existing = new Set(rec.attempts > 1 ? (await deps.store.list(layout.assets(m.tenant, m.id, rec.rowId, rec.gen), { maxResults: 1000 })).keys : []);
   const images: StoredImage[] = [];
-  let newCostMicros = 0;
 
   for (const aspectRatio of spec.aspectRatios) {
     for (let variant = 1; variant <= spec.variants; variant++) {
@@ -71,12 +70,11 @@ export async function generateImages(deps: CoreDeps, { m, rec, spec, pack, choic
       else deps.breakers.success(choice.model);
       if (!outcome.ok) {
         log.warn({ provider: choice.provider.name, kind: outcome.kind, reason: outcome.reason }, 'provider call failed');
-        if (outcome.kind === 'permanent') return { kind: 'permanent', reason: outcome.reason, newCostMicros, notes };
+        if (outcome.kind === 'permanent') return { kind: 'permanent', reason: outcome.reason, notes };
         const retryAfterSeconds = outcome.retryAfterMs === undefined ? undefined : Math.ceil(outcome.retryAfterMs / 1000);
-        return { kind: 'transient', reason: outcome.reason, newCostMicros, notes, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) };
+        return { kind: 'transient', reason: outcome.reason, notes, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) };
       }
-      newCostMicros += toMicros(outcome.costUsd);
-      paid.micros = newCostMicros;
+      paid.micros += toMicros(outcome.costUsd);
       notes.push(...outcome.notes);
       const ext = extFor(outcome.image.mimeType);
       const key = layout.asset(m.tenant, m.id, rec.rowId, rec.gen, aspectRatio, variant, ext);
@@ -89,7 +87,7 @@ export async function generateImages(deps: CoreDeps, { m, rec, spec, pack, choic
       images.push({ aspectRatio, variant, key, thumbKey, mimeType: outcome.image.mimeType });
     }
   }
-  return { kind: 'done', images, newCostMicros, notes: [...new Set(notes)] };
+  return { kind: 'done', images, notes: [...new Set(notes)] };
 }
 
 function findStored(existing: Set<string>, m: Manifest, rec: RowRecord, ratio: string, variant: number): StoredImage | null {

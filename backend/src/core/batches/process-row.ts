@@ -4,7 +4,7 @@
 // stored by an earlier attempt are reused, not regenerated.
 import { FINAL_ROW_STATES, fromMicros, readRow, toMicros, type RowSpec } from '../../../../shared/index';
 import { iso } from '../clock';
-import type { CoreDeps } from '../deps';
+import type { CoreDeps, Logger } from '../deps';
 import { randomId } from '../ids';
 import { getJson, putJson } from '../json-blobs';
 import { layout } from '../layout';
@@ -13,7 +13,8 @@ import { loadPackForRow } from '../packs/pack-for-row';
 import { generateImages, type GenerateResult } from './generate-images';
 import type { RowTaskBody } from './fan-out';
 import { chooseProvider } from './provider-choice';
-import type { InputRow, Manifest, RowRecord } from './records';
+import { inputRows } from './input-rows';
+import type { Manifest, RowRecord } from './records';
 import { cachedManifest } from './manifest-cache';
 import { publishRow } from './row-events';
 import { done, retryLater, type TaskContext, type TaskOutcome } from './task-outcome';
@@ -58,7 +59,7 @@ export async function processRow(deps: CoreDeps, body: RowTaskBody, ctx: TaskCon
     }
   }
   const sameGen = cur?.value.gen === gen;
-  let rec: RowRecord = {
+  const rec: RowRecord = {
     rowId: body.rowId,
     index,
     gen,
@@ -76,92 +77,89 @@ export async function processRow(deps: CoreDeps, body: RowTaskBody, ctx: TaskCon
   };
   const claimGeneration = await putJson(store, key, rec, cur ? cur.generation : 0);
   if (claimGeneration === null) return retryLater(409, 'row was claimed by another delivery');
-  let generation: string = claimGeneration;
   // RUNNING reaches the sheet only for rows that take a while; fast rows go straight to their
   // final state, which saves an outbox write per row. A late RUNNING entry is harmless: the
   // flush never lets a lower revision overwrite a newer one.
-  const claimed = rec;
   const showRunning = setTimeout(() => {
-    publishRow(deps, m, claimed).catch((err: unknown) => log.warn({ err: String(err) }, 'could not publish RUNNING'));
+    publishRow(deps, m, rec).catch((err: unknown) => log.warn({ err: String(err) }, 'could not publish RUNNING'));
   }, RUNNING_AFTER_MS);
   try {
-    return await work();
+    return await runClaimed(deps, { m, body, key, rec, generation: claimGeneration, lastAttempt, log });
   } finally {
     clearTimeout(showRunning);
   }
+}
 
-  async function work(): Promise<TaskOutcome> {
+interface Claimed {
+  m: Manifest;
+  body: RowTaskBody;
+  key: string;
+  rec: RowRecord;
+  /** Generation of our claim on the row record: every write below is conditional on it. */
+  generation: string;
+  lastAttempt: boolean;
+  log: Logger;
+}
 
-  // 2. Everything below ends in a final state (or a transient retry) written with our claim.
+/** Everything after the claim ends in a final state, or releases the claim for a retry. */
+async function runClaimed(deps: CoreDeps, c: Claimed): Promise<TaskOutcome> {
+  const { store, clock } = deps;
+  const { m, key, rec, lastAttempt, log } = c;
   const finish = async (patch: Partial<RowRecord>): Promise<TaskOutcome> => {
     const next: RowRecord = { ...rec, ...patch, claim: null, updatedAt: iso(clock.now()), rev: rec.rev + 1 };
-    const g = await putJson(store, key, next, generation);
-    if (g === null) return done('claim was taken over; the other delivery finishes the row');
-    rec = next;
-    generation = g;
+    if ((await putJson(store, key, next, c.generation)) === null) return done('claim was taken over; the other delivery finishes the row');
     await publishRow(deps, m, next);
     if (FINAL_ROW_STATES.includes(next.state)) deps.metrics.rowFinished(next.state, next.provider);
     return done(next.state);
   };
+  /** A passing failure: release the claim so the queue's retry can take the row at once. */
+  const retry = async (reason: string, retryAfterSeconds: number | undefined, patch: Partial<RowRecord> = {}): Promise<TaskOutcome> => {
+    if (lastAttempt) return finish({ ...patch, state: 'FAILED', reason: `${reason} (gave up after ${rec.attempts} attempts)` });
+    await putJson(store, key, { ...rec, ...patch, claim: null, updatedAt: iso(clock.now()) }, c.generation);
+    log.warn({ reason, attempt: rec.attempts }, 'row will be retried');
+    return retryLater(503, reason, retryAfterSeconds);
+  };
 
   if (m.cancelled) return finish({ state: 'CANCELLED' });
 
-  const cells = body.cells ?? (await readCellsFromChunk(deps, m, index));
+  const cells = c.body.cells ?? (await inputRows(deps, m, [rec.index])).get(rec.index)?.cells;
   if (!cells) return finish({ state: 'FAILED', reason: 'the row input could not be read' });
   const read = readRow(cells, m.columns);
   if (!read.ok) return finish({ state: 'FAILED', reason: read.reasons.join('; ') });
   const spec: RowSpec = read.spec;
 
-  const pack = spec.referencePack === null ? null : await loadPackForRow(deps, tenant, spec.referencePack);
+  const pack = spec.referencePack === null ? null : await loadPackForRow(deps, m.tenant, spec.referencePack);
   if (spec.referencePack !== null && pack === null) {
     return finish({ state: 'FAILED', reason: `Reference pack "${spec.referencePack}" was not found` });
   }
 
   const choice = chooseProvider(deps, spec.model, m);
-  if (!choice.ok && choice.busy) {
-    if (lastAttempt) return finish({ state: 'FAILED', reason: `${choice.reason} (gave up after ${rec.attempts} attempts)` });
-    await putJson(store, key, { ...rec, claim: null, updatedAt: iso(clock.now()) }, generation);
-    return retryLater(503, choice.reason, Math.ceil(choice.retryAfterMs / 1000));
-  }
+  if (!choice.ok && choice.busy) return retry(choice.reason, Math.ceil(choice.retryAfterMs / 1000));
   if (!choice.ok) return finish({ state: 'FAILED', reason: choice.reason });
 
-  // 3. Reserve the cost, generate, settle.
+  // Reserve the cost, generate, settle to what was actually paid.
   const images = spec.aspectRatios.length * spec.variants;
-  const reservation = await reserve(deps, tenant, batchId, m.maxCostUsd, toMicros(choice.pricePerImageUsd) * images);
+  const reservation = await reserve(deps, m.tenant, m.id, m.maxCostUsd, toMicros(choice.pricePerImageUsd) * images);
   if (!reservation.ok) return finish({ state: 'SKIPPED', reason: reservation.reason });
 
-  const signal = AbortSignal.timeout(Math.max(1000, Math.floor(config.claimTtlMs * 0.8)));
-  let result: GenerateResult;
+  const signal = AbortSignal.timeout(Math.max(1000, Math.floor(deps.config.claimTtlMs * 0.8)));
   const paid = { micros: 0 };
+  let result: GenerateResult;
   try {
     result = await generateImages(deps, { m, rec, spec, pack, choice, signal, log, paid });
   } catch (err) {
-    // A store or image-processing failure ends the attempt like a transient provider failure
-    // (FAILED on the last one); what was already paid is still settled below.
+    // A store or image-processing failure ends the attempt like a transient provider failure.
     log.error({ err: (err as Error).message }, 'row attempt failed unexpectedly');
-    result = { kind: 'transient', reason: `internal error: ${(err as Error).message}`, newCostMicros: paid.micros, notes: [] };
+    result = { kind: 'transient', reason: `internal error: ${(err as Error).message}`, notes: [] };
   } finally {
     await settle(deps, reservation, paid.micros);
   }
-  if (result.newCostMicros > 0) deps.metrics.costAdded(fromMicros(result.newCostMicros));
-  const costMicros = rec.costMicros + result.newCostMicros;
-  const notes = [...choice.notes, ...result.notes];
+  if (paid.micros > 0) deps.metrics.costAdded(fromMicros(paid.micros));
+  const outcome = { provider: choice.provider.name, costMicros: rec.costMicros + paid.micros, notes: [...choice.notes, ...result.notes] };
 
-  if (result.kind === 'done') {
-    return finish({ state: 'DONE', images: result.images, provider: choice.provider.name, costMicros, notes });
-  }
-  if (result.kind === 'permanent') {
-    return finish({ state: 'FAILED', reason: result.reason, provider: choice.provider.name, costMicros, notes });
-  }
-  if (lastAttempt) {
-    return finish({ state: 'FAILED', reason: `${result.reason} (gave up after ${rec.attempts} attempts)`, provider: choice.provider.name, costMicros, notes });
-  }
-  // Transient: release the claim so the queue's retry can take the row at once.
-  const released: RowRecord = { ...rec, costMicros, claim: null, notes, updatedAt: iso(clock.now()) };
-  await putJson(store, key, released, generation);
-  log.warn({ reason: result.reason, attempt: rec.attempts }, 'row will be retried');
-  return retryLater(503, result.reason, result.retryAfterSeconds);
-  }
+  if (result.kind === 'done') return finish({ ...outcome, state: 'DONE', images: result.images });
+  if (result.kind === 'permanent') return finish({ ...outcome, state: 'FAILED', reason: result.reason });
+  return retry(result.reason, result.retryAfterSeconds, outcome);
 }
 
 /**
@@ -171,9 +169,4 @@ export async function processRow(deps: CoreDeps, body: RowTaskBody, ctx: TaskCon
  */
 function claimantIsDead(deps: CoreDeps, owner: string): boolean {
   return deps.config.exclusiveDataDir && !owner.startsWith(`${deps.config.instanceId}:`);
-}
-
-async function readCellsFromChunk(deps: CoreDeps, m: Manifest, index: number): Promise<InputRow['cells'] | null> {
-  const chunk = await getJson<InputRow[]>(deps.store, layout.inputChunk(m.tenant, m.id, Math.floor(index / m.chunkSize)));
-  return chunk?.value[index % m.chunkSize]?.cells ?? null;
 }

@@ -6,8 +6,9 @@ import { mapLimit } from '../concurrency';
 import type { CoreDeps } from '../deps';
 import { getJson } from '../json-blobs';
 import { layout } from '../layout';
-import { linkerFor, queuedRow, toBatchStatus, toRowResult } from './batch-view';
-import { CODE_STATES, type InputRow, type Manifest, type RowRecord, type RowStates, type StatusRecord } from './records';
+import { linkerFor, queuedRow, toBatchStatus, toRowResult, type LinkFor } from './batch-view';
+import { inputRows } from './input-rows';
+import { CODE_STATES, type Manifest, type RowRecord, type RowStates, type StatusRecord } from './records';
 
 export async function loadBatch(deps: CoreDeps, tenant: string, batchId: string): Promise<{ m: Manifest; s: StatusRecord }> {
   if (!/^b_[a-z0-9]{11,40}$/.test(batchId)) throw notFound(`Batch ${batchId}`);
@@ -87,16 +88,28 @@ export async function listRows(
   return { rows, nextPageToken: next };
 }
 
-/** Row results for the given indices, in order: the row record if the row has started, else QUEUED. */
+export interface StoredRow {
+  index: number;
+  rowId: string;
+  /** Null while the row has not started. */
+  rec: RowRecord | null;
+}
+
+/** The stored state of the given rows, in order. */
+export async function readRowRecords(deps: CoreDeps, m: Manifest, indices: number[]): Promise<StoredRow[]> {
+  const inputs = await inputRows(deps, m, indices);
+  return mapLimit(indices, 16, async (index) => ({
+    index,
+    rowId: inputs.get(index)?.rowId ?? `row-${index + 1}`,
+    rec: (await getJson<RowRecord>(deps.store, layout.row(m.tenant, m.id, index)))?.value ?? null,
+  }));
+}
+
+/** What the API shows of a stored row: its record once started, else QUEUED. */
+export const rowResultOf = (r: StoredRow, link: LinkFor): RowResult => (r.rec ? toRowResult(r.rec, link) : queuedRow(r.rowId, r.index));
+
+/** Row results for the given indices, in order. */
 export async function readRows(deps: CoreDeps, m: Manifest, indices: number[]): Promise<RowResult[]> {
   const link = await linkerFor(deps, m.tenant);
-  const chunks = new Map<number, InputRow[]>();
-  for (const c of new Set(indices.map((i) => Math.floor(i / m.chunkSize)))) {
-    chunks.set(c, (await getJson<InputRow[]>(deps.store, layout.inputChunk(m.tenant, m.id, c)))?.value ?? []);
-  }
-  return mapLimit(indices, 16, async (i) => {
-    const rec = await getJson<RowRecord>(deps.store, layout.row(m.tenant, m.id, i));
-    if (rec) return toRowResult(rec.value, link);
-    return queuedRow(chunks.get(Math.floor(i / m.chunkSize))?.[i % m.chunkSize]?.rowId ?? `row-${i + 1}`, i);
-  });
+  return (await readRowRecords(deps, m, indices)).map((r) => rowResultOf(r, link));
 }

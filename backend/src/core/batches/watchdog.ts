@@ -11,7 +11,8 @@ import { getJson } from '../json-blobs';
 import { layout } from '../layout';
 import { enqueueRow } from './fan-out';
 import { scheduleFlush } from './row-events';
-import type { InputRow, Manifest, RowStates, StatusRecord } from './records';
+import { inputRows } from './input-rows';
+import type { Manifest, RowStates, StatusRecord } from './records';
 import { done, type TaskOutcome } from './task-outcome';
 
 export const WatchdogBody = z.object({ tenant: z.string(), batchId: z.string(), lastSeen: z.nullable(z.string()) });
@@ -54,11 +55,9 @@ export async function watchBatch(deps: CoreDeps, { tenant, batchId, lastSeen }: 
     if (c === 'Q' || c === 'R') stuck.push(i);
   }
   const man = m.value;
-  const chunks = new Map<number, InputRow[]>();
+  const inputs = await inputRows(deps, man, stuck);
   await mapLimit(stuck, 16, async (index) => {
-    const c = Math.floor(index / man.chunkSize);
-    if (!chunks.has(c)) chunks.set(c, (await getJson<InputRow[]>(deps.store, layout.inputChunk(tenant, batchId, c)))?.value ?? []);
-    const row = chunks.get(c)?.[index % man.chunkSize];
+    const row = inputs.get(index);
     if (!row) return;
     await enqueueRow(deps, { tenant, batchId, index, gen: man.retryGen, rowId: row.rowId, cells: row.cells }, `rescue-${s.value.updatedAt}`);
   });
