@@ -7,8 +7,18 @@ const PLACEHOLDER = /\{\{\s*([^{}]+?)\s*\}\}/g;
 export type TemplateResult = { ok: true; text: string } | { ok: false; missing: string[] };
 
 export function fillTemplate(template: string, values: Readonly<Record<string, unknown>>): TemplateResult {
+  return fillTemplateFrom(template, placeholderValues(values));
+}
+
+/** A row's cells by normalised column name, built once when several templates use one row. */
+export function placeholderValues(values: Readonly<Record<string, unknown>>): ReadonlyMap<string, string> {
   const byNorm = new Map<string, string>();
   for (const [k, v] of Object.entries(values)) byNorm.set(normalizeHeader(k), cellToText(v));
+  return byNorm;
+}
+
+export function fillTemplateFrom(template: string, byNorm: ReadonlyMap<string, string>): TemplateResult {
+  if (!template.includes('{{')) return { ok: true, text: template };
   const missing: string[] = [];
   const text = template.replace(PLACEHOLDER, (_m, name: string) => {
     const value = byNorm.get(normalizeHeader(name));

@@ -1,7 +1,7 @@
 // Reads one spreadsheet row into a validated generation request. Every problem becomes a
 // readable reason (never an exception), so one bad row fails alone.
 import { ASPECT_RATIOS, mapHeaders, type AspectRatio, type ColumnMapping, type InputField } from './sheet-convention';
-import { cellToText, fillTemplate } from './prompt-template';
+import { cellToText, fillTemplateFrom, placeholderValues } from './prompt-template';
 import { findModel } from './models';
 
 export const LIMITS = {
@@ -31,14 +31,16 @@ export type RowSpecResult = { ok: true; spec: RowSpec } | { ok: false; reasons: 
 
 /** Reads a row given as header → cell value. `columns` overrides the automatic header mapping. */
 export function readRow(cells: Readonly<Record<string, CellInput>>, columns: ColumnMapping = {}): RowSpecResult {
-  const mapping = mapHeaders(Object.keys(cells), columns);
+  const mapping = cachedMapping(Object.keys(cells), columns);
+  let values: ReadonlyMap<string, string> | null = null;
   const raw = (field: InputField): string => {
     const header = mapping[field];
     return header === undefined ? '' : cellToText(cells[header]).trim();
   };
   const reasons: string[] = [];
   const templated = (field: 'prompt' | 'headline' | 'subline', label: string): string => {
-    const filled = fillTemplate(raw(field), cells);
+    values ??= placeholderValues(cells);
+    const filled = fillTemplateFrom(raw(field), values);
     if (!filled.ok) {
       reasons.push(`${label} uses ${filled.missing.map((m) => `{{${m}}}`).join(', ')} but the row has no such column`);
       return '';
@@ -81,6 +83,20 @@ export function readRow(cells: Readonly<Record<string, CellInput>>, columns: Col
       logo,
     },
   };
+}
+
+// The rows of one sheet share their headers: map them once, not once per row (accepting and
+// pricing 10,000 rows reads every row).
+const mappings = new Map<string, ColumnMapping>();
+function cachedMapping(headers: readonly string[], columns: ColumnMapping): ColumnMapping {
+  const key = `${headers.join('\u0000')}\u0001${JSON.stringify(columns)}`;
+  let m = mappings.get(key);
+  if (!m) {
+    if (mappings.size > 100) mappings.clear();
+    m = mapHeaders(headers, columns);
+    mappings.set(key, m);
+  }
+  return m;
 }
 
 function parseAspectRatios(text: string, reasons: string[]): AspectRatio[] {
