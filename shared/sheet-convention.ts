@@ -88,6 +88,26 @@ export function looksLikeFormula(text: string): boolean {
   return /^[=+\-@\t\r]/.test(text);
 }
 
+/**
+ * Text for a format with no cell types (CSV): a formula-looking value gets a leading `'`, which
+ * spreadsheets show as text (OWASP's CSV-injection advice).
+ */
+export function formulaSafeText(text: string): string {
+  return looksLikeFormula(text) ? `'${text}` : text;
+}
+
+/** A1-notation column letters for a 0-based column index (0 → A, 26 → AA). */
+export function columnLetter(index: number): string {
+  let n = index + 1;
+  let out = '';
+  while (n > 0) {
+    const rem = (n - 1) % 26;
+    out = String.fromCharCode(65 + rem) + out;
+    n = Math.floor((n - 1) / 26);
+  }
+  return out;
+}
+
 /** The Status cell text: `FAILED: reason`, `SKIPPED: reason`, or the bare state. */
 export function statusText(state: RowState, reason?: string | null): string {
   if ((state === 'FAILED' || state === 'SKIPPED') && reason) return `${state}: ${reason}`;

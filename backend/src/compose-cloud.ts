@@ -52,11 +52,11 @@ export function cloudWiring(config: Config, clients: GoogleClients = {}): Wiring
     // Made and priced at the same size: the core reserves what GeminiProvider will be charged.
     providers: [new GeminiProvider({ client: genai, imageSize: config.ROWSHOT_IMAGE_SIZE })],
     // One SheetsTarget per process: its limiter is what keeps the service account under its quota.
-    targets: [new SheetsTarget({ sheets, writesPerMinute: config.ROWSHOT_SHEETS_WRITES_PER_MINUTE, ...(config.ROWSHOT_SERVICE_ACCOUNT ? { serviceAccountEmail: config.ROWSHOT_SERVICE_ACCOUNT } : {}) })],
+    // Reads have the same per-identity quota as writes, shared by all instances the same way.
+    targets: [new SheetsTarget({ sheets, writesPerMinute: config.ROWSHOT_SHEETS_WRITES_PER_MINUTE, readsPerMinute: config.ROWSHOT_SHEETS_WRITES_PER_MINUTE, ...(config.ROWSHOT_SERVICE_ACCOUNT ? { serviceAccountEmail: config.ROWSHOT_SERVICE_ACCOUNT } : {}) })],
     taskAuth: clients.taskAuth ?? oidcTaskAuth({ audience, serviceAccountEmail }),
     signingSecret: need(config.ROWSHOT_SIGNING_SECRET, 'ROWSHOT_SIGNING_SECRET'),
     defaultProviderChain: ['gemini-2.5-flash-image'],
-    exclusiveDataDir: false,
     dataDir: null,
     async start() {},
     async stop() {},

@@ -50,7 +50,6 @@ export async function localWiring(config: Config, log: Logger): Promise<Wiring> 
     taskAuth: sharedSecretVerifier(taskToken),
     signingSecret: config.ROWSHOT_SIGNING_SECRET ?? secrets.signingSecret,
     defaultProviderChain: ['template'],
-    exclusiveDataDir: true,
     dataDir,
     async start(internalBaseUrl) {
       unlock = await lockDataDir(dataDir);

@@ -70,7 +70,7 @@ export async function createRowshot(config: Config, overrides: Overrides = {}): 
       chunkSize: config.ROWSHOT_CHUNK_SIZE,
       defaultDailyBudgetUsd: config.ROWSHOT_DAILY_BUDGET_USD,
       instanceId: `${process.pid}-${randomId(6)}`,
-      exclusiveDataDir: wiring.exclusiveDataDir,
+      exclusiveDataDir: wiring.dataDir !== null,
       workbookTenant: LOCAL_TENANT,
     },
     log,

@@ -13,8 +13,7 @@ export interface Wiring {
   taskAuth: TaskAuthVerifier;
   signingSecret: string;
   defaultProviderChain: string[];
-  exclusiveDataDir: boolean;
-  /** The embedded default's data folder (null in the cloud). */
+  /** The embedded default's data folder, which this process owns alone (null in the cloud). */
   dataDir: string | null;
   /** Called once the server listens (the local queues push to it). */
   start(internalBaseUrl: string): Promise<void>;

@@ -60,7 +60,6 @@ export class CloudTasksQueue implements TaskQueue {
   private readonly maxCreateAttempts: number;
   private readonly retryBaseDelayMs: number;
   private readonly retryMaxDelayMs: number;
-  private creating = 0;
 
   constructor(opts: CloudTasksQueueOptions) {
     for (const [key, value] of [
@@ -96,11 +95,9 @@ export class CloudTasksQueue implements TaskQueue {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.semaphore.run(async () => {
-          this.creating++;
           try {
             await this.client.createTask(request);
           } finally {
-            this.creating--;
           }
         });
         return { created: true };
@@ -125,7 +122,7 @@ export class CloudTasksQueue implements TaskQueue {
    * CreateTask calls this instance has outstanding right now (at most maxConcurrentCreates).
    */
   async stats(): Promise<QueueStats> {
-    return { depth: -1, inFlight: this.creating };
+    return { depth: -1, inFlight: this.semaphore.inUse };
   }
 
   /** The CreateTask request for a spec (exported for tests and diagnostics). */

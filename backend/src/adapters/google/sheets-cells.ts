@@ -2,23 +2,11 @@
 // `userEnteredValue.stringValue` (never parsed, so text starting with = + - @ stays text);
 // Cost is a number; only the Image cell is a formula, built here from a URL we control.
 import type { sheets_v4 } from '@googleapis/sheets';
-import { FINAL_ROW_STATES, statusText, type OutputField } from '../../../../shared/index';
+import { columnLetter, FINAL_ROW_STATES, statusText, type OutputField } from '../../../../shared/index';
 import type { RowWrite } from '../../ports/sheet-target';
 
 /** A Sheets cell holds at most 50,000 characters; longer text would fail the whole request. */
 export const MAX_CELL_CHARS = 50_000;
-
-/** 0 → A, 25 → Z, 26 → AA. */
-export function columnLetter(index: number): string {
-  let n = index + 1;
-  let s = '';
-  while (n > 0) {
-    const r = (n - 1) % 26;
-    s = String.fromCharCode(65 + r) + s;
-    n = Math.floor((n - 1) / 26);
-  }
-  return s;
-}
 
 /** A sheet title quoted for A1 notation: `'It''s'`. */
 export function quoteSheetTitle(title: string): string {

@@ -7,7 +7,8 @@
 import type { sheets_v4 } from '@googleapis/sheets';
 import { mapHeaders, OUTPUT_FIELDS, OUTPUT_ORDER, type OutputField, type TargetRef } from '../../../../shared/index';
 import type { RowWrite, SheetTarget, WriteOutcome } from '../../ports/sheet-target';
-import { cellText, columnLetter, headerCell, quoteSheetTitle, rowCells, touchesImages } from './sheets-cells';
+import { columnLetter } from '../../../../shared/index';
+import { cellText, headerCell, quoteSheetTitle, rowCells, touchesImages } from './sheets-cells';
 import { SheetsWriteLimiter } from './sheets-write-limiter';
 
 export interface SheetsTargetOptions {

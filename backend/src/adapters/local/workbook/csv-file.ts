@@ -8,7 +8,7 @@
 // record, with the record delimiter only partly included). Parsing follows RFC 4180 as
 // Excel reads it; the tests check its values against csv-parse on the same input.
 import { TextDecoder } from 'node:util';
-import { looksLikeFormula, type CellInput } from '../../../../../shared/index';
+import { formulaSafeText, type CellInput } from '../../../../../shared/index';
 import { addressableHeaders, isBlank, WorkbookError, type EditableSheet, type SheetRow } from './workbook';
 
 interface CsvRecord {
@@ -230,7 +230,7 @@ export class CsvSheet implements EditableSheet {
   }
 
   setText(rowNumber: number, col: number, text: string): void {
-    this.setField(rowNumber, col, text, this.encodeField(guardCsvFormula(text)));
+    this.setField(rowNumber, col, text, this.encodeField(formulaSafeText(text)));
   }
 
   setNumber(rowNumber: number, col: number, value: number): void {
@@ -273,18 +273,6 @@ function pad(record: CsvRecord, width: number): void {
     record.values.push('');
     record.raws.push('');
   }
-}
-
-/**
- * CSV injection (OWASP "CSV Injection"): a spreadsheet opening a CSV treats a cell that
- * starts with = + - @ (or a tab / carriage return) as a formula, so text that came from
- * users, models or error messages could run `=HYPERLINK(...)`/DDE payloads on the reader's
- * machine. OWASP's mitigation is to prefix such cells with a single quote, which makes
- * spreadsheets show the text as text. Only values Rowshot writes are guarded; input columns
- * are the user's own data and are written back exactly as they were.
- */
-export function guardCsvFormula(text: string): string {
-  return looksLikeFormula(text) ? `'${text}` : text;
 }
 
 /** Numbers without float noise (0.1 + 0.2 → 0.3), never in exponent form for costs. */

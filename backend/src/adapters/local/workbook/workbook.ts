@@ -1,7 +1,7 @@
 // The in-memory table model shared by the CSV and XLSX adapters: addressable header names,
 // the editable-sheet interface both formats implement, and the error type whose `kind`
 // maps straight onto a SheetTarget WriteOutcome.
-import { normalizeHeader, type CellInput } from '../../../../../shared/index';
+import { columnLetter, normalizeHeader, type CellInput } from '../../../../../shared/index';
 
 export type WorkbookFormat = 'csv' | 'xlsx';
 
@@ -73,18 +73,6 @@ export function fsError(err: unknown, what: string): WorkbookError {
     default:
       return new WorkbookError('io', `${what} could not be read or written (${code ?? (err instanceof Error ? err.message : String(err))})`, 'transient', { cause: err });
   }
-}
-
-/** `A`, `B`, …, `Z`, `AA`, … for a 0-based column index. */
-export function columnLetter(index: number): string {
-  let n = index + 1;
-  let out = '';
-  while (n > 0) {
-    const rem = (n - 1) % 26;
-    out = String.fromCharCode(65 + rem) + out;
-    n = Math.floor((n - 1) / 26);
-  }
-  return out;
 }
 
 /**
