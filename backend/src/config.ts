@@ -1,5 +1,6 @@
-// Configuration from the environment, validated once at start-up. Nothing else reads
-// process.env. A bad value stops the process with one line naming the variable.
+// Configuration from the environment, validated once at start-up; a bad value stops the process
+// with one line naming the variable. The server reads nothing else from the environment (the
+// CLI also takes ROWSHOT_API_KEY, for --server).
 import { z } from 'zod';
 
 const int = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
