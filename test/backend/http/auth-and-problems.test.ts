@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../../backend/src/core/tenants/tenants';
 import { rows, startTestServer, type TestServer } from '../../helpers/server';
@@ -29,6 +30,9 @@ describe('authentication', () => {
   it('stores only a hash of each key', async () => {
     const page = await s.rowshot.deps.store.list('system/api-keys/');
     const stored = await Promise.all(page.keys.map(async (k) => (await s.rowshot.deps.store.get(k))!.data.toString()));
+    // The dev key and the other tenant's key, each under the SHA-256 of the key, never the key.
+    expect(page.keys).toHaveLength(2);
+    expect(page.keys).toContain(`system/api-keys/${createHash('sha256').update(s.key).digest('hex')}.json`);
     expect(stored.join('\n')).not.toContain(s.key);
     expect(page.keys.join('\n')).not.toContain(s.key);
   });

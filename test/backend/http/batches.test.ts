@@ -137,7 +137,7 @@ describe('failures are classified per row', () => {
     expect(byId.down).toMatchObject({ state: 'FAILED', reason: 'model overloaded (503) (gave up after 3 attempts)', attempts: 3 });
     expect(byId.flaky).toMatchObject({ state: 'DONE', attempts: 3, provider: 'flaky' });
     expect(byId.nopack).toMatchObject({ state: 'FAILED', reason: 'Reference pack "does-not-exist" was not found' });
-  });
+  }, 90_000);
 
   it('retries only FAILED rows when asked, once the batch has finished', async () => {
     let calls = 0;
@@ -215,5 +215,5 @@ describe('cancel', () => {
     } finally {
       await s.close();
     }
-  });
+  }, 90_000);
 });

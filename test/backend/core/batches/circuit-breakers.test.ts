@@ -46,7 +46,7 @@ describe('graceful degradation along the provider chain', () => {
     } finally {
       await s.close();
     }
-  });
+  }, 90_000);
 
   it('falls back to the template renderer only when the batch allows it', async () => {
     const down = new FakeProvider({ name: 'flaky-model', models: ['gemini-2.5-flash-image'], fail: () => ({ ok: false, kind: 'transient', reason: 'overloaded (503)' }) });
@@ -70,5 +70,5 @@ describe('graceful degradation along the provider chain', () => {
     } finally {
       await s.close();
     }
-  });
+  }, 90_000);
 });
