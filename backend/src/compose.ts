@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Config } from './config';
-import { cloudWiring, type GoogleClients } from './compose-cloud';
+import type { GoogleClients } from './compose-cloud';
 import { localWiring } from './compose-local';
 import { createLinkSigner } from './core/asset-links';
 import { CircuitBreakers } from './core/batches/circuit-breakers';
@@ -48,7 +48,10 @@ export const LOCAL_TENANT = 'local';
 export async function createRowshot(config: Config, overrides: Overrides = {}): Promise<Rowshot> {
   const clock = overrides.clock ?? systemClock;
   const log = overrides.logger ?? createLogger(config.ROWSHOT_LOG_LEVEL);
-  const wiring = config.ROWSHOT_MODE === 'cloud' ? cloudWiring(config, overrides.google) : await localWiring(config, log);
+  // The Google SDKs cost ~100 MB of memory and start-up time: only cloud mode loads them.
+  const wiring = config.ROWSHOT_MODE === 'cloud'
+    ? (await import('./compose-cloud')).cloudWiring(config, overrides.google)
+    : await localWiring(config, log);
   const metrics = createMetrics([wiring.queues.rows, wiring.queues.control]);
   const publicBaseUrl = (config.ROWSHOT_PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');
   const deps: CoreDeps = {
