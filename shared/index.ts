@@ -9,3 +9,4 @@ export * from './estimate';
 export * from './contracts/problem';
 export * from './contracts/batches';
 export * from './contracts/packs';
+export * from './result-cells';

@@ -47,3 +47,25 @@ export const PatchPackRequest = z.object({
 export type PatchPackRequest = z.infer<typeof PatchPackRequest>;
 
 export const PackList = z.object({ packs: z.array(Pack) });
+
+/**
+ * `POST /v1/uploads` (the raw image as the body): one image checked and stored ahead of
+ * `POST /v1/packs`, so a client can upload images one at a time with progress (the add-on
+ * does; Apps Script has no streaming multipart).
+ */
+export const Upload = z.object({
+  id: z.string(),
+  width: z.number(),
+  height: z.number(),
+  mimeType: z.string(),
+  thumbnailUrl: z.string(),
+});
+export type Upload = z.infer<typeof Upload>;
+
+/** `POST /v1/packs` as JSON: a pack made of earlier uploads. */
+export const CreatePackFromUploads = z.object({
+  name: PackName,
+  images: z.array(z.object({ uploadId: z.string().check(z.minLength(1)), mode: z._default(PackImageMode, 'style_and_composition') })),
+  logoUploadId: z.optional(z.nullable(z.string().check(z.minLength(1)))),
+});
+export type CreatePackFromUploads = z.infer<typeof CreatePackFromUploads>;

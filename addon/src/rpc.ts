@@ -1,0 +1,213 @@
+// The contract between the sidebars and the server functions they call with
+// google.script.run. Everything here is JSON-safe (ISO strings, no Date, no undefined in
+// arrays): google.script.run refuses anything else. Every call answers a Result: expected
+// failures are values with a code and a readable message, never thrown strings.
+import type { ColumnMapping, InputField, OutputField, PackImageMode, RowCounts } from '../../shared/index';
+
+export type RpcError = {
+  /** Stable: `not_configured`, `unauthenticated`, `unreachable`, `invalid_request`, `not_found`, `conflict`, `backend_error`, `no_header_row`, `no_rows`, `busy`. */
+  code: string;
+  message: string;
+  fields?: { field: string; message: string }[];
+};
+export type Result<T> = { ok: true; value: T } | { ok: false; error: RpcError };
+
+// ---- Settings ----
+export interface SettingsView {
+  backendUrl: string;
+  /** The key is never sent back to the browser: only whether one is saved and its last 4 characters. */
+  apiKeySaved: boolean;
+  apiKeyHint: string;
+  /** Ask for confirmation before runs estimated above this (USD). */
+  confirmAboveUsd: number;
+  /** Send `target: google-sheet` so the backend writes results itself (needs the sheet shared with its service account). */
+  backendWrites: boolean;
+}
+export interface SaveSettingsInput {
+  backendUrl: string;
+  /** Omitted or '' keeps the saved key. */
+  apiKey?: string;
+  confirmAboveUsd?: number;
+  backendWrites?: boolean;
+}
+export interface ConnectionCheck {
+  /** e.g. "Connected to https://… as tenant t_… (3 packs)". */
+  message: string;
+}
+
+// ---- Batch sidebar ----
+export type Scope = 'selected' | 'not_done' | 'failed';
+
+export interface SheetContext {
+  sheetId: number;
+  sheetName: string;
+  /** 1-based; the row holding the headers. */
+  headerRow: number;
+  headers: string[];
+  /** Field → header, automatic then overridden by the user's saved mapping. */
+  mapping: ColumnMapping;
+  /** Input fields the user may map (for the editable mapping form). */
+  inputFields: InputField[];
+  /** Output columns that a run will add at the right of the header row. */
+  missingOutputs: OutputField[];
+  counts: { rows: number; selected: number; notDone: number; failed: number };
+  settingsOk: boolean;
+  confirmAboveUsd: number;
+}
+
+export interface EstimateView {
+  scope: Scope;
+  rows: number;
+  images: number;
+  totalUsd: number;
+  invalidRows: number;
+  /** First few invalid rows: sheet row number and reason. */
+  invalid: { row: number; reason: string }[];
+  needsConfirmation: boolean;
+}
+
+export interface StartBatchInput {
+  scope: Scope;
+  /** A fresh id per click of Run, reused on a retry of the same click: the backend's Idempotency-Key. */
+  requestId: string;
+  maxCostUsd?: number;
+  /** Required when the estimate needed confirmation. */
+  confirmed?: boolean;
+}
+
+export interface BatchSummary {
+  id: string;
+  name: string;
+  state: 'ACCEPTED' | 'RUNNING' | 'DONE' | 'CANCELLED';
+  createdAt: string;
+  rowCount: number;
+  counts: RowCounts;
+  progress: number;
+  etaSeconds: number | null;
+  estimatedUsd: number;
+  actualUsd: number;
+  lastWriteError: string | null;
+}
+
+export interface BatchProgress {
+  batch: BatchSummary;
+  /** Rows written into the sheet by this call's pull sync. */
+  synced: number;
+}
+
+export interface SyncReport {
+  batches: number;
+  /** Rows whose cells were written. */
+  written: number;
+  /** Results whose Row ID is no longer in the sheet. */
+  missing: number;
+  message: string;
+}
+
+// ---- Reference packs ----
+export interface PackImageView {
+  id: string;
+  mode: PackImageMode;
+  thumbnailUrl: string;
+  width: number;
+  height: number;
+}
+export interface PackView {
+  id: string;
+  name: string;
+  images: PackImageView[];
+  logo: PackImageView | null;
+  palette: string[];
+  updatedAt: string;
+}
+export interface UploadInput {
+  fileName: string;
+  mimeType: string;
+  base64: string;
+}
+export interface UploadView {
+  uploadId: string;
+  thumbnailUrl: string;
+  width: number;
+  height: number;
+}
+export interface CreatePackInput {
+  name: string;
+  images: { uploadId: string; mode: PackImageMode }[];
+  /** One of the uploads (not also in `images`) used as the logo. */
+  logoUploadId: string | null;
+}
+export interface PatchPackInput {
+  id: string;
+  name?: string;
+  order?: string[];
+  modes?: Record<string, PackImageMode>;
+}
+
+// ---- Schedules ----
+export type Recurrence =
+  | { every: 'hour' }
+  | { every: 'day'; hour: number }
+  | { every: 'week'; weekday: number; hour: number };
+
+export interface ScheduleInput {
+  /** Absent to create. */
+  id?: string;
+  name: string;
+  sheetId: number;
+  recurrence: Recurrence;
+  scope: 'not_done' | 'all';
+  maxCostUsd: number;
+  enabled: boolean;
+}
+export interface Schedule extends ScheduleInput {
+  id: string;
+  createdAt: string;
+  /** ISO; when the dispatcher will next run it. */
+  nextRunAt: string;
+}
+export interface ScheduleRun {
+  scheduleId: string;
+  at: string;
+  rows: number;
+  batchId: string | null;
+  outcome: 'started' | 'nothing_to_do' | 'over_budget' | 'failed';
+  message: string;
+}
+export interface SchedulesView {
+  schedules: Schedule[];
+  runs: ScheduleRun[];
+  timeZone: string;
+  sheets: { id: number; name: string }[];
+  triggerInstalled: boolean;
+}
+
+/** The google.script.run surface: name → (argument) → result. The entry file exposes each as a global. */
+export interface ServerFunctions {
+  getSettings(): Result<SettingsView>;
+  saveSettings(input: SaveSettingsInput): Result<SettingsView>;
+  testConnection(): Result<ConnectionCheck>;
+
+  getSheetContext(): Result<SheetContext>;
+  saveColumnMapping(mapping: ColumnMapping): Result<SheetContext>;
+  estimateRun(scope: Scope): Result<EstimateView>;
+  startRun(input: StartBatchInput): Result<BatchSummary>;
+  getRunProgress(batchId: string): Result<BatchProgress>;
+  cancelRun(batchId: string): Result<BatchSummary>;
+  retryFailedRun(batchId: string): Result<BatchSummary>;
+  listSheetRuns(): Result<BatchSummary[]>;
+  syncNow(): Result<SyncReport>;
+
+  listPacks(): Result<PackView[]>;
+  uploadPackImage(input: UploadInput): Result<UploadView>;
+  createPack(input: CreatePackInput): Result<PackView>;
+  updatePack(input: PatchPackInput): Result<PackView>;
+  deletePack(id: string): Result<{ id: string }>;
+  insertPackName(name: string): Result<{ cells: number }>;
+  applyPackDropdown(): Result<{ rows: number; packs: number }>;
+
+  getSchedules(): Result<SchedulesView>;
+  saveSchedule(input: ScheduleInput): Result<SchedulesView>;
+  deleteSchedule(id: string): Result<SchedulesView>;
+}
+

@@ -1,0 +1,126 @@
+// Small interfaces over the Apps Script services. The add-on's logic sees only these; the one
+// adapter (apps-script.ts) wraps the real globals, and tests and the playground use in-memory
+// fakes of the same globals behind that same adapter.
+
+/** A cell as the logic sees it: dates arrive as ISO strings, empty cells as ''. */
+export type CellValue = string | number | boolean;
+
+export interface SheetPort {
+  readonly id: number;
+  readonly name: string;
+  /** Last row / column holding content, 1-based (0 when the sheet is empty). */
+  lastRow(): number;
+  lastColumn(): number;
+  /** One `getRange(row, column, numRows, numColumns).getValues()` call. */
+  read(row: number, column: number, numRows: number, numColumns: number): CellValue[][];
+  /**
+   * One `getRange(...).setValues()` call. As in Apps Script, a string starting with `=` is a
+   * formula: callers escape text (see sheet/cell-text.ts); only `=IMAGE()` is built as one.
+   */
+  write(row: number, column: number, values: CellValue[][]): void;
+  /** A dropdown (data validation list) on `numRows` cells of one column. */
+  setListValidation(row: number, column: number, numRows: number, values: readonly string[]): void;
+}
+
+export interface SpreadsheetPort {
+  id(): string;
+  name(): string;
+  timeZone(): string;
+  activeSheet(): SheetPort;
+  sheetById(id: number): SheetPort | null;
+  /** 1-based row numbers covered by the current selection of the active sheet, ascending. */
+  selectedRows(): number[];
+  /** The active range's top-left cell and size, for "put the pack name into the selected cells". */
+  selection(): { row: number; column: number; numRows: number; numColumns: number } | null;
+}
+
+export type HttpMethod = 'get' | 'post' | 'patch' | 'put' | 'delete';
+
+export interface HttpRequest {
+  url: string;
+  method: HttpMethod;
+  headers?: Record<string, string>;
+  contentType?: string;
+  /** Text, or binary given as base64 (UrlFetchApp takes bytes). */
+  payload?: string | { base64: string };
+}
+
+export interface HttpResponse {
+  status: number;
+  /** Header names in lower case. */
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** UrlFetchApp with `muteHttpExceptions`: an HTTP error is a response; a network failure throws. */
+export interface HttpPort {
+  fetch(req: HttpRequest): HttpResponse;
+}
+
+/** A PropertiesService store (user or document properties). Values are strings, ≤ 9 KB each. */
+export interface PropertyStore {
+  get(key: string): string | null;
+  set(key: string, value: string): void;
+  delete(key: string): void;
+}
+
+/** CacheService (document cache): values ≤ 100 KB, lifetime ≤ 6 h. */
+export interface CachePort {
+  get(key: string): string | null;
+  put(key: string, value: string, seconds: number): void;
+}
+
+/** LockService's document lock. */
+export interface LockPort {
+  tryLock(timeoutMs: number): boolean;
+  release(): void;
+}
+
+export interface TriggerInfo {
+  id: string;
+  handler: string;
+}
+
+/** ScriptApp's project triggers of the current user on this document. */
+export interface TriggerPort {
+  list(): TriggerInfo[];
+  /** A time-driven trigger every hour (the most often an editor add-on may run). */
+  createHourly(handler: string): TriggerInfo;
+  delete(id: string): void;
+}
+
+export interface MenuItem {
+  caption: string;
+  /** The global function to call; must be a top-level export of the entry file. */
+  handler: string;
+}
+
+export interface UiPort {
+  /** `null` entries are separators. */
+  createMenu(title: string, items: readonly (MenuItem | null)[]): void;
+  /** Shows `dist/addon/<file>.html` as a sidebar. */
+  showSidebar(file: string, title: string): void;
+  alert(title: string, message: string): void;
+  toast(message: string, title?: string): void;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Services {
+  spreadsheet: SpreadsheetPort;
+  http: HttpPort;
+  /** The user's own settings (backend URL, API key): never document or script properties. */
+  userProperties: PropertyStore;
+  /** Shared by the document's users: column mappings, batch history, schedules, run log. */
+  documentProperties: PropertyStore;
+  cache: CachePort;
+  documentLock(): LockPort;
+  triggers: TriggerPort;
+  ui: UiPort;
+  clock: Clock;
+  uuid(): string;
+  /** `Session.getEffectiveUser().getEmail()` may be '' for consumer accounts; used only in logs. */
+  log(message: string): void;
+}
