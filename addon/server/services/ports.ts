@@ -13,6 +13,8 @@ export interface SheetPort {
   lastColumn(): number;
   /** One `getRange(row, column, numRows, numColumns).getValues()` call. */
   read(row: number, column: number, numRows: number, numColumns: number): CellValue[][];
+  /** One `getFormulas()` call: '' where a cell holds no formula (keeps `=IMAGE()` cells on rewrite). */
+  readFormulas(row: number, column: number, numRows: number, numColumns: number): string[][];
   /**
    * One `getRange(...).setValues()` call. As in Apps Script, a string starting with `=` is a
    * formula: callers escape text (see sheet/cell-text.ts); only `=IMAGE()` is built as one.
@@ -28,6 +30,7 @@ export interface SpreadsheetPort {
   timeZone(): string;
   activeSheet(): SheetPort;
   sheetById(id: number): SheetPort | null;
+  sheets(): { id: number; name: string }[];
   /** 1-based row numbers covered by the current selection of the active sheet, ascending. */
   selectedRows(): number[];
   /** The active range's top-left cell and size, for "put the pack name into the selected cells". */
@@ -103,6 +106,22 @@ export interface UiPort {
   alert(title: string, message: string): void;
   toast(message: string, title?: string): void;
 }
+
+/*
+ * The Apps Script calls the adapter makes, and so the ones the fakes in addon/dev must serve:
+ * SpreadsheetApp.getActiveSpreadsheet() getUi() newDataValidation();
+ * Spreadsheet: getId getName getSpreadsheetTimeZone getActiveSheet getSheets getActiveRangeList getActiveRange toast;
+ * Sheet: getSheetId getName getLastRow getLastColumn getRange(row, column, numRows, numColumns);
+ * Range: getValues getFormulas setValues setDataValidation getRow getColumn getNumRows getNumColumns; RangeList: getRanges;
+ * DataValidationBuilder: requireValueInList(values, true) setAllowInvalid build;
+ * Ui: createAddonMenu → Menu addItem addSeparator addToUi; showSidebar; alert(title, prompt, ButtonSet.OK); Ui.ButtonSet.OK;
+ * HtmlService.createHtmlOutputFromFile(name) → setTitle; UrlFetchApp.fetch(url, { method, headers, contentType,
+ * payload, muteHttpExceptions: true, followRedirects }) → getResponseCode getAllHeaders getContentText;
+ * Utilities.base64Decode getUuid sleep; PropertiesService.getUserProperties getDocumentProperties →
+ * getProperty setProperty deleteProperty; CacheService.getDocumentCache getScriptCache → get put;
+ * LockService.getDocumentLock → tryLock releaseLock; ScriptApp.getUserTriggers(spreadsheet) newTrigger(fn)
+ * .timeBased().everyHours(1).create() deleteTrigger → Trigger getUniqueId getHandlerFunction; console.log.
+ */
 
 export interface Clock {
   now(): Date;
