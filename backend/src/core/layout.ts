@@ -46,6 +46,8 @@ export const layout = {
   packName: (t: string, nameHash: string) => `${tenantRoot(t)}/pack-names/${nameHash}.json`,
   blob: (t: string, sha: string, ext: string) => `${tenantRoot(t)}/blobs/${sha}.${ext}`,
   blobThumb: (t: string, sha: string, ext: string) => `${tenantRoot(t)}/blobs/${sha}-thumb.${ext}`,
+  /** An image uploaded ahead of `POST /v1/packs`: its blob keys and dimensions. */
+  upload: (t: string, uploadId: string) => `${tenantRoot(t)}/uploads/${uploadId}.json`,
 };
 
 /** The tenant a key belongs to, or null for system keys. */

@@ -13,6 +13,7 @@ import { batchRoutes } from './routes/batches';
 import { estimateRoutes } from './routes/estimate';
 import { packRoutes } from './routes/packs';
 import { taskRoutes } from './routes/tasks';
+import { uploadRoutes } from './routes/uploads';
 import { taskAuth, type TaskAuthVerifier } from './task-auth';
 import { traceContext } from './trace-context';
 
@@ -49,6 +50,8 @@ export function createApp(deps: CoreDeps, opts: AppOptions): express.Express {
   app.use(taskRoutes(deps));
 
   app.use('/v1', apiKeyAuth(deps.store), rateLimit({ perMinute: opts.rateLimitPerMinute, burst: Math.max(10, Math.ceil(opts.rateLimitPerMinute / 6)), clock: deps.clock }));
+  // Raw image bodies: parsed by its own express.raw, before the JSON parser.
+  app.use(uploadRoutes(deps));
   app.use('/v1', express.json({ limit: '64mb', type: ['application/json', 'application/*+json'] }));
   app.use(batchRoutes(deps));
   app.use(estimateRoutes(deps));

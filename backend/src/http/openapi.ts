@@ -1,8 +1,8 @@
 // /openapi.json, generated from the same zod contracts the routes parse with.
 import type { $ZodType } from 'zod/v4/core';
 import {
-  BatchList, BatchStatus, CreateBatchRequest, CreateBatchResponse, EstimateRequest, ListBatchesQuery, ListRowsQuery,
-  Pack, PackList, PatchPackRequest, Problem, RowsPage, z,
+  BatchList, BatchStatus, CreateBatchRequest, CreateBatchResponse, CreatePackFromUploads, EstimateRequest, ListBatchesQuery,
+  ListRowsQuery, MAX_UPLOAD_BYTES, Pack, PackList, PatchPackRequest, Problem, RowsPage, Upload, z,
 } from '../../../shared/index';
 
 type Schema = $ZodType;
@@ -49,10 +49,11 @@ export function buildOpenApi(serverUrl: string): object {
       '/v1/estimate': { post: { summary: 'Cost per row and in total, before running', requestBody: body(EstimateRequest), responses: { 200: { description: 'Estimate' }, ...problems } } },
       '/v1/packs': {
         post: {
-          summary: 'Create a reference pack (multipart: name, images[≤6], modes, logo)',
+          summary: 'Create a reference pack (multipart: name, images[≤6], modes, logo; or JSON naming earlier uploads)',
           requestBody: {
             required: true,
             content: {
+              'application/json': { schema: json(CreatePackFromUploads) },
               'multipart/form-data': {
                 schema: {
                   type: 'object', required: ['name', 'images'],
@@ -67,6 +68,17 @@ export function buildOpenApi(serverUrl: string): object {
           responses: { ...ok(Pack, '201'), ...problems },
         },
         get: { summary: 'List packs', responses: { ...ok(PackList), ...problems } },
+      },
+      '/v1/uploads': {
+        post: {
+          summary: 'Upload one image (the raw bytes as the body) for a later JSON POST /v1/packs',
+          requestBody: {
+            required: true,
+            content: Object.fromEntries(['image/png', 'image/jpeg', 'image/webp', 'application/octet-stream']
+              .map((type) => [type, { schema: { type: 'string', format: 'binary', maxLength: MAX_UPLOAD_BYTES } }])),
+          },
+          responses: { ...ok(Upload, '201'), ...problems },
+        },
       },
       '/v1/packs/{id}': {
         get: { summary: 'A pack', parameters: idParam, responses: { ...ok(Pack), ...problems } },

@@ -35,7 +35,9 @@ export type UploadResult =
 const fail = (code: UploadErrorCode, detail: string): UploadResult => ({ ok: false, code, detail });
 
 function megabytes(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+  const mb = bytes / (1024 * 1024);
+  // Whole megabytes for the limit; a file just over it shows enough digits to differ from it.
+  return Number.isInteger(mb) ? `${mb} MB` : `${mb < 10 ? mb.toFixed(1) : mb.toFixed(2).replace(/0$/, '')} MB`;
 }
 
 export async function processUpload(data: Buffer, opts: UploadOptions = {}): Promise<UploadResult> {
@@ -44,7 +46,7 @@ export async function processUpload(data: Buffer, opts: UploadOptions = {}): Pro
   const maxSide = opts.maxSide ?? MAX_INPUT_SIDE;
 
   if (data.length > maxBytes) {
-    return fail('payload_too_large', `the file is ${megabytes(data.length)}; the limit is ${megabytes(maxBytes)}`);
+    return fail('payload_too_large', `the file is ${megabytes(data.length)}, over the limit of ${megabytes(maxBytes)}`);
   }
   if (data.length === 0) return fail('invalid_image', 'the file is empty');
   const type = sniffImageType(data);

@@ -5,10 +5,10 @@
 // our own thumbnail URL). Every request waits for a token of a per-process limiter, because
 // the Sheets quota (60 requests/min/user) is shared by every tenant using the service account.
 import type { sheets_v4 } from '@googleapis/sheets';
-import { mapHeaders, OUTPUT_FIELDS, OUTPUT_ORDER, type OutputField, type TargetRef } from '../../../../shared/index';
+import { mapHeaders, OUTPUT_FIELDS, OUTPUT_ORDER, replacesImages, type OutputField, type TargetRef } from '../../../../shared/index';
 import type { RowWrite, SheetTarget, WriteOutcome } from '../../ports/sheet-target';
 import { columnLetter } from '../../../../shared/index';
-import { cellText, headerCell, quoteSheetTitle, rowCells, touchesImages } from './sheets-cells';
+import { cellText, headerCell, quoteSheetTitle, resultRowOf, rowCells } from './sheets-cells';
 import { SheetsWriteLimiter } from './sheets-write-limiter';
 
 export interface SheetsTargetOptions {
@@ -362,7 +362,10 @@ function buildRequests(snap: Snapshot, found: readonly { write: RowWrite; rowInd
     });
   }
 
-  const sorted = [...found].map((f) => ({ ...f, cells: rowCells(f.write) })).sort((a, b) => a.rowIndex - b.rowIndex);
+  const sorted = [...found].map((f) => {
+    const row = resultRowOf(f.write);
+    return { ...f, cells: rowCells(row), replacesImages: replacesImages(row) };
+  }).sort((a, b) => a.rowIndex - b.rowIndex);
   // Blocks of adjacent rows that write the same set of columns, each small enough to leave
   // room in a body of maxBytes.
   const blocks: (typeof sorted)[] = [];
@@ -372,7 +375,7 @@ function buildRequests(snap: Snapshot, found: readonly { write: RowWrite; rowInd
     const block = blocks[blocks.length - 1];
     const prev = block?.[block.length - 1];
     if (block !== undefined && prev !== undefined && prev.rowIndex + 1 === item.rowIndex
-      && touchesImages(prev.write) === touchesImages(item.write) && block.length < ROWS_PER_REQUEST && blockBytes + bytes <= maxBytes / 2) {
+      && prev.replacesImages === item.replacesImages && block.length < ROWS_PER_REQUEST && blockBytes + bytes <= maxBytes / 2) {
       block.push(item);
       blockBytes += bytes;
     } else {

@@ -1,11 +1,13 @@
-// /v1/packs. Uploads are multipart: `name`, up to 6 `images`, optional `logo`, and `modes`
-// (one per image: repeated fields, a comma list or a JSON array).
+// /v1/packs. Created from multipart (`name`, up to 6 `images`, optional `logo`, and `modes`:
+// one per image, as repeated fields, a comma list or a JSON array) or from JSON naming earlier
+// uploads (`POST /v1/uploads`).
 import { Router, type Request } from 'express';
 import multer from 'multer';
-import { CreatePackFields, MAX_PACK_IMAGES, MAX_UPLOAD_BYTES, PatchPackRequest } from '../../../../shared/index';
+import { CreatePackFields, CreatePackFromUploads, MAX_PACK_IMAGES, MAX_UPLOAD_BYTES, PatchPackRequest } from '../../../../shared/index';
 import type { CoreDeps } from '../../core/deps';
-import { createPack } from '../../core/packs/create-pack';
+import { createPack, type NewPack } from '../../core/packs/create-pack';
 import { deletePack, getPack, listPacks, patchPack } from '../../core/packs/manage-packs';
+import { createPackFromUploads } from '../../core/packs/uploads';
 import { tenantOf } from '../auth';
 import { parseOr400 } from '../parse';
 
@@ -34,17 +36,28 @@ function files(req: Request, field: string): Express.Multer.File[] {
   return f?.[field] ?? [];
 }
 
+const JSON_TYPES = ['application/json', 'application/*+json'];
+
+function multipartPack(req: Request): NewPack {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const fields = parseOr400(CreatePackFields, { name: body.name, modes: modesField(body.modes) }, 'pack');
+  const logo = files(req, 'logo')[0];
+  return {
+    name: fields.name,
+    modes: fields.modes,
+    images: files(req, 'images').map((f, i) => ({ field: `images[${i}]`, data: f.buffer })),
+    logo: logo ? { field: 'logo', data: logo.buffer } : null,
+  };
+}
+
 export function packRoutes(deps: CoreDeps): Router {
   const r = Router();
 
   r.post('/v1/packs', upload, async (req, res) => {
-    const body = req.body as Record<string, unknown>;
-    const fields = parseOr400(CreatePackFields, { name: body.name, modes: modesField(body.modes) }, 'pack');
-    const images = files(req, 'images').map((f, i) => ({ field: `images[${i}]`, data: f.buffer }));
-    const logoFile = files(req, 'logo')[0];
-    const pack = await createPack(deps, tenantOf(res), {
-      name: fields.name, modes: fields.modes, images, logo: logoFile ? { field: 'logo', data: logoFile.buffer } : null,
-    });
+    const tenant = tenantOf(res);
+    const pack = req.is(JSON_TYPES)
+      ? await createPackFromUploads(deps, tenant, parseOr400(CreatePackFromUploads, req.body, 'pack'))
+      : await createPack(deps, tenant, multipartPack(req));
     res.status(201).location(`/v1/packs/${pack.id}`).json(pack);
   });
 

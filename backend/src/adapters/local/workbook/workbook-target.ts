@@ -4,14 +4,15 @@
 import { constants as fsConstants } from 'node:fs';
 import { access, mkdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { cellToText, FINAL_ROW_STATES, mapHeaders, statusText, type TargetRef } from '../../../../../shared/index';
+import { cellToText, mapHeaders, type TargetRef } from '../../../../../shared/index';
 import type { AssetLink, RowWrite, SheetTarget, WriteOutcome } from '../../../ports/sheet-target';
 import { AllowedRoots, isInside } from './allowed-paths';
 import { atomicWriteFile } from './atomic-write';
 import { editWorkbook, readWorkbook, workbookFormat } from './read-workbook';
+import { writeResultRow, type RowAssets } from './result-row-cells';
 import { ensureOutputColumns } from './row-ids';
-import { fsError, WorkbookError, type EditableSheet, type WorkbookFormat } from './workbook';
-import { embeddableThumbnail, XlsxSheet, type EmbedImage } from './xlsx-file';
+import { fsError, WorkbookError, type WorkbookFormat } from './workbook';
+import { embeddableThumbnail } from './xlsx-file';
 
 export interface WorkbookTargetOptions {
   /** The bytes of a stored asset, or null when it no longer exists. */
@@ -23,12 +24,6 @@ export interface WorkbookTargetOptions {
 }
 
 type WorkbookTargetRef = Extract<TargetRef, { kind: 'workbook' }>;
-
-interface RowAssets {
-  imageLines: string[];
-  thumbLines: string[];
-  embed: EmbedImage | null;
-}
 
 interface WriteContext {
   tenant: string;
@@ -153,22 +148,8 @@ export class WorkbookTarget implements SheetTarget {
         assets.set(write.rowId, await this.prepareAssets(write, ctx));
       });
       const { columns: c } = ensureOutputColumns(sheet, mapping);
-      for (const { write: w, rowNumber: n } of found) {
-        const a = assets.get(w.rowId)!;
-        sheet.setText(n, c.status, statusText(w.state, w.reason));
-        sheet.setText(n, c.error, w.state === 'FAILED' || w.state === 'SKIPPED' ? (w.reason ?? '') : '');
-        sheet.setText(n, c.provider, w.provider ?? '');
-        sheet.setNumber(n, c.costUsd, Math.round(w.costUsd * 1e6) / 1e6);
-        sheet.setText(n, c.batchId, w.batchId);
-        sheet.setText(n, c.updatedAt, w.updatedAt);
-        // While a re-run row is QUEUED/RUNNING (no images yet) its previous images stay
-        // visible; a final state always replaces them, so a FAILED re-run clears them.
-        if (w.images.length > 0 || FINAL_ROW_STATES.includes(w.state)) {
-          sheet.setText(n, c.imageUrl, a.imageLines.join('\n'));
-          sheet.setText(n, c.thumbnailUrl, a.thumbLines.join('\n'));
-          setImageCell(sheet, n, c.image, a);
-        }
-      }
+      // A re-run row keeps its previous images until it is final (see replacesImages).
+      for (const { write, rowNumber } of found) writeResultRow(sheet, rowNumber, c, write, assets.get(write.rowId)!);
       return { result: outcome, changed: true };
     });
   }
@@ -239,15 +220,6 @@ export class WorkbookTarget implements SheetTarget {
       ctx.rowDirs.set(rowId, dir);
     }
     return dir;
-  }
-}
-
-function setImageCell(sheet: EditableSheet, rowNumber: number, col: number, assets: RowAssets): void {
-  if (sheet instanceof XlsxSheet) {
-    sheet.setText(rowNumber, col, '');
-    sheet.setImage(rowNumber, col, assets.embed);
-  } else {
-    sheet.setText(rowNumber, col, assets.thumbLines[0] ?? '');
   }
 }
 

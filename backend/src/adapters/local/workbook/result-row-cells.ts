@@ -1,0 +1,37 @@
+// Writes one row's results into a workbook. What goes in each cell is decided once, in
+// shared/result-cells.ts (also used by the Sheets target and the add-on); here a ResultCell
+// only becomes a CSV field or an XLSX cell. The Image cell of an XLSX holds the embedded
+// thumbnail; a CSV holds its path or URL as text.
+import { resultCells, type OutputField, type ResultCell } from '../../../../../shared/index';
+import type { RowWrite } from '../../../ports/sheet-target';
+import type { EditableSheet } from './workbook';
+import { XlsxSheet, type EmbedImage } from './xlsx-file';
+
+/** A row's images as the workbook shows them: copied file paths (links: 'files') or URLs. */
+export interface RowAssets {
+  imageLines: string[];
+  thumbLines: string[];
+  /** The first thumbnail, ready to embed in an XLSX Image cell. */
+  embed: EmbedImage | null;
+}
+
+export function writeResultRow(
+  sheet: EditableSheet, rowNumber: number, columns: Record<OutputField, number>, w: RowWrite, assets: RowAssets,
+): void {
+  const cells = resultCells({
+    state: w.state, reason: w.reason, provider: w.provider, costUsd: w.costUsd, batchId: w.batchId, updatedAt: w.updatedAt,
+    images: assets.imageLines.map((url, i) => ({ url, thumbnailUrl: assets.thumbLines[i] ?? '' })),
+  });
+  for (const [field, cell] of Object.entries(cells) as [OutputField, ResultCell][]) {
+    const col = columns[field];
+    if (field === 'image' && sheet instanceof XlsxSheet) {
+      sheet.setText(rowNumber, col, '');
+      sheet.setImage(rowNumber, col, assets.embed);
+    } else if (cell.kind === 'number') {
+      sheet.setNumber(rowNumber, col, cell.value);
+    } else {
+      // Workbooks never get a formula: an image URL is written as text.
+      sheet.setText(rowNumber, col, cell.kind === 'text' ? cell.text : cell.url);
+    }
+  }
+}
