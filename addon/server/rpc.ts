@@ -5,7 +5,7 @@
 import type { ColumnMapping, InputField, OutputField, PackImageMode, RowCounts } from '../../shared/index';
 
 export type RpcError = {
-  /** Stable: `not_configured`, `unauthenticated`, `unreachable`, `invalid_request`, `not_found`, `conflict`, `backend_error`, `no_header_row`, `no_rows`, `busy`. */
+  /** Stable: `not_configured`, `unauthenticated`, `unreachable`, `invalid_request`, `not_found`, `conflict`, `backend_error`, `no_header_row`, `no_rows`, `busy`, `trigger_failed`, `internal`. */
   code: string;
   message: string;
   fields?: { field: string; message: string }[];

@@ -1,0 +1,64 @@
+// The document's schedules: one JSON array in document properties, shared by all its users.
+import { AddonError } from '../result';
+import type { PropertyStore } from '../services/ports';
+import type { Schedule } from '../rpc';
+import { MAX_VALUE_BYTES, parseJson, utf8Bytes } from './property-limits';
+import { recurrenceProblems } from './recurrence';
+
+export const SCHEDULES_KEY = 'rowshot.schedules';
+/** With names up to 100 characters, 20 schedules stay under the 9 KB a property value may hold. */
+export const MAX_SCHEDULES = 20;
+
+/** Saving would break a storage limit; the message says which and what to do. */
+export class ScheduleStoreLimitError extends AddonError {
+  constructor(message: string) {
+    super('invalid_request', message);
+    this.name = 'ScheduleStoreLimitError';
+  }
+}
+
+function isSchedule(v: unknown): v is Schedule {
+  if (typeof v !== 'object' || v === null) return false;
+  const s = v as Record<string, unknown>;
+  return (
+    typeof s.id === 'string' && typeof s.name === 'string' && typeof s.sheetId === 'number' &&
+    (s.scope === 'not_done' || s.scope === 'all') && typeof s.maxCostUsd === 'number' && typeof s.enabled === 'boolean' &&
+    typeof s.createdAt === 'string' && typeof s.nextRunAt === 'string' && recurrenceProblems(s.recurrence).length === 0
+  );
+}
+
+/** In the order they were created; entries that are not well-formed schedules are dropped. */
+export function readSchedules(props: PropertyStore): Schedule[] {
+  const value = parseJson(props.get(SCHEDULES_KEY));
+  return Array.isArray(value) ? value.filter(isSchedule) : [];
+}
+
+/** Throws ScheduleStoreLimitError (nothing written) past 20 schedules or 9 KB. */
+export function writeSchedules(props: PropertyStore, schedules: readonly Schedule[]): void {
+  if (schedules.length > MAX_SCHEDULES) {
+    throw new ScheduleStoreLimitError(`A document can hold at most ${MAX_SCHEDULES} schedules: delete one before adding another.`);
+  }
+  if (schedules.length === 0) {
+    props.delete(SCHEDULES_KEY);
+    return;
+  }
+  const json = JSON.stringify(schedules);
+  if (utf8Bytes(json) > MAX_VALUE_BYTES) {
+    throw new ScheduleStoreLimitError(
+      `The schedules no longer fit in the 9 KB the document keeps for them (${MAX_SCHEDULES} at most): shorten some names or delete a schedule.`,
+    );
+  }
+  props.set(SCHEDULES_KEY, json);
+}
+
+/** Re-reads, changes one schedule and writes back, so a concurrent edit of another one is kept. */
+export function updateSchedule(props: PropertyStore, id: string, change: (s: Schedule) => Schedule): Schedule | null {
+  const all = readSchedules(props);
+  const index = all.findIndex((s) => s.id === id);
+  const current = all[index];
+  if (!current) return null;
+  const next = change(current);
+  all[index] = next;
+  writeSchedules(props, all);
+  return next;
+}

@@ -1,0 +1,85 @@
+// The Schedules sidebar's server functions. Writes take the document lock so they never
+// interleave with the dispatcher advancing a schedule (a lost write could re-run a slot).
+import { err, messageOf, ok } from '../result';
+import type { Result, Schedule, ScheduleInput, SchedulesView } from '../rpc';
+import type { Services } from '../services/ports';
+import { isDispatcherInstalled, syncDispatcherTrigger } from './dispatcher-trigger';
+import { nextRunAt, RecurrenceError } from './recurrence';
+import { schedulesView } from './schedules-view';
+import { readSchedules, ScheduleStoreLimitError, writeSchedules } from './schedule-store';
+import { validateScheduleInput } from './validate-schedule';
+
+/** How long a save waits for a running dispatcher before answering `busy`. */
+export const SAVE_LOCK_WAIT_MS = 5_000;
+
+export function getSchedules(s: Services): Result<SchedulesView> {
+  return ok(schedulesView(s, readSchedules(s.documentProperties), isDispatcherInstalled(s.triggers)));
+}
+
+/** Creates (no id) or edits a schedule; installs or removes this user's dispatcher trigger to match. */
+export function saveSchedule(s: Services, input: ScheduleInput): Result<SchedulesView> {
+  const checked = validateScheduleInput(input, s.spreadsheet.sheets());
+  if (!checked.ok) {
+    const n = checked.fields.length;
+    return err('invalid_request', `${n} field${n === 1 ? '' : 's'} to fix: ${checked.fields.map((f) => f.message).join(' ')}`, checked.fields);
+  }
+  const v = checked.value;
+  return withLock(s, () => {
+    const all = readSchedules(s.documentProperties);
+    const now = s.clock.now();
+    const existing = v.id === undefined ? undefined : all.find((x) => x.id === v.id);
+    if (v.id !== undefined && !existing) return err('not_found', 'This schedule no longer exists: another user may have deleted it.');
+    let next: Date | null = null;
+    // Keep a pending slot on a plain edit; start afresh when the timing changes or it is re-enabled.
+    const retime = !existing || JSON.stringify(existing.recurrence) !== JSON.stringify(v.recurrence) || (!existing.enabled && v.enabled);
+    if (retime) {
+      try {
+        next = nextRunAt(v.recurrence, now, s.spreadsheet.timeZone());
+      } catch (e) {
+        if (e instanceof RecurrenceError) return { ok: false, error: e.rpc };
+        throw e;
+      }
+    }
+    const saved: Schedule = {
+      ...v,
+      id: existing?.id ?? s.uuid(),
+      createdAt: existing?.createdAt ?? now.toISOString(),
+      nextRunAt: next ? next.toISOString() : (existing?.nextRunAt ?? now.toISOString()),
+    };
+    const updated = existing ? all.map((x) => (x.id === saved.id ? saved : x)) : [...all, saved];
+    return store(s, updated);
+  });
+}
+
+export function deleteSchedule(s: Services, id: string): Result<SchedulesView> {
+  return withLock(s, () => {
+    const all = readSchedules(s.documentProperties);
+    if (!all.some((x) => x.id === id)) return err('not_found', 'This schedule no longer exists: another user may have deleted it.');
+    return store(s, all.filter((x) => x.id !== id));
+  });
+}
+
+function withLock(s: Services, body: () => Result<SchedulesView>): Result<SchedulesView> {
+  const lock = s.documentLock();
+  if (!lock.tryLock(SAVE_LOCK_WAIT_MS)) return err('busy', 'A scheduled run is in progress: try again in a minute.');
+  try {
+    return body();
+  } finally {
+    lock.release();
+  }
+}
+
+function store(s: Services, schedules: Schedule[]): Result<SchedulesView> {
+  try {
+    writeSchedules(s.documentProperties, schedules);
+  } catch (e) {
+    if (e instanceof ScheduleStoreLimitError) return { ok: false, error: e.rpc };
+    throw e;
+  }
+  try {
+    syncDispatcherTrigger(s.triggers, schedules.some((x) => x.enabled));
+  } catch (e) {
+    return err('trigger_failed', `The schedules are saved, but the hourly trigger could not be updated: ${messageOf(e)}`);
+  }
+  return ok(schedulesView(s, schedules, isDispatcherInstalled(s.triggers)));
+}
