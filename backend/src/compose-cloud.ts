@@ -3,10 +3,11 @@
 // local fakes of the wire protocol); by default they use Application Default Credentials.
 import { CloudTasksClient } from '@google-cloud/tasks';
 import { Storage } from '@google-cloud/storage';
-import { GoogleGenAI } from '@google/genai';
+import type { GoogleGenAI } from '@google/genai';
 import { auth as sheetsAuth, sheets as sheetsApi, type sheets_v4 } from '@googleapis/sheets';
 import { CloudTasksQueue } from './adapters/google/cloud-tasks-queue';
 import { GcsStore } from './adapters/google/gcs-store';
+import { createGeminiClient, type GeminiClientOptions } from './adapters/google/gemini-client';
 import { GeminiProvider } from './adapters/google/gemini-provider';
 import { oidcTaskAuth } from './adapters/google/oidc-task-auth';
 import { SheetsTarget } from './adapters/google/sheets-target';
@@ -18,6 +19,8 @@ export interface GoogleClients {
   storage?: Storage;
   tasks?: Pick<CloudTasksClient, 'createTask'>;
   genai?: GoogleGenAI;
+  /** When `genai` is not given: where the client built from config sends requests, and (Vertex) its credentials. */
+  gemini?: Pick<GeminiClientOptions, 'baseUrl' | 'authClient'>;
   sheets?: sheets_v4.Sheets;
   taskAuth?: TaskAuthVerifier;
 }
@@ -42,9 +45,11 @@ export function cloudWiring(config: Config, clients: GoogleClients = {}): Wiring
       targetBaseUrl: publicUrl, oidc: { serviceAccountEmail, audience },
       dispatchDeadlineSeconds: Math.min(1800, Math.max(15, Math.ceil(config.ROWSHOT_CLAIM_TTL_MS / 1000))),
     });
-  const genai = clients.genai ?? (config.ROWSHOT_GEMINI_VERTEX
-    ? new GoogleGenAI({ vertexai: true, project, location: config.ROWSHOT_GEMINI_LOCATION })
-    : new GoogleGenAI({ apiKey: need(config.GEMINI_API_KEY, 'GEMINI_API_KEY') }));
+  const genai = clients.genai ?? createGeminiClient({
+    vertex: config.ROWSHOT_GEMINI_VERTEX, project, location: config.ROWSHOT_GEMINI_LOCATION,
+    ...(config.ROWSHOT_GEMINI_VERTEX ? {} : { apiKey: need(config.GEMINI_API_KEY, 'GEMINI_API_KEY') }),
+    ...clients.gemini,
+  });
   const sheets = clients.sheets ?? sheetsApi({ version: 'v4', auth: new sheetsAuth.GoogleAuth({ scopes: ['https://www.googleapis.com/auth/spreadsheets'] }) });
   return {
     store: new GcsStore({ storage, bucket: need(config.ROWSHOT_BUCKET, 'ROWSHOT_BUCKET') }),

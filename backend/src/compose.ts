@@ -1,5 +1,5 @@
 // The composition root: the one place that chooses adapters, from validated config.
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Config } from './config';
@@ -91,12 +91,21 @@ export async function createRowshot(config: Config, overrides: Overrides = {}): 
     ready: async () => (await wiring.store.list('system/', { maxResults: 1 }), true),
   });
   let server: Server | null = null;
+  let closing = false;
+  const unanswered = new Set<ServerResponse>();
 
   return {
     deps,
     devKeyFile,
     async listen() {
-      server = createServer({ keepAliveTimeout: 65_000 }, app);
+      server = createServer({ keepAliveTimeout: 65_000 });
+      // While draining, answers end their connection so that clients reconnect elsewhere.
+      server.on('request', (_req, res: ServerResponse) => {
+        if (closing) return void res.setHeader('connection', 'close');
+        unanswered.add(res);
+        res.once('close', () => unanswered.delete(res));
+      });
+      server.on('request', app);
       await new Promise<void>((resolve, reject) => {
         server?.once('error', reject);
         server?.listen(config.PORT, config.ROWSHOT_HOST, () => resolve());
@@ -112,12 +121,21 @@ export async function createRowshot(config: Config, overrides: Overrides = {}): 
       return { url: deps.config.publicBaseUrl, port };
     },
     async close() {
-      await wiring.stop();
-      await returnIdleLeases(deps);
-      if (server) {
-        const s = server;
-        await new Promise<void>((resolve) => s.close(() => resolve()));
-        s.closeAllConnections();
+      closing = true;
+      for (const res of unanswered) if (!res.headersSent) res.setHeader('connection', 'close');
+      // Stop listening first: no new connection while in-flight requests and pushes finish.
+      const s = server;
+      const closed = s ? new Promise<void>((resolve) => s.close(() => resolve())) : Promise.resolve();
+      // A keep-alive connection that goes idle after its last answer would hold close() open until
+      // keepAliveTimeout (65 s); close each one as soon as it is idle.
+      const sweep = s ? setInterval(() => s.closeIdleConnections(), 100) : null;
+      try {
+        await wiring.stop();
+        await returnIdleLeases(deps);
+        await closed;
+      } finally {
+        if (sweep) clearInterval(sweep);
+        s?.closeAllConnections();
       }
     },
   };

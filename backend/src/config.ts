@@ -35,6 +35,8 @@ export const ConfigSchema = z.object({
   ROWSHOT_MAX_BACKOFF_MS: int(60_000, 10, 3_600_000),
   ROWSHOT_MAX_DOUBLINGS: int(5, 0, 16),
   ROWSHOT_CLAIM_TTL_MS: int(120_000, 1000, 3_600_000),
+  /** After SIGTERM, how long in-flight work may take before the process exits anyway (Cloud Run kills at 10 s). */
+  ROWSHOT_DRAIN_TIMEOUT_MS: int(8000, 100, 600_000),
   ROWSHOT_RATE_LIMIT_PER_MIN: int(600, 1, 1_000_000),
   ROWSHOT_BREAKER_FAILURES: int(5, 1, 1000),
   ROWSHOT_BREAKER_OPEN_MS: int(30_000, 100, 3_600_000),
@@ -52,7 +54,8 @@ export const ConfigSchema = z.object({
   ROWSHOT_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/, 'expected a Cloud Storage bucket name').optional(),
   GEMINI_API_KEY: z.string().min(10, 'expected a Gemini API key').optional(),
   ROWSHOT_GEMINI_VERTEX: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
-  ROWSHOT_GEMINI_LOCATION: z.string().min(1).default('global'),
+  // The global endpoint also serves the newest models, which regional ones may not.
+  ROWSHOT_GEMINI_LOCATION: z.string().regex(/^[a-z][a-z0-9-]*[a-z0-9]$/, 'expected a Vertex AI location, e.g. global or us-central1').default('global'),
   ROWSHOT_IMAGE_SIZE: z.enum(['1K', '2K', '4K']).default('1K'),
   ROWSHOT_SERVICE_ACCOUNT: z.email('expected a service account email').optional(),
   ROWSHOT_SHEETS_WRITES_PER_MINUTE: int(55, 1, 60),

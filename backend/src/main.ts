@@ -1,6 +1,7 @@
 // The server entry point: the only file that reads the environment and listens.
 import { loadConfig } from './config';
-import { createRowshot } from './compose';
+import { createRowshot, type Rowshot } from './compose';
+import type { Logger } from './core/deps';
 import { DataDirBusyError } from './data-dir-lock';
 
 export async function serve(env: Record<string, string | undefined>): Promise<number> {
@@ -21,13 +22,48 @@ export async function serve(env: Record<string, string | undefined>): Promise<nu
     { url, mode: loaded.config.ROWSHOT_MODE, devKeyFile: rowshot.devKeyFile },
     rowshot.devKeyFile ? `Rowshot is listening on ${url}; the development API key is in ${rowshot.devKeyFile}` : `Rowshot is listening on ${url} (${loaded.config.ROWSHOT_MODE} mode)`,
   );
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      rowshot.deps.log.info({ signal }, 'draining: no new tasks, waiting for in-flight work');
-      void rowshot.close().then(resolve);
+  // The first SIGTERM or SIGINT drains; a second one kills the process at once (Node's default).
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    const on = (name: NodeJS.Signals) => {
+      process.off('SIGTERM', on);
+      process.off('SIGINT', on);
+      resolve(name);
     };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', on);
+    process.once('SIGINT', on);
   });
-  return 0;
+  return drain(rowshot, rowshot.deps.log, signal, loaded.config.ROWSHOT_DRAIN_TIMEOUT_MS);
+}
+
+/**
+ * Stops listening and dispatching, lets in-flight requests finish, and returns the exit code.
+ * Past the deadline the process exits at once: what was still running is abandoned, and its task
+ * comes back (Cloud Tasks retries the push; a row's claim expires after ROWSHOT_CLAIM_TTL_MS).
+ */
+async function drain(rowshot: Rowshot, log: Logger, signal: string, deadlineMs: number): Promise<number> {
+  const started = Date.now();
+  // close() stops listening before its first await, so once this line is out, connections are refused.
+  const closed = rowshot.close().then(
+    () => 'drained' as const,
+    (err: unknown) => (log.error({ err }, 'draining failed: exiting with work possibly still in flight'), 'failed' as const),
+  );
+  log.info({ signal, deadlineMs }, 'draining: no new connections or tasks, waiting for in-flight work');
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'deadline'>((resolve) => {
+    timer = setTimeout(() => resolve('deadline'), deadlineMs);
+  });
+  const outcome = await Promise.race([closed, deadline]);
+  clearTimeout(timer);
+  if (outcome === 'drained') {
+    log.info({ signal, ms: Date.now() - started }, 'drained: in-flight work finished, exiting');
+    // Idle client pools (gRPC channels, keep-alive agents) may hold the event loop open; do not
+    // let them keep a drained process waiting for its SIGKILL.
+    setTimeout(() => process.exit(0), 1000).unref();
+    return 0;
+  }
+  if (outcome === 'deadline') {
+    log.warn({ signal, deadlineMs }, `drain deadline passed after ${deadlineMs} ms: exiting with work still in flight (it will be retried)`);
+  }
+  // Open sockets and running calls would otherwise keep the process alive until it is killed.
+  process.exit(1);
 }

@@ -1,6 +1,9 @@
-// A local stand-in for the Gemini API's generateContent endpoint, for tests with the real
-// @google/genai client (`httpOptions: { baseUrl: fake.url }`). Replies are scripted in order;
-// when the script runs out the default reply is used. Every request is recorded.
+// A local stand-in for generateContent on both Gemini backends, for tests with the real
+// @google/genai client (`httpOptions: { baseUrl: fake.url }`): the Gemini API
+// (`/v1beta/models/M:generateContent`, key in x-goog-api-key) and Vertex AI
+// (`/v1beta1/projects/P/locations/L/publishers/google/models/M:generateContent`, OAuth bearer
+// token). Other paths get 404 and missing credentials 401/403, as from Google. Replies are
+// scripted in order; when the script runs out the default reply is used. Every request is recorded.
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +13,12 @@ export interface RecordedRequest {
   path: string;
   headers: IncomingHttpHeaders;
   body: unknown;
+  /** Which backend the path belongs to (undefined: neither, answered 404). */
+  api?: 'gemini' | 'vertex';
+  model?: string;
+  /** Vertex AI only. */
+  project?: string;
+  location?: string;
 }
 
 export interface ScriptedReply {
@@ -60,6 +69,31 @@ export function errorReply(status: number, grpcStatus: string, message: string, 
   };
 }
 
+const GEMINI_PATH = /^\/v1(?:beta|alpha)?\/models\/([^/:]+):generateContent$/;
+const VERTEX_PATH = /^\/v1(?:beta1)?\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/google\/models\/([^/:]+):generateContent$/;
+
+/** The backend, model (and Vertex project/location) a path addresses. */
+function route(path: string): Pick<RecordedRequest, 'api' | 'model' | 'project' | 'location'> {
+  const pathname = path.split('?')[0] ?? '';
+  const g = GEMINI_PATH.exec(pathname);
+  if (g) return { api: 'gemini', model: decodeURIComponent(g[1] ?? '') };
+  const v = VERTEX_PATH.exec(pathname);
+  if (v) return { api: 'vertex', project: decodeURIComponent(v[1] ?? ''), location: decodeURIComponent(v[2] ?? ''), model: decodeURIComponent(v[3] ?? '') };
+  return {};
+}
+
+/** What Google answers before looking at the request: an unknown path or missing credentials. */
+function gatekeeper(rec: RecordedRequest): ScriptedReply | undefined {
+  if (rec.method !== 'POST' || !rec.api) return errorReply(404, 'NOT_FOUND', `The requested URL ${rec.path} was not found on this server.`);
+  if (rec.api === 'gemini' && !rec.headers['x-goog-api-key']) {
+    return errorReply(403, 'PERMISSION_DENIED', "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.");
+  }
+  if (rec.api === 'vertex' && !/^Bearer \S+$/.test(String(rec.headers.authorization ?? ''))) {
+    return errorReply(401, 'UNAUTHENTICATED', 'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential.');
+  }
+  return undefined;
+}
+
 export async function startGeminiFake(): Promise<GeminiFake> {
   const queue: ScriptedReply[] = [];
   let fallback: ScriptedReply = errorReply(500, 'INTERNAL', 'no scripted reply');
@@ -76,8 +110,9 @@ export async function startGeminiFake(): Promise<GeminiFake> {
       } catch {
         // keep raw text
       }
-      requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
-      const reply = queue.shift() ?? fallback;
+      const rec: RecordedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, ...route(req.url ?? '') };
+      requests.push(rec);
+      const reply = gatekeeper(rec) ?? queue.shift() ?? fallback;
       const send = (): void => {
         if (reply.hangUp) {
           req.socket.destroy();

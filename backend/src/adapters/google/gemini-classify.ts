@@ -114,16 +114,20 @@ function networkCode(err: unknown): string | undefined {
 
 /**
  * Classifies a thrown error. `callerAborted` is true when the caller's own signal fired (the
- * task is being cancelled or timed out upstream): transient, never retried here.
+ * task is being cancelled or timed out upstream): transient, never retried here. `vertex` says
+ * whose credentials a 401/403 refused: the API key's, or (Vertex AI) the service account's.
  */
-export function classifyError(err: unknown, callerAborted: boolean): GeminiFailure {
+export function classifyError(err: unknown, callerAborted: boolean, vertex = false): GeminiFailure {
   if (callerAborted) return { kind: 'transient', reason: 'the Gemini request was aborted', retryable: false };
   if (err instanceof ApiError) {
     const status = err.status;
     const body = parseErrorBody(err.message);
     const apiMessage = sanitize(body?.message ?? err.message, 160);
     if (status === 401 || status === 403) {
-      return { kind: 'permanent', reason: 'the Gemini API key is not valid or lacks access' };
+      // Vertex names the missing permission and the project, which is what the operator needs.
+      return vertex
+        ? { kind: 'permanent', reason: `Vertex AI refused the service's credentials (${status}): ${apiMessage}` }
+        : { kind: 'permanent', reason: 'the Gemini API key is not valid or lacks access' };
     }
     if (status === 429 || status === 408 || status >= 500) {
       const retryAfterMs = retryAfterFromError(err, body);

@@ -150,7 +150,7 @@ export class GeminiProvider implements ImageProvider {
         if (attempt > 0) notes.push(`Gemini succeeded after ${attempt} ${attempt === 1 ? 'retry' : 'retries'}`);
         return { ok: true, image, costUsd: cost.costUsd, notes };
       } catch (err) {
-        failure = classifyError(err, signal?.aborted === true);
+        failure = classifyError(err, signal?.aborted === true, this.client.vertexai);
       }
       if (failure.kind === 'permanent') return { ok: false, kind: 'permanent', reason: failure.reason };
       last = failure;
