@@ -2,10 +2,13 @@
 # Deploy Rowshot to Google Cloud from an empty project (and re-deploy: every step is idempotent).
 #
 #   PROJECT_ID=my-project GEMINI_API_KEY=... backend/deploy/deploy.sh [--dry-run]
+#   PROJECT_ID=my-project GEMINI_VERTEX=true backend/deploy/deploy.sh [--dry-run]
 #
 # Inputs (environment):
 #   PROJECT_ID                 required  the Google Cloud project
-#   GEMINI_API_KEY             required  stored in Secret Manager; never printed
+#   GEMINI_API_KEY             required  stored in Secret Manager; never printed (not with GEMINI_VERTEX=true)
+#   GEMINI_VERTEX              false     true: Gemini through Vertex AI with the service's identity, no key
+#   GEMINI_LOCATION            global    Vertex AI location (GEMINI_VERTEX=true only)
 #   REGION                     us-central1  Cloud Run, Cloud Tasks, bucket and Artifact Registry location
 #   SERVICE                    rowshot   Cloud Run service name
 #   BUCKET                     ${PROJECT_ID}-rowshot
@@ -23,7 +26,8 @@ DRY_RUN=0
 for arg in "$@"; do
   case "$arg" in
     --dry-run) DRY_RUN=1 ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    # The header comment is the help: every "#" line after the shebang, up to the first code line.
+    -h|--help) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;;
     *) echo "deploy.sh: unknown argument: $arg (expected --dry-run)" >&2; exit 2 ;;
   esac
 done
@@ -32,7 +36,15 @@ die() { echo "deploy.sh: $*" >&2; exit 1; }
 
 # ---- validate every input before touching anything ----
 [[ -n "${PROJECT_ID:-}" ]] || die "PROJECT_ID is required (the Google Cloud project id to deploy into)"
-[[ -n "${GEMINI_API_KEY:-}" ]] || die "GEMINI_API_KEY is required (a Gemini API key; it is stored in Secret Manager as rowshot-gemini-api-key)"
+GEMINI_VERTEX="${GEMINI_VERTEX:-false}"
+GEMINI_LOCATION="${GEMINI_LOCATION:-global}"
+[[ "$GEMINI_VERTEX" == true || "$GEMINI_VERTEX" == false ]] || die "GEMINI_VERTEX must be true or false (got \"$GEMINI_VERTEX\")"
+if [[ "$GEMINI_VERTEX" == true ]]; then
+  # Same rule as the service's ROWSHOT_GEMINI_LOCATION, so a value accepted here also starts there.
+  [[ "$GEMINI_LOCATION" =~ ^[a-z][a-z0-9-]*[a-z0-9]$ ]] || die "GEMINI_LOCATION must be a Vertex AI location like global or us-central1 (got \"$GEMINI_LOCATION\")"
+else
+  [[ -n "${GEMINI_API_KEY:-}" ]] || die "GEMINI_API_KEY is required (a Gemini API key; it is stored in Secret Manager as rowshot-gemini-api-key), or set GEMINI_VERTEX=true"
+fi
 REGION="${REGION:-us-central1}"
 SERVICE="${SERVICE:-rowshot}"
 BUCKET="${BUCKET:-${PROJECT_ID}-rowshot}"
@@ -140,9 +152,12 @@ note "Cloud Run: at most ${MAX_INSTANCES} instances x 80 requests >= ${ROWS_CONC
 
 # ---- 1. APIs ----
 note "1/9 enabling APIs"
+# Gemini is either the Gemini API (generativelanguage, with a key) or Vertex AI (aiplatform, with
+# the service's own identity); only the one in use is enabled.
+if [[ "$GEMINI_VERTEX" == true ]]; then GEMINI_API=aiplatform.googleapis.com; else GEMINI_API=generativelanguage.googleapis.com; fi
 run gcloud services enable run.googleapis.com cloudtasks.googleapis.com storage.googleapis.com \
   secretmanager.googleapis.com iam.googleapis.com iamcredentials.googleapis.com sheets.googleapis.com \
-  generativelanguage.googleapis.com artifactregistry.googleapis.com cloudbuild.googleapis.com \
+  "$GEMINI_API" artifactregistry.googleapis.com cloudbuild.googleapis.com \
   --project="$PROJECT_ID"
 
 # ---- 2. service accounts ----
@@ -185,7 +200,12 @@ else
 fi
 
 # ---- 4. secrets (values go through stdin, never through arguments or output) ----
-note "4/9 secrets $SIGNING_SECRET and $GEMINI_SECRET"
+if [[ "$GEMINI_VERTEX" == true ]]; then
+  note "4/9 secret $SIGNING_SECRET (Gemini through Vertex AI in $GEMINI_LOCATION: no API key is stored)"
+  [[ -z "${GEMINI_API_KEY:-}" ]] || note "GEMINI_API_KEY is set but ignored: GEMINI_VERTEX=true uses the service's identity"
+else
+  note "4/9 secrets $SIGNING_SECRET and $GEMINI_SECRET"
+fi
 exists gcloud secrets describe "$SIGNING_SECRET" --project="$PROJECT_ID" \
   || run gcloud secrets create "$SIGNING_SECRET" --replication-policy=automatic --project="$PROJECT_ID"
 # Generated once: rotating it invalidates every /a/ link ever written (see docs/deploy.md).
@@ -197,14 +217,16 @@ if ! exists gcloud secrets versions describe latest --secret="$SIGNING_SECRET" -
       | gcloud secrets versions add "$SIGNING_SECRET" --data-file=- --project="$PROJECT_ID" --format=none
   fi
 fi
-exists gcloud secrets describe "$GEMINI_SECRET" --project="$PROJECT_ID" \
-  || run gcloud secrets create "$GEMINI_SECRET" --replication-policy=automatic --project="$PROJECT_ID"
-# A new version only when the key changed, so re-deploys do not pile up versions.
-if [[ "$DRY_RUN" -eq 1 ]]; then
-  echo "+ printf %s \"\$GEMINI_API_KEY\" | gcloud secrets versions add $GEMINI_SECRET --data-file=- --project=$PROJECT_ID   # only if it differs from the latest version"
-elif [[ "$(gcloud secrets versions access latest --secret="$GEMINI_SECRET" --project="$PROJECT_ID" 2>/dev/null || true)" != "$GEMINI_API_KEY" ]]; then
-  printf '%s' "$GEMINI_API_KEY" | gcloud secrets versions add "$GEMINI_SECRET" --data-file=- --project="$PROJECT_ID" --format=none
-  echo "+ (new version of $GEMINI_SECRET added)" >&2
+if [[ "$GEMINI_VERTEX" == false ]]; then
+  exists gcloud secrets describe "$GEMINI_SECRET" --project="$PROJECT_ID" \
+    || run gcloud secrets create "$GEMINI_SECRET" --replication-policy=automatic --project="$PROJECT_ID"
+  # A new version only when the key changed, so re-deploys do not pile up versions.
+  if [[ "$DRY_RUN" -eq 1 ]]; then
+    echo "+ printf %s \"\$GEMINI_API_KEY\" | gcloud secrets versions add $GEMINI_SECRET --data-file=- --project=$PROJECT_ID   # only if it differs from the latest version"
+  elif [[ "$(gcloud secrets versions access latest --secret="$GEMINI_SECRET" --project="$PROJECT_ID" 2>/dev/null || true)" != "$GEMINI_API_KEY" ]]; then
+    printf '%s' "$GEMINI_API_KEY" | gcloud secrets versions add "$GEMINI_SECRET" --data-file=- --project="$PROJECT_ID" --format=none
+    echo "+ (new version of $GEMINI_SECRET added)" >&2
+  fi
 fi
 
 # ---- 5. queues ----
@@ -228,9 +250,17 @@ note "6/9 IAM bindings"
 bind_quiet gcloud storage buckets add-iam-policy-binding "gs://$BUCKET" --member="serviceAccount:$RUN_SA" --role=roles/storage.objectAdmin
 # rowshot-run: create tasks (enqueuer only; it cannot delete or reconfigure queues).
 bind_project --member="serviceAccount:$RUN_SA" --role=roles/cloudtasks.enqueuer
-# rowshot-run: read its two secrets, nothing else in Secret Manager.
+# rowshot-run: read its secrets (signing, and the Gemini key unless Vertex), nothing else in Secret Manager.
 bind_quiet gcloud secrets add-iam-policy-binding "$SIGNING_SECRET" --project="$PROJECT_ID" --member="serviceAccount:$RUN_SA" --role=roles/secretmanager.secretAccessor
-bind_quiet gcloud secrets add-iam-policy-binding "$GEMINI_SECRET" --project="$PROJECT_ID" --member="serviceAccount:$RUN_SA" --role=roles/secretmanager.secretAccessor
+if [[ "$GEMINI_VERTEX" == true ]]; then
+  # rowshot-run: call Gemini on Vertex AI. generateContent on a publisher model checks
+  # aiplatform.endpoints.predict in the project; of the predefined Vertex roles, Vertex AI User is
+  # the least privilege that holds it (Viewer cannot predict, Admin is aiplatform.*). A custom role
+  # with only that permission would be tighter still.
+  bind_project --member="serviceAccount:$RUN_SA" --role=roles/aiplatform.user
+else
+  bind_quiet gcloud secrets add-iam-policy-binding "$GEMINI_SECRET" --project="$PROJECT_ID" --member="serviceAccount:$RUN_SA" --role=roles/secretmanager.secretAccessor
+fi
 # rowshot-run: sign V4 URLs. On Cloud Run there is no key file, so the library calls IAM signBlob
 # as the service account itself, which needs Token Creator on itself (and on nothing else).
 bind_quiet gcloud iam service-accounts add-iam-policy-binding "$RUN_SA" --project="$PROJECT_ID" --member="serviceAccount:$RUN_SA" --role=roles/iam.serviceAccountTokenCreator
@@ -280,14 +310,24 @@ else
     URL="https://${SERVICE}-$(gcloud projects describe "$PROJECT_ID" --format='value(projectNumber)').${REGION}.run.app"
   fi
 fi
-# Every setting from the README's cloud table. --set-env-vars replaces the whole list, so a
-# re-deploy is declarative. The leading "^|^" is gcloud's alternate-delimiter syntax: "|" separates
-# the pairs, so a value could hold a comma.
+# The README's cloud settings. --set-env-vars and --set-secrets replace the whole lists, so a
+# re-deploy is declarative (switching to Vertex unmounts the key). The leading "^|^" is gcloud's
+# alternate-delimiter syntax: "|" separates the pairs, so a value could hold a comma.
 ENV_VARS="^|^ROWSHOT_MODE=cloud|ROWSHOT_HOST=0.0.0.0|GOOGLE_CLOUD_PROJECT=$PROJECT_ID|ROWSHOT_TASKS_LOCATION=$REGION"
 ENV_VARS+="|ROWSHOT_BUCKET=$BUCKET|ROWSHOT_ROWS_QUEUE=$ROWS_QUEUE|ROWSHOT_CONTROL_QUEUE=$CONTROL_QUEUE"
 ENV_VARS+="|ROWSHOT_TASKS_SERVICE_ACCOUNT=$TASKS_SA|ROWSHOT_SERVICE_ACCOUNT=$RUN_SA"
-ENV_VARS+="|ROWSHOT_PUBLIC_URL=$URL|ROWSHOT_TASKS_AUDIENCE=$URL"
+# No ROWSHOT_TASKS_AUDIENCE here: the service defaults it to ROWSHOT_PUBLIC_URL, and this URL may be
+# the provisional one; step 9 sets both together when Cloud Run reports a different URL.
+ENV_VARS+="|ROWSHOT_PUBLIC_URL=$URL"
 ENV_VARS+="|ROWSHOT_MAX_ATTEMPTS=$ROWS_MAX_ATTEMPTS|ROWSHOT_SHEETS_WRITES_PER_MINUTE=$SHEETS_WPM"
+# Vertex AI: the SDK takes an OAuth token for rowshot-run from the metadata server (ADC) and
+# calls Vertex in GOOGLE_CLOUD_PROJECT (set above); no key, so no Gemini secret is mounted.
+SECRETS="ROWSHOT_SIGNING_SECRET=${SIGNING_SECRET}:latest"
+if [[ "$GEMINI_VERTEX" == true ]]; then
+  ENV_VARS+="|ROWSHOT_GEMINI_VERTEX=true|ROWSHOT_GEMINI_LOCATION=$GEMINI_LOCATION"
+else
+  SECRETS+=",GEMINI_API_KEY=${GEMINI_SECRET}:latest"
+fi
 # --allow-unauthenticated is deliberate: /a/ links (=IMAGE() in Sheets) and the add-on call the
 # service without Google identity. The app authenticates itself: API keys on /v1, HMAC on /a/,
 # OIDC tokens from rowshot-tasks (checked for audience and email) on /tasks/*.
@@ -295,7 +335,7 @@ run gcloud run deploy "$SERVICE" --project="$PROJECT_ID" --region="$REGION" --im
   --service-account="$RUN_SA" --allow-unauthenticated \
   --concurrency=80 --timeout=900 --cpu=2 --memory=2Gi --min-instances=0 --max-instances="$MAX_INSTANCES" \
   --set-env-vars="$ENV_VARS" \
-  --set-secrets="ROWSHOT_SIGNING_SECRET=${SIGNING_SECRET}:latest,GEMINI_API_KEY=${GEMINI_SECRET}:latest" \
+  --set-secrets="$SECRETS" \
   --quiet
 
 # ---- 9. public URL, OIDC audience, invoker ----

@@ -124,6 +124,85 @@ describe('backend/deploy/deploy.sh', () => {
     expect(badRate.code).not.toBe(0);
     expect(badRate.stderr).toContain('GEMINI_IMAGES_PER_MINUTE');
   });
+
+  it('sets the OIDC audience once, with the URL Cloud Run reports, not in the first deploy', () => {
+    const { out } = dryRun(base);
+    // The service defaults the audience to ROWSHOT_PUBLIC_URL; only the URL correction sets it, beside that URL.
+    expect(line(out, 'gcloud run deploy rowshot ')).not.toContain('ROWSHOT_TASKS_AUDIENCE');
+    expect(out.match(/ROWSHOT_TASKS_AUDIENCE=/g)).toHaveLength(1);
+    const update = line(out, 'gcloud run services update rowshot ');
+    const [, publicUrl, audience] = /ROWSHOT_PUBLIC_URL=(\S+),ROWSHOT_TASKS_AUDIENCE=(\S+)/.exec(update) ?? [];
+    expect(audience).toBeDefined();
+    expect(audience).toBe(publicUrl);
+  });
+
+  it('lists the Vertex settings in --help', () => {
+    const r = spawnSync(join(binDir, 'bash'), [script, '--help'], { env: bareEnv, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^\s*GEMINI_VERTEX\s+false\s/m);
+    expect(r.stdout).toMatch(/^\s*GEMINI_LOCATION\s+global\s/m);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toMatch(/^--dry-run prints every command/);
+  });
+});
+
+describe('backend/deploy/deploy.sh with GEMINI_VERTEX=true', () => {
+  const vertex = { PROJECT_ID: 'acme-images', GEMINI_VERTEX: 'true' };
+  const runSa = 'serviceAccount:rowshot-run@acme-images.iam.gserviceaccount.com';
+
+  it('needs no Gemini key and never mentions the Gemini secret', () => {
+    const { code, out } = dryRun(vertex);
+    expect(code, out).toBe(0);
+    expect(out).not.toContain('rowshot-gemini-api-key');
+    expect(out).not.toContain('GEMINI_API_KEY');
+    expect(line(out, 'gcloud run deploy rowshot ')).toMatch(/ --set-secrets=ROWSHOT_SIGNING_SECRET=rowshot-signing-secret:latest /);
+  });
+
+  it('ignores a key that is also set: not stored, not mounted, not printed', () => {
+    const { code, out } = dryRun({ ...vertex, GEMINI_API_KEY: gemini });
+    expect(code, out).toBe(0);
+    expect(out).not.toContain(gemini);
+    expect(out).not.toContain('rowshot-gemini-api-key');
+    expect(line(out, 'gcloud run deploy rowshot ')).not.toContain('GEMINI_API_KEY');
+  });
+
+  it('enables Vertex AI instead of the Gemini API and lets rowshot-run call it', () => {
+    const { out } = dryRun(vertex);
+    const enable = line(out, 'gcloud services enable ');
+    expect(enable).toContain(' aiplatform.googleapis.com ');
+    expect(enable).not.toContain('generativelanguage.googleapis.com');
+    const binding = line(out, `gcloud projects add-iam-policy-binding acme-images --member=${runSa} --role=roles/aiplatform.user `);
+    expect(binding).toContain('--condition=None');
+    // Still nothing broader than needed.
+    expect(out).not.toMatch(/roles\/(owner|editor|aiplatform\.admin)\b/);
+  });
+
+  it('tells the service to use Vertex in the project and location', () => {
+    const deploy = line(dryRun(vertex).out, 'gcloud run deploy rowshot ');
+    for (const v of ['|ROWSHOT_GEMINI_VERTEX=true', '|ROWSHOT_GEMINI_LOCATION=global', '|GOOGLE_CLOUD_PROJECT=acme-images']) expect(deploy).toContain(v);
+    const regional = line(dryRun({ ...vertex, GEMINI_LOCATION: 'us-central1' }).out, 'gcloud run deploy rowshot ');
+    expect(regional).toContain('|ROWSHOT_GEMINI_LOCATION=us-central1');
+  });
+
+  it('leaves the key deployment untouched when GEMINI_VERTEX is false or unset', () => {
+    // Fixed image tag, and the temp file names (random) masked, so two runs can be compared whole.
+    const norm = (o: string) => o.replace(/rowshot-(lifecycle|cloudbuild)\.[^./\s]+\./g, 'rowshot-$1.X.');
+    const unset = dryRun({ ...base, IMAGE_TAG: 't1' });
+    const off = dryRun({ ...base, IMAGE_TAG: 't1', GEMINI_VERTEX: 'false', GEMINI_LOCATION: 'europe-west4' });
+    expect(off.code).toBe(0);
+    expect(norm(off.out)).toBe(norm(unset.out));
+    expect(unset.out).not.toContain('aiplatform');
+    expect(line(unset.out, 'gcloud run deploy rowshot ')).not.toMatch(/ROWSHOT_GEMINI_(VERTEX|LOCATION)/);
+  });
+
+  it('stops with one line naming GEMINI_VERTEX or GEMINI_LOCATION when either is malformed', () => {
+    for (const [env, name] of [[{ GEMINI_VERTEX: 'yes' }, 'GEMINI_VERTEX'], [{ GEMINI_VERTEX: 'TRUE' }, 'GEMINI_VERTEX'],
+      [{ GEMINI_VERTEX: 'true', GEMINI_LOCATION: 'US Central' }, 'GEMINI_LOCATION']] as const) {
+      const r = dryRun({ PROJECT_ID: 'acme-images', ...env });
+      expect(r.code).not.toBe(0);
+      expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^deploy\\.sh: ${name} must be`))]);
+      expect(r.out).not.toContain('+ gcloud');
+    }
+  });
 });
 
 describe('backend/Dockerfile', () => {
