@@ -1,6 +1,6 @@
 // Contracts shared by the backend and the add-on. Imports zod only; no Node APIs (it is
 // bundled into Apps Script).
-export { z } from './zod';
+export * as z from './zod';
 export * from './sheet-convention';
 export * from './models';
 export * from './prompt-template';

@@ -1,4 +1,4 @@
-import { z } from '../zod';
+import * as z from '../zod';
 import { ROW_STATES } from '../sheet-convention';
 
 export const CellValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);

@@ -1,4 +1,4 @@
-import { z } from '../zod';
+import * as z from '../zod';
 
 export const PACK_IMAGE_MODES = ['style_only', 'style_and_composition'] as const;
 export const PackImageMode = z.enum(PACK_IMAGE_MODES);

@@ -1,5 +1,5 @@
 // RFC 7807 problem details, as every v1 error body.
-import { z } from '../zod';
+import * as z from '../zod';
 
 export const InvalidField = z.object({ field: z.string(), message: z.string() });
 export type InvalidField = z.infer<typeof InvalidField>;
