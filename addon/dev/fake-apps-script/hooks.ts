@@ -1,0 +1,15 @@
+// How loadBundle talks to the fakes it runs with: the fake clock behind the context's Date, the
+// context's own Error and Date for values the fakes create, and execution boundaries.
+import type { ExecutionMode } from './execution';
+import type { Realm } from './realm';
+
+export const FAKE_HOOKS: unique symbol = Symbol.for('rowshot.fake-apps-script.hooks');
+
+export interface FakeHooks {
+  now(): number;
+  bindRealm(realm: Realm): void;
+  /** A top-level function starts running; answers the execution's id. */
+  begin(mode: ExecutionMode | undefined): number;
+  /** It returned or threw: Apps Script releases the execution's locks. */
+  end(id: number): void;
+}

@@ -1,0 +1,74 @@
+// ScriptApp's time-driven triggers. Triggers belong to a user and a document; an editor
+// add-on may keep one time-driven trigger per user per document, running at most hourly.
+import type { ExecutionState } from './execution';
+import { refuseInCustomFunction } from './execution';
+import { exception } from './realm';
+import type { FakeSpreadsheet } from './spreadsheet-app';
+
+export interface TriggerRecord {
+  id: string;
+  handler: string;
+  user: string;
+  everyHours: number;
+}
+
+export class FakeTrigger {
+  constructor(readonly record: TriggerRecord) {}
+
+  getUniqueId(): string {
+    return this.record.id;
+  }
+
+  getHandlerFunction(): string {
+    return this.record.handler;
+  }
+}
+
+const ALLOWED_HOURS = [1, 2, 4, 6, 8, 12];
+
+export function createScriptApp(
+  state: ExecutionState,
+  triggers: TriggerRecord[],
+  user: () => string,
+  spreadsheet: FakeSpreadsheet,
+  newId: () => string,
+) {
+  const mine = () => triggers.filter((t) => t.user === user());
+  const builder = (handler: string) => {
+    let everyHours: number | null = null;
+    const clock = {
+      everyHours(n: number) {
+        if (!ALLOWED_HOURS.includes(n)) throw exception(state.realm, `Invalid argument: hours (${n}); an add-on trigger runs every 1, 2, 4, 6, 8 or 12 hours`);
+        everyHours = n;
+        return clock;
+      },
+      create(): FakeTrigger {
+        if (everyHours === null) throw exception(state.realm, 'The trigger needs a schedule: call everyHours(n) before create().');
+        if (mine().length > 0) {
+          throw exception(state.realm, 'This add-on has created too many time-based triggers in this document for this Google user account.');
+        }
+        const record: TriggerRecord = { id: newId(), handler, user: user(), everyHours };
+        triggers.push(record);
+        return new FakeTrigger(record);
+      },
+    };
+    return { timeBased: () => clock };
+  };
+  return {
+    getUserTriggers(document: FakeSpreadsheet): FakeTrigger[] {
+      refuseInCustomFunction(state, 'ScriptApp.getUserTriggers');
+      if (document !== spreadsheet) throw exception(state.realm, 'Invalid argument: document (the fake knows one spreadsheet)');
+      return mine().map((t) => new FakeTrigger(t));
+    },
+    newTrigger(functionName: string) {
+      refuseInCustomFunction(state, 'ScriptApp.newTrigger');
+      return builder(String(functionName));
+    },
+    deleteTrigger(trigger: FakeTrigger): void {
+      refuseInCustomFunction(state, 'ScriptApp.deleteTrigger');
+      const i = triggers.findIndex((t) => t.id === trigger.getUniqueId() && t.user === user());
+      if (i < 0) throw exception(state.realm, 'No trigger with that id belongs to this user.');
+      triggers.splice(i, 1);
+    },
+  };
+}
