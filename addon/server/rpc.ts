@@ -5,7 +5,10 @@
 import type { ColumnMapping, InputField, OutputField, PackImageMode, RowCounts } from '../../shared/index';
 
 export type RpcError = {
-  /** Stable: `not_configured`, `unauthenticated`, `unreachable`, `invalid_request`, `not_found`, `conflict`, `backend_error`, `no_header_row`, `no_rows`, `busy`, `trigger_failed`, `internal`. */
+  /**
+   * Stable: `not_configured`, `unauthenticated`, `unreachable`, `invalid_request`, `not_found`, `conflict`, `backend_error`, `no_header_row`, `no_rows`, `busy`, `trigger_failed`, `internal`,
+   * `needs_confirmation` (startRun estimated above the user's threshold, without `confirmed`), `over_budget` (the backend refused a run over its maxCostUsd or the daily budget).
+   */
   code: string;
   message: string;
   fields?: { field: string; message: string }[];

@@ -1,0 +1,56 @@
+// The backend endpoints the add-on calls, each with its response checked by the shared schema.
+import {
+  BatchStatus, CreateBatchResponse, Pack, PackList, RowsPage, Upload, z,
+  type CreateBatchRequest, type CreatePackFromUploads, type PatchPackRequest, type RowResult,
+} from '../../../shared/index';
+import type { BackendClient } from './backend-client';
+
+const EstimateResponse = z.object({
+  totalUsd: z.number(),
+  images: z.number(),
+  invalidRows: z.number(),
+  rows: z.array(z.object({ rowId: z.string(), images: z.number(), costUsd: z.number(), invalid: z.optional(z.string()) })),
+});
+export type EstimateResponse = z.infer<typeof EstimateResponse>;
+export type EstimateRequest = Pick<CreateBatchRequest, 'rows' | 'columns'>;
+
+const RetryResponse = z.extend(BatchStatus, { retriedRows: z.optional(z.number()) });
+
+const id = (value: string): string => encodeURIComponent(value);
+
+export const api = {
+  estimate: (c: BackendClient, body: EstimateRequest): EstimateResponse => c.call('post', '/v1/estimate', EstimateResponse, { json: body }),
+
+  createBatch: (c: BackendClient, body: CreateBatchRequest, idempotencyKey: string): CreateBatchResponse =>
+    c.call('post', '/v1/batches', CreateBatchResponse, { json: body, headers: { 'Idempotency-Key': idempotencyKey } }),
+
+  getBatch: (c: BackendClient, batchId: string): BatchStatus => c.call('get', `/v1/batches/${id(batchId)}`, BatchStatus),
+
+  cancelBatch: (c: BackendClient, batchId: string): BatchStatus => c.call('post', `/v1/batches/${id(batchId)}/cancel`, BatchStatus),
+
+  retryBatch: (c: BackendClient, batchId: string): BatchStatus => c.call('post', `/v1/batches/${id(batchId)}/retry`, RetryResponse),
+
+  /** Every row of a batch, 500 per request (the backend's largest page). */
+  allRows(c: BackendClient, batchId: string): RowResult[] {
+    const rows: RowResult[] = [];
+    let token: string | null = null;
+    do {
+      const query: string = token === null ? '' : `&pageToken=${encodeURIComponent(token)}`;
+      const page: RowsPage = c.call('get', `/v1/batches/${id(batchId)}/rows?pageSize=500${query}`, RowsPage);
+      rows.push(...page.rows);
+      token = page.nextPageToken;
+    } while (token !== null);
+    return rows;
+  },
+
+  listPacks: (c: BackendClient): Pack[] => c.call('get', '/v1/packs', PackList).packs,
+
+  upload: (c: BackendClient, base64: string, contentType: string): Upload =>
+    c.call('post', '/v1/uploads', Upload, { bytes: { base64, contentType } }),
+
+  createPack: (c: BackendClient, body: CreatePackFromUploads): Pack => c.call('post', '/v1/packs', Pack, { json: body }),
+
+  patchPack: (c: BackendClient, packId: string, body: PatchPackRequest): Pack => c.call('patch', `/v1/packs/${id(packId)}`, Pack, { json: body }),
+
+  deletePack: (c: BackendClient, packId: string): void => c.call('delete', `/v1/packs/${id(packId)}`, null),
+};

@@ -1,0 +1,118 @@
+// Every entry point's body: build the Services for this one call (lazily, nothing at load
+// time), run the use case, and hand google.script.run a Result. index.ts only re-exposes these
+// as top-level functions.
+import type { ColumnMapping } from '../../shared/index';
+import { connect } from './api/connect';
+import { cancelRun, retryFailedRun } from './batch/control';
+import { estimateRun } from './batch/estimate';
+import { getRunProgress } from './batch/progress';
+import { listSheetRuns } from './batch/runs-list';
+import { runScheduled } from './batch/scheduled-run';
+import { startRun } from './batch/start';
+import { rowshotCost } from './custom-functions/cost';
+import { rowshotPrompt } from './custom-functions/prompt';
+import { rowshotStatus } from './custom-functions/status';
+import { withDocumentLock } from './lock';
+import { installMenu, showSidebar, syncResultsNow } from './menu';
+import { applyPackDropdown, insertPackName } from './packs/pack-cells';
+import { createPack, deletePack, listPacks, updatePack, uploadPackImage } from './packs/packs';
+import { guard, messageOf, toRpcError } from './result';
+import type { Result, ServerFunctions } from './rpc';
+import { dispatch } from './schedules/dispatcher';
+import { deleteSchedule, getSchedules, saveSchedule } from './schedules/schedules-rpc';
+import { createAppsScriptServices } from './services/apps-script';
+import type { Services } from './services/ports';
+import { testConnection } from './settings/connection';
+import { readSettings, saveSettings, settingsView } from './settings/settings-store';
+import { getSheetContext, saveColumnMapping } from './sheet/sheet-context';
+import { syncAll, syncNow } from './sync/sync-all';
+
+export interface App extends ServerFunctions {
+  onOpen(): void;
+  onInstall(): void;
+  showBatchSidebar(): void;
+  showPacksSidebar(): void;
+  showSchedulesSidebar(): void;
+  showSettingsSidebar(): void;
+  showHelp(): void;
+  syncResultsNow(): void;
+  rowshotDispatch(): void;
+  ROWSHOT_COST(prompts: unknown, variants?: unknown, model?: unknown): number | string;
+  ROWSHOT_PROMPT(template: unknown, headers: unknown, values: unknown): string | string[][];
+  ROWSHOT_STATUS(batchId: unknown): string;
+}
+
+export function createApp(makeServices: () => Services): App {
+  /** A google.script.run function: its value or its failure as a Result, never a throw. */
+  const rpc = <A extends unknown[], T>(body: (s: Services, ...args: A) => T) =>
+    (...args: A): Result<T> => guard(() => body(makeServices(), ...args));
+  /** The same for functions that already answer a Result. */
+  const rpcResult = <A extends unknown[], T>(body: (s: Services, ...args: A) => Result<T>) =>
+    (...args: A): Result<T> => {
+      try {
+        return body(makeServices(), ...args);
+      } catch (e) {
+        return { ok: false, error: toRpcError(e) };
+      }
+    };
+  /** A custom function shows its error in the cell, as text: it never throws. */
+  const custom = <T>(name: string, body: () => T): T | string => {
+    try {
+      return body();
+    } catch (e) {
+      return `${name}: ${messageOf(e)}`;
+    }
+  };
+
+  return {
+    onOpen: () => installMenu(makeServices()),
+    onInstall: () => installMenu(makeServices()),
+    showBatchSidebar: () => showSidebar(makeServices(), 'Batch'),
+    showPacksSidebar: () => showSidebar(makeServices(), 'Packs'),
+    showSchedulesSidebar: () => showSidebar(makeServices(), 'Schedules'),
+    showSettingsSidebar: () => showSidebar(makeServices(), 'Settings'),
+    showHelp: () => showSidebar(makeServices(), 'Help'),
+    syncResultsNow: () => syncResultsNow(makeServices()),
+    rowshotDispatch() {
+      const s = makeServices();
+      // The dispatcher holds the document lock around both: these must not take it again.
+      dispatch(s, { runScheduled: (input) => runScheduled(s, input), syncAll: () => syncAll(s) });
+    },
+
+    getSettings: rpc((s) => settingsView(readSettings(s.userProperties))),
+    saveSettings: rpc((s, input) => settingsView(saveSettings(s.userProperties, input))),
+    testConnection: rpc((s) => testConnection(s)),
+
+    getSheetContext: rpc((s) => getSheetContext(s)),
+    saveColumnMapping: rpc((s, mapping: ColumnMapping) => saveColumnMapping(s, mapping)),
+    estimateRun: rpc((s, scope) => estimateRun(s, scope)),
+    startRun: rpc((s, input) => startRun(s, input)),
+    getRunProgress: rpc((s, batchId) => getRunProgress(s, batchId)),
+    cancelRun: rpc((s, batchId) => cancelRun(s, batchId)),
+    retryFailedRun: rpc((s, batchId) => retryFailedRun(s, batchId)),
+    listSheetRuns: rpc((s) => listSheetRuns(s)),
+    syncNow: rpc((s) => {
+      connect(s);
+      return withDocumentLock(s, () => syncNow(s));
+    }),
+
+    listPacks: rpc((s) => listPacks(s)),
+    uploadPackImage: rpc((s, input) => uploadPackImage(s, input)),
+    createPack: rpc((s, input) => createPack(s, input)),
+    updatePack: rpc((s, input) => updatePack(s, input)),
+    deletePack: rpc((s, id) => deletePack(s, id)),
+    insertPackName: rpc((s, name) => insertPackName(s, name)),
+    applyPackDropdown: rpc((s) => applyPackDropdown(s)),
+
+    getSchedules: rpcResult((s) => getSchedules(s)),
+    saveSchedule: rpcResult((s, input) => saveSchedule(s, input)),
+    deleteSchedule: rpcResult((s, id) => deleteSchedule(s, id)),
+
+    ROWSHOT_COST: (prompts, variants, model) => custom('ROWSHOT_COST', () => rowshotCost(prompts, variants, model)),
+    ROWSHOT_PROMPT: (template, headers, values) => custom('ROWSHOT_PROMPT', () => rowshotPrompt(template, headers, values)),
+    ROWSHOT_STATUS: (batchId) => custom('ROWSHOT_STATUS', () => rowshotStatus(makeServices(), batchId)),
+  };
+}
+
+/** The add-on as Apps Script runs it: real services, built per call. */
+export const app: App = createApp(() => createAppsScriptServices());

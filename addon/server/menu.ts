@@ -1,0 +1,24 @@
+// Extensions → Rowshot: the add-on menu, the sidebars it opens, and "Sync results now".
+import { MENU_ITEMS, MENU_TITLE, SIDEBARS, type SidebarFile } from './entry-points';
+import { withDocumentLock } from './lock';
+import { toRpcError } from './result';
+import type { Services } from './services/ports';
+import { syncNow } from './sync/sync-all';
+
+export function installMenu(s: Services): void {
+  s.ui.createMenu(MENU_TITLE, MENU_ITEMS);
+}
+
+export function showSidebar(s: Services, file: SidebarFile): void {
+  s.ui.showSidebar(file, SIDEBARS[file]);
+}
+
+/** Pulls results into the sheet and says what happened in a toast (it never throws at the user). */
+export function syncResultsNow(s: Services): void {
+  try {
+    const report = withDocumentLock(s, () => syncNow(s));
+    s.ui.toast(report.message, MENU_TITLE);
+  } catch (e) {
+    s.ui.toast(toRpcError(e).message, `${MENU_TITLE}: sync failed`);
+  }
+}

@@ -1,0 +1,73 @@
+// The user's own settings, in USER properties only: the backend URL and API key belong to the
+// person, not the document, so sharing a sheet never shares a key. The key never goes back to
+// the browser: only whether one is saved and its last 4 characters.
+import type { SaveSettingsInput, SettingsView } from '../rpc';
+import { AddonError } from '../result';
+import type { PropertyStore } from '../services/ports';
+
+export const SETTINGS_KEYS = {
+  backendUrl: 'rowshot.backendUrl',
+  apiKey: 'rowshot.apiKey',
+  confirmAboveUsd: 'rowshot.confirmAboveUsd',
+  backendWrites: 'rowshot.backendWrites',
+} as const;
+
+export const DEFAULT_CONFIRM_ABOVE_USD = 5;
+
+export interface Settings {
+  backendUrl: string;
+  apiKey: string;
+  confirmAboveUsd: number;
+  backendWrites: boolean;
+}
+
+export function readSettings(props: PropertyStore): Settings {
+  const threshold = Number(props.get(SETTINGS_KEYS.confirmAboveUsd) ?? '');
+  return {
+    backendUrl: props.get(SETTINGS_KEYS.backendUrl) ?? '',
+    apiKey: props.get(SETTINGS_KEYS.apiKey) ?? '',
+    confirmAboveUsd: props.get(SETTINGS_KEYS.confirmAboveUsd) !== null && Number.isFinite(threshold) && threshold >= 0 ? threshold : DEFAULT_CONFIRM_ABOVE_USD,
+    backendWrites: props.get(SETTINGS_KEYS.backendWrites) === 'true',
+  };
+}
+
+export function settingsView(settings: Settings): SettingsView {
+  return {
+    backendUrl: settings.backendUrl,
+    apiKeySaved: settings.apiKey !== '',
+    apiKeyHint: settings.apiKey.slice(-4),
+    confirmAboveUsd: settings.confirmAboveUsd,
+    backendWrites: settings.backendWrites,
+  };
+}
+
+const URL_PATTERN = /^https?:\/\/[^\s/?#@]+(?:\/[^\s?#]*)?$/i;
+
+/** Validates every field first (all problems at once), then saves. */
+export function saveSettings(props: PropertyStore, input: SaveSettingsInput): Settings {
+  const fields: { field: string; message: string }[] = [];
+  const url = String(input.backendUrl ?? '').trim().replace(/\/+$/, '');
+  if (url === '') fields.push({ field: 'backendUrl', message: 'Enter the backend URL, e.g. https://rowshot-abc123.a.run.app' });
+  else if (!URL_PATTERN.test(url)) fields.push({ field: 'backendUrl', message: `"${url}" is not a web address: it must start with https:// (or http:// for a server on your network) and name a host` });
+  const key = String(input.apiKey ?? '').trim();
+  if (key !== '' && (key.length < 8 || /\s/.test(key))) fields.push({ field: 'apiKey', message: 'An API key is one word of at least 8 characters (it starts with rs_)' });
+  const threshold = input.confirmAboveUsd;
+  if (threshold !== undefined && (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold < 0 || threshold > 100_000)) {
+    fields.push({ field: 'confirmAboveUsd', message: 'Ask-before-running must be an amount in USD from 0 to 100000' });
+  }
+  if (input.backendWrites !== undefined && typeof input.backendWrites !== 'boolean') fields.push({ field: 'backendWrites', message: 'must be true or false' });
+  if (fields.length > 0) throw new AddonError('invalid_request', fields.map((f) => f.message).join('. '), fields);
+
+  props.set(SETTINGS_KEYS.backendUrl, url);
+  if (key !== '') props.set(SETTINGS_KEYS.apiKey, key);
+  if (threshold !== undefined) props.set(SETTINGS_KEYS.confirmAboveUsd, String(threshold));
+  if (input.backendWrites !== undefined) props.set(SETTINGS_KEYS.backendWrites, String(input.backendWrites));
+  return readSettings(props);
+}
+
+/** Which settings are missing, in words, or null when the backend can be called. */
+export function missingSettings(settings: Settings): string | null {
+  const missing = [settings.backendUrl === '' ? 'the backend URL' : null, settings.apiKey === '' ? 'the API key' : null].filter((m): m is string => m !== null);
+  if (missing.length === 0) return null;
+  return `Rowshot is not set up yet: enter ${missing.join(' and ')} in Extensions → Rowshot → Settings.`;
+}

@@ -1,0 +1,36 @@
+// What goes into a cell through setValues, which reads a string as if typed: text that looks
+// like a formula (or starts with the apostrophe Sheets strips) gets a leading `'` so it stays
+// text; only `=IMAGE()` of a result URL is written as a formula; numbers stay numbers.
+import { cellToText, imageFormula, looksLikeFormula, type ResultCell } from '../../../shared/index';
+import type { CellValue } from '../services/ports';
+
+/** A text as setValues must receive it to keep it text. */
+export function textForSheet(text: string): string {
+  return looksLikeFormula(text) || text.startsWith("'") ? `'${text}` : text;
+}
+
+/** A result cell as setValues takes it. */
+export function resultCellValue(cell: ResultCell): CellValue {
+  if (cell.kind === 'image') return imageFormula(cell.url);
+  if (cell.kind === 'number') return cell.value;
+  return textForSheet(cell.text);
+}
+
+/** A cell written back unchanged: its formula if it has one, else its value kept as text. */
+export function keptCellValue(value: CellValue, formula: string): CellValue {
+  if (formula !== '') return formula;
+  return typeof value === 'string' ? textForSheet(value) : value;
+}
+
+/** Whether a cell already shows a result cell (so rewriting it would change nothing). */
+export function cellShows(value: CellValue, formula: string, cell: ResultCell): boolean {
+  if (cell.kind === 'image') return formula === imageFormula(cell.url);
+  if (formula !== '') return false;
+  if (cell.kind === 'number') return typeof value === 'number' ? value === cell.value : cellToText(value) === cellToText(cell.value);
+  return cellToText(value) === cell.text;
+}
+
+/** A cell's text, trimmed. */
+export function cellString(value: CellValue | undefined): string {
+  return cellToText(value).trim();
+}

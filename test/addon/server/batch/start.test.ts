@@ -1,0 +1,110 @@
+// Starting a run: one batch per click, a body made of input cells only, the confirmation
+// threshold, and the run in this sheet's history.
+import { describe, expect, it } from 'vitest';
+import type { CreateBatchRequest } from '../../../../shared/index';
+import { createApp } from '../../../../addon/server/app';
+import type { Result } from '../../../../addon/server/rpc';
+import { FakeBackend } from '../helpers/fake-backend';
+import { MemorySheet } from '../helpers/memory-sheet';
+import { configure, memoryServices } from '../helpers/memory-services';
+
+const value = <T>(r: Result<T>): T => {
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+  return r.value;
+};
+
+function setup(rows: (string | number)[][] = [['Product', 'Prompt', 'Status'], ['Mug', 'A {{Product}}', ''], ['Cap', 'A {{Product}}', 'DONE'], ['Hat', 'A {{Product}}', 'FAILED: x']]) {
+  const sheet = new MemorySheet(9, 'Shop', rows);
+  const backend = new FakeBackend();
+  const s = memoryServices({ sheets: [sheet], http: backend });
+  configure(s);
+  return { sheet, backend, s, app: createApp(() => s) };
+}
+const posts = (b: FakeBackend) => b.requests.filter((r) => r.method === 'post' && r.url.endsWith('/v1/batches'));
+
+describe('startRun', () => {
+  it('sends one batch of the rows in scope, with input cells only, and the same batch for the same requestId', () => {
+    const { sheet, backend, app } = setup();
+    const first = value(app.startRun({ scope: 'not_done', requestId: 'click-7' }));
+    const second = value(app.startRun({ scope: 'not_done', requestId: 'click-7' }));
+    expect(second.id).toBe(first.id);
+    expect(posts(backend)).toHaveLength(1);
+    expect(posts(backend)[0]!.headers?.['Idempotency-Key']).toBe('click-7');
+    const body = backend.onlyBatch().request;
+    const mugId = String(sheet.record(2)['Row ID']);
+    const hatId = String(sheet.record(4)['Row ID']);
+    expect(body).toEqual({
+      name: 'Shop: 2 rows',
+      rows: [{ rowId: mugId, cells: { Product: 'Mug', Prompt: 'A {{Product}}' } }, { rowId: hatId, cells: { Product: 'Hat', Prompt: 'A {{Product}}' } }],
+      columns: { prompt: 'Prompt' },
+      target: { kind: 'none' },
+    } satisfies CreateBatchRequest);
+    expect(first).toMatchObject({ state: 'ACCEPTED', rowCount: 2, estimatedUsd: 0.078 });
+    expect(value(app.listSheetRuns()).map((b) => b.id)).toEqual([first.id]);
+  });
+
+  it('asks the backend to write into the sheet when the user chose it', () => {
+    const { backend, app, s } = setup();
+    s.userProperties.set('rowshot.backendWrites', 'true');
+    value(app.startRun({ scope: 'failed', requestId: 'k' }));
+    expect(backend.onlyBatch().request.target).toEqual({ kind: 'google-sheet', spreadsheetId: 'ss_0123456789abcdef', sheetName: 'Shop' });
+  });
+
+  it('refuses to start above the confirmation threshold until confirmed, writing nothing first', () => {
+    const { sheet, backend, app, s } = setup();
+    s.userProperties.set('rowshot.confirmAboveUsd', '0.05');
+    const estimate = value(app.estimateRun('not_done'));
+    expect(estimate).toMatchObject({ rows: 2, totalUsd: 0.078, needsConfirmation: true });
+    const refused = app.startRun({ scope: 'not_done', requestId: 'a' });
+    expect(refused).toEqual({ ok: false, error: { code: 'needs_confirmation', message: 'This run of 2 rows is estimated at $0.08, above the $0.05 you set for running without asking: confirm to start it.' } });
+    expect(sheet.calls.write).toBe(0);
+    expect(backend.batches.size).toBe(0);
+    value(app.startRun({ scope: 'not_done', requestId: 'b', confirmed: true }));
+    expect(backend.batches.size).toBe(1);
+  });
+
+  it('reports the backend refusing a run over its maxCostUsd', () => {
+    const { app } = setup();
+    const r = app.startRun({ scope: 'not_done', requestId: 'a', maxCostUsd: 0.01 });
+    expect(!r.ok && r.error).toEqual({ code: 'over_budget', message: "The estimate of $0.08 is over this batch's maxCostUsd of $0.01" });
+  });
+
+  it('says when a scope has no rows, and when another sync holds the sheet', () => {
+    const { app, s } = setup([['Prompt', 'Status'], ['a', 'DONE']]);
+    expect(app.startRun({ scope: 'failed', requestId: 'a' })).toEqual({ ok: false, error: { code: 'no_rows', message: 'No FAILED rows in "Shop".' } });
+    s.lock.busy = true;
+    const busy = app.startRun({ scope: 'not_done', requestId: 'b' });
+    expect(!busy.ok && busy.error.code).toBe('busy');
+  });
+
+  it('lists the invalid rows of an estimate by sheet row', () => {
+    const { app } = setup([['Title'], ['Prompt', 'Variants'], ['a', 2], ['b', 9], ['c', '']]);
+    const e = value(app.estimateRun('not_done'));
+    expect(e).toMatchObject({ rows: 3, images: 3, invalidRows: 1, invalid: [{ row: 4, reason: 'Variants must be a whole number from 1 to 4 (got "9")' }] });
+  });
+
+  it('refuses a malformed request', () => {
+    const { app } = setup();
+    const r = app.startRun({ scope: 'everything' as 'failed', requestId: '' });
+    expect(!r.ok && r.error.fields?.map((f) => f.field)).toEqual(['scope', 'requestId']);
+  });
+});
+
+describe('cancel and retry', () => {
+  it('update the run in the history; a retried run syncs again', () => {
+    const { backend, app, sheet, s } = setup();
+    const run = value(app.startRun({ scope: 'not_done', requestId: 'a' }));
+    backend.finish(run.id, (r) => ({ state: r.index === 0 ? 'FAILED' : 'DONE', reason: 'boom' }));
+    value(app.getRunProgress(run.id));
+    expect(sheet.record(2)['Status']).toBe('FAILED: boom');
+    const retried = value(app.retryFailedRun(run.id));
+    expect(retried.state).toBe('RUNNING');
+    s.advance(60_000);
+    backend.finish(run.id);
+    const p = value(app.getRunProgress(run.id));
+    expect(p).toMatchObject({ batch: { state: 'DONE' }, synced: 1 });
+    expect(sheet.record(2)['Status']).toBe('DONE');
+    const again = app.retryFailedRun(run.id);
+    expect(!again.ok && again.error.code).toBe('conflict');
+  });
+});

@@ -1,0 +1,84 @@
+// =ROWSHOT_COST, =ROWSHOT_PROMPT and =ROWSHOT_STATUS: results, and error strings instead of
+// exceptions (an exception shows as #ERROR! with no explanation).
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../../../../addon/server/app';
+import { FakeBackend } from '../helpers/fake-backend';
+import { MemorySheet } from '../helpers/memory-sheet';
+import { configure, memoryServices } from '../helpers/memory-services';
+
+function setup() {
+  const backend = new FakeBackend();
+  const s = memoryServices({ sheets: [new MemorySheet(1, 'S', [['Prompt'], ['a'], ['b']])], http: backend });
+  return { s, backend, app: createApp(() => s) };
+}
+
+describe('ROWSHOT_COST', () => {
+  const { app, backend } = setup();
+  it('prices non-empty prompts × variants at the default model, with no network', () => {
+    expect(app.ROWSHOT_COST([['a'], [''], ['c'], [' ']])).toBe(0.078);
+    expect(app.ROWSHOT_COST([['a'], ['b']], 3)).toBeCloseTo(0.234, 9);
+    expect(app.ROWSHOT_COST([['a'], ['b'], ['c']], [[1], [2], ['']])).toBeCloseTo(0.156, 9);
+    expect(app.ROWSHOT_COST('one prompt', 1, 'gemini-3-pro-image')).toBe(0.134);
+    expect(app.ROWSHOT_COST([['a'], ['b']], '', 'TEMPLATE')).toBe(0);
+    expect(app.ROWSHOT_COST([[''], ['']])).toBe(0);
+    expect(backend.requests).toHaveLength(0);
+  });
+  it('answers an error string for an unknown model or bad variants', () => {
+    expect(app.ROWSHOT_COST('a', 1, 'dall-e')).toBe("ROWSHOT_COST: unknown model 'dall-e' (known: template, gemini-2.5-flash-image, gemini-3.1-flash-image, gemini-3-pro-image)");
+    expect(app.ROWSHOT_COST('a', 7)).toBe("ROWSHOT_COST: variants must be a whole number from 1 to 4 (got '7')");
+    expect(app.ROWSHOT_COST([['a'], ['b']], [[1], [1], [1]])).toBe('ROWSHOT_COST: variants has 3 cells but prompts has 2: give one number, or a range the size of prompts');
+  });
+});
+
+describe('ROWSHOT_PROMPT', () => {
+  const { app } = setup();
+  it('fills {{Column}} from one row, matching names as headers are matched', () => {
+    expect(app.ROWSHOT_PROMPT('A {{product}} on {{ Background_colour }}, {{Price}}', [['Product', 'Background colour', 'Price']], [['mug', 'teal', 12.5]])).toBe('A mug on teal, 12.5');
+  });
+  it('gives a column of prompts for several rows, and reads dates as dates', () => {
+    expect(app.ROWSHOT_PROMPT('{{Name}} at {{Date}}', [['Name', 'Date']], [['a', new Date(2026, 2, 4)], ['b', '']])).toEqual([['a at 2026-03-04'], ['b at ']]);
+  });
+  it('says which placeholder has no column, and when the shapes do not match', () => {
+    expect(app.ROWSHOT_PROMPT('A {{Colour}} {{Size}}', [['Product']], [['mug']])).toBe('ROWSHOT_PROMPT: no column named {{Colour}}, {{Size}} in headers');
+    expect(app.ROWSHOT_PROMPT('x', [['A', 'B']], [['1', '2', '3']])).toBe('ROWSHOT_PROMPT: headers has 2 cells but a row of values has 3: give values in the same columns as the headers');
+    expect(app.ROWSHOT_PROMPT('x', '', [['1']])).toBe('ROWSHOT_PROMPT: give the header cells, e.g. =ROWSHOT_PROMPT(A2, B1:E1, B2:E2)');
+  });
+});
+
+describe('ROWSHOT_STATUS', () => {
+  it('answers one line from the backend, cached for 30 s', () => {
+    const { app, backend, s } = setup();
+    configure(s);
+    s.spreadsheet.activeIndex = 0;
+    const started = app.startRun({ scope: 'not_done', requestId: 'k' });
+    if (!started.ok) throw new Error(started.error.message);
+    const id = started.value.id;
+    backend.start(id, 1);
+    const batch = backend.onlyBatch();
+    batch.status.counts = { ...batch.status.counts, DONE: 1, RUNNING: 0, QUEUED: 0, FAILED: 1 };
+    batch.status.cost.actualUsd = 0.47;
+    batch.status.etaSeconds = 42;
+    expect(app.ROWSHOT_STATUS(id)).toBe('RUNNING 1/2 done, 1 failed, $0.47, ETA 1 min');
+    const gets = backend.requests.length;
+    backend.finish(id);
+    expect(app.ROWSHOT_STATUS([[id]])).toBe('RUNNING 1/2 done, 1 failed, $0.47, ETA 1 min');
+    expect(backend.requests.length).toBe(gets);
+    s.advance(31_000);
+    expect(app.ROWSHOT_STATUS(id)).toBe('DONE 2/2 done, 0 failed, $0.08');
+  });
+  it('answers error strings: no id, not set up, unknown batch, unreachable', () => {
+    const { app, backend, s } = setup();
+    expect(app.ROWSHOT_STATUS('')).toBe('ROWSHOT_STATUS: give a batch id, e.g. =ROWSHOT_STATUS("b_…")');
+    expect(app.ROWSHOT_STATUS('b_1')).toBe('ROWSHOT_STATUS: Rowshot is not set up yet: enter the backend URL and the API key in Extensions → Rowshot → Settings.');
+    configure(s);
+    expect(app.ROWSHOT_STATUS('b_nope')).toBe("ROWSHOT_STATUS: no batch 'b_nope' for this API key");
+    backend.down = true;
+    expect(app.ROWSHOT_STATUS('b_2')).toMatch(/^ROWSHOT_STATUS: Could not reach https:\/\/rowshot\.test: /);
+  });
+  it('never throws, even when the services cannot be built', () => {
+    const app = createApp(() => {
+      throw new Error('PropertiesService is not available here');
+    });
+    expect(app.ROWSHOT_STATUS('b_1')).toBe('ROWSHOT_STATUS: PropertiesService is not available here');
+  });
+});

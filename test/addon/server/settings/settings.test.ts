@@ -1,0 +1,68 @@
+// Settings live in the user's own properties; the key never goes back to the browser; Test
+// connection says which setting is missing or wrong.
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../../../../addon/server/app';
+import { FakeBackend } from '../helpers/fake-backend';
+import { MemorySheet } from '../helpers/memory-sheet';
+import { memoryServices } from '../helpers/memory-services';
+
+function setup() {
+  const backend = new FakeBackend();
+  const s = memoryServices({ sheets: [new MemorySheet(1, 'Sheet1')], http: backend });
+  return { s, backend, app: createApp(() => s) };
+}
+
+describe('settings', () => {
+  it('start empty, with a $5 confirmation threshold', () => {
+    const { app } = setup();
+    expect(app.getSettings()).toEqual({ ok: true, value: { backendUrl: '', apiKeySaved: false, apiKeyHint: '', confirmAboveUsd: 5, backendWrites: false } });
+  });
+
+  it('saves URL and key in USER properties only, and answers only the last 4 characters of the key', () => {
+    const { s, app } = setup();
+    const saved = app.saveSettings({ backendUrl: ' https://rowshot.test/ ', apiKey: 'rs_test_key_1234', confirmAboveUsd: 12.5, backendWrites: true });
+    expect(saved).toEqual({ ok: true, value: { backendUrl: 'https://rowshot.test', apiKeySaved: true, apiKeyHint: '1234', confirmAboveUsd: 12.5, backendWrites: true } });
+    expect(JSON.stringify(saved)).not.toContain('rs_test_key');
+    expect(s.userProperties.get('rowshot.apiKey')).toBe('rs_test_key_1234');
+    expect(s.documentProperties.map.size).toBe(0);
+    // An empty key keeps the saved one.
+    const again = app.saveSettings({ backendUrl: 'https://other.test', apiKey: '' });
+    expect(again.ok && again.value).toMatchObject({ backendUrl: 'https://other.test', apiKeySaved: true, apiKeyHint: '1234', confirmAboveUsd: 12.5 });
+  });
+
+  it('refuses bad values, naming every field, and saves nothing', () => {
+    const { s, app } = setup();
+    const r = app.saveSettings({ backendUrl: 'rowshot dot test', apiKey: 'short', confirmAboveUsd: -1 });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.code).toBe('invalid_request');
+    expect(r.error.fields?.map((f) => f.field)).toEqual(['backendUrl', 'apiKey', 'confirmAboveUsd']);
+    expect(s.userProperties.map.size).toBe(0);
+  });
+});
+
+describe('Test connection', () => {
+  it('names the missing settings', () => {
+    const { s, app } = setup();
+    expect(app.testConnection()).toEqual({ ok: false, error: { code: 'not_configured', message: 'Rowshot is not set up yet: enter the backend URL and the API key in Extensions → Rowshot → Settings.' } });
+    s.userProperties.set('rowshot.backendUrl', 'https://rowshot.test');
+    const r = app.testConnection();
+    expect(!r.ok && r.error.message).toBe('Rowshot is not set up yet: enter the API key in Extensions → Rowshot → Settings.');
+  });
+
+  it('says connected, a refused key, or an unreachable URL', () => {
+    const { app, backend } = setup();
+    app.saveSettings({ backendUrl: 'https://rowshot.test', apiKey: 'rs_test_key_1234' });
+    backend.packs.push({ id: 'p1', name: 'Brand', images: [], logo: null, palette: [], createdAt: '', updatedAt: '' });
+    expect(app.testConnection()).toEqual({ ok: true, value: { message: 'Connected to https://rowshot.test: the API key works (1 reference pack).' } });
+
+    app.saveSettings({ backendUrl: 'https://rowshot.test', apiKey: 'rs_wrong_key_9876' });
+    const refused = app.testConnection();
+    expect(!refused.ok && refused.error).toEqual({ code: 'unauthenticated', message: 'The backend refused the API key (ending in 9876): check the API key in Settings.' });
+
+    app.saveSettings({ backendUrl: 'https://typo.test', apiKey: 'rs_test_key_1234' });
+    const unreachable = app.testConnection();
+    expect(!unreachable.ok && unreachable.error.code).toBe('unreachable');
+    expect(!unreachable.ok && unreachable.error.message).toMatch(/^Could not reach https:\/\/typo\.test: /);
+  });
+});
