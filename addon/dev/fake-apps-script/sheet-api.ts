@@ -31,6 +31,22 @@ export class FakeSheet {
     return this.model.lastColumn();
   }
 
+  getMaxColumns(): number {
+    this.state.calls.hit('Sheet.getMaxColumns');
+    return this.model.maxColumns;
+  }
+
+  insertColumnsAfter(afterPosition: number, howMany: number): this {
+    this.state.calls.hit('Sheet.insertColumnsAfter');
+    refuseInCustomFunction(this.state, 'insertColumnsAfter');
+    if (afterPosition < 1 || afterPosition > this.model.maxColumns || howMany < 1) {
+      throw exception(this.state.realm, 'Those columns are out of bounds.');
+    }
+    // Rowshot only appends at the end of the grid, so existing cells never move.
+    this.model.maxColumns += howMany;
+    return this;
+  }
+
   /** Only the 4-number form the adapter uses; the checks and messages are Apps Script's. */
   getRange(row: number, column: number, numRows: number, numColumns: number): FakeRange {
     this.state.calls.hit('Sheet.getRange');

@@ -18,6 +18,8 @@ export interface GSheet {
   getName(): string;
   getLastRow(): number;
   getLastColumn(): number;
+  getMaxColumns(): number;
+  insertColumnsAfter(afterPosition: number, howMany: number): unknown;
   getRange(row: number, column: number, numRows: number, numColumns: number): GRange;
 }
 export interface GSpreadsheet {

@@ -27,6 +27,10 @@ function sheetPort(g: AppsScriptGlobals, sheet: GSheet): SheetPort {
     get name() { return name(); },
     lastRow: () => sheet.getLastRow(),
     lastColumn: () => sheet.getLastColumn(),
+    ensureColumns(columns) {
+      const max = sheet.getMaxColumns();
+      if (max < columns) sheet.insertColumnsAfter(max, columns - max);
+    },
     read(row, column, numRows, numColumns) {
       if (numRows <= 0 || numColumns <= 0) return [];
       return sheet.getRange(row, column, numRows, numColumns).getValues().map((r) => r.map(toCell));

@@ -11,6 +11,11 @@ export interface SheetPort {
   /** Last row / column holding content, 1-based (0 when the sheet is empty). */
   lastRow(): number;
   lastColumn(): number;
+  /**
+   * Grows the grid to at least `columns` columns (Apps Script's getRange throws past the grid:
+   * a new sheet has 26). At most one `getMaxColumns` and one `insertColumnsAfter` call.
+   */
+  ensureColumns(columns: number): void;
   /** One `getRange(row, column, numRows, numColumns).getValues()` call. */
   read(row: number, column: number, numRows: number, numColumns: number): CellValue[][];
   /** One `getFormulas()` call: '' where a cell holds no formula (keeps `=IMAGE()` cells on rewrite). */
@@ -111,7 +116,7 @@ export interface UiPort {
  * The Apps Script calls the adapter makes, and so the ones the fakes in addon/dev must serve:
  * SpreadsheetApp.getActiveSpreadsheet() getUi() newDataValidation();
  * Spreadsheet: getId getName getSpreadsheetTimeZone getActiveSheet getSheets getActiveRangeList getActiveRange toast;
- * Sheet: getSheetId getName getLastRow getLastColumn getRange(row, column, numRows, numColumns);
+ * Sheet: getSheetId getName getLastRow getLastColumn getMaxColumns insertColumnsAfter getRange(row, column, numRows, numColumns);
  * Range: getValues getFormulas setValues setDataValidation getRow getColumn getNumRows getNumColumns; RangeList: getRanges;
  * DataValidationBuilder: requireValueInList(values, true) setAllowInvalid build;
  * Ui: createAddonMenu → Menu addItem addSeparator addToUi; showSidebar; alert(title, prompt, ButtonSet.OK); Ui.ButtonSet.OK;

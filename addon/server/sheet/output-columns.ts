@@ -12,6 +12,7 @@ export function addMissingOutputColumns(data: SheetData): OutputField[] {
   const missing = missingOutputs(data);
   if (missing.length === 0) return missing;
   const labels = missing.map((field) => OUTPUT_FIELDS[field]);
+  data.sheet.ensureColumns(data.width + missing.length);
   data.sheet.write(data.headerIndex + 1, data.width + 1, [labels]);
   data.values.forEach((row, r) => row.push(...(r === data.headerIndex ? labels : labels.map(() => ''))));
   data.width += missing.length;

@@ -36,9 +36,14 @@ export interface RunningAddon {
 }
 
 /** Loads the add-on on a sheet "Products" of `rows` prompts, with the user's settings saved. */
-export function startAddon(built: BuiltAddon, rows: number): RunningAddon {
+export function startAddon(built: BuiltAddon, rows: number, opts: { notes?: number } = {}): RunningAddon {
   const clock = createFakeClock({ start: '2025-03-03T08:30:00.000Z' });
-  const sheet = [['Prompt', 'Aspect ratios'], ...Array.from({ length: rows }, (_, i) => [`A red apple on a table, shot ${i + 1}`, '1:1'])];
+  // `notes` adds columns of the user's own before the inputs (a wide sheet).
+  const notes = Array.from({ length: opts.notes ?? 0 }, (_, i) => `Note ${i + 1}`);
+  const sheet = [
+    [...notes, 'Prompt', 'Aspect ratios'],
+    ...Array.from({ length: rows }, (_, i) => [...notes.map(() => 'x'), `A red apple on a table, shot ${i + 1}`, '1:1']),
+  ];
   const backend = createFakeBackend(() => clock.now());
   const fake = createFakeAppsScript({ clock, workbook: { sheets: { Products: sheet } }, fetch: backend.handler, htmlDir: built.dir });
   const g = fake.load(built.code, { modes: EXECUTION_MODES });

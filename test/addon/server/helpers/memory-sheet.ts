@@ -7,11 +7,11 @@ interface Cell {
   formula: string;
 }
 
-export type SheetCall = 'lastRow' | 'lastColumn' | 'read' | 'readFormulas' | 'write' | 'setListValidation';
+export type SheetCall = 'lastRow' | 'lastColumn' | 'ensureColumns' | 'read' | 'readFormulas' | 'write' | 'setListValidation';
 
 export class MemorySheet implements SheetPort {
   private grid: Cell[][] = [];
-  readonly calls: Record<SheetCall, number> = { lastRow: 0, lastColumn: 0, read: 0, readFormulas: 0, write: 0, setListValidation: 0 };
+  readonly calls: Record<SheetCall, number> = { lastRow: 0, lastColumn: 0, ensureColumns: 0, read: 0, readFormulas: 0, write: 0, setListValidation: 0 };
   readonly writes: { row: number; column: number; rows: number; columns: number }[] = [];
   readonly validations: { row: number; column: number; numRows: number; values: string[] }[] = [];
 
@@ -36,6 +36,10 @@ export class MemorySheet implements SheetPort {
   lastColumn(): number {
     this.calls.lastColumn++;
     return this.usedColumns();
+  }
+
+  ensureColumns(): void {
+    this.calls.ensureColumns++;
   }
 
   read(row: number, column: number, numRows: number, numColumns: number): CellValue[][] {

@@ -15,7 +15,7 @@ function fakeGlobals() {
     getRow: () => row, getColumn: () => column, getNumRows: () => numRows, getNumColumns: () => numColumns,
   });
   const sheet = {
-    getSheetId: () => 11, getName: () => 'Main', getLastRow: () => grid.length, getLastColumn: () => 2,
+    getSheetId: () => 11, getName: () => 'Main', getLastRow: () => grid.length, getLastColumn: () => 2, getMaxColumns: () => 26, insertColumnsAfter: (after: number, n: number) => calls.push(`insertColumnsAfter ${after} ${n}`),
     getRange: (r: number, c: number, nr: number, nc: number) => {
       calls.push(`getRange ${r},${c},${nr},${nc}`);
       return range(r, c, nr, nc);
