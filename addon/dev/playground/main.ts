@@ -1,0 +1,74 @@
+// `npm start` for the add-on: the backend on its embedded defaults, the built add-on in the
+// harness with Settings filled in, and a page with a spreadsheet grid, the Extensions menu and
+// the sidebar. The sheet is a local workbook file, saved after every change.
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createRowshot } from '../../../backend/src/compose';
+import { loadConfig } from '../../../backend/src/config';
+import { AddonHarness, gridOf, writeGrid, type SheetSnapshot } from '../harness/index';
+
+const PAGE = new URL('./page.html', import.meta.url);
+const EXAMPLE = new URL('../../../examples/greeting-cards.csv', import.meta.url);
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({ options: { workbook: { type: 'string' } }, allowPositionals: false });
+  const playgroundPort = Number(process.env.PLAYGROUND_PORT ?? 8090);
+  if (!Number.isInteger(playgroundPort) || playgroundPort < 0 || playgroundPort > 65535) {
+    console.error(`Invalid configuration: PLAYGROUND_PORT: expected a port number (got "${process.env.PLAYGROUND_PORT}")`);
+    return 1;
+  }
+  // The backend's own log lines would drown the one line this prints; ROWSHOT_LOG_LEVEL overrides.
+  const loaded = loadConfig({ ROWSHOT_LOG_LEVEL: 'warn', ...process.env });
+  if (!loaded.ok) {
+    console.error(loaded.message);
+    return 1;
+  }
+  const rowshot = await createRowshot(loaded.config);
+  const { port: backendPort } = await rowshot.listen();
+  const backendUrl = `http://localhost:${backendPort}`;
+  const apiKey = rowshot.devKeyFile ? (await readFile(rowshot.devKeyFile, 'utf8')).trim() : '';
+
+  const workbook = values.workbook ? path.resolve(values.workbook) : path.resolve(loaded.config.ROWSHOT_DATA_DIR, 'playground', 'greeting-cards.csv');
+  if (!values.workbook) {
+    await mkdir(path.dirname(workbook), { recursive: true });
+    await copyFile(EXAMPLE, workbook).catch(() => undefined);
+  }
+
+  // Saves run one after another, so an older snapshot never overwrites a newer one.
+  let saving: Promise<void> = Promise.resolve();
+  const save = (sheet: SheetSnapshot): Promise<void> => {
+    saving = saving.then(() => writeGrid(workbook, gridOf(sheet))).catch((err: unknown) => {
+      console.error(`Could not save ${workbook}: ${err instanceof Error ? err.message : String(err)}`);
+    });
+    return saving;
+  };
+
+  const page = await readFile(PAGE, 'utf8');
+  const harness = await AddonHarness.start({
+    backendUrl,
+    apiKey,
+    sheet: workbook,
+    port: playgroundPort,
+    onSheetChange: save,
+    routes: [async (req, res, url) => {
+      if (req.method !== 'GET' || url.pathname !== '/') return false;
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(page);
+      return true;
+    }],
+  });
+  const port = new URL(harness.url).port;
+  console.log(`Playground: http://localhost:${port}/  (backend ${backendUrl})`);
+
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await harness.close();
+  await saving;
+  await rowshot.close();
+  return 0;
+}
+
+process.exitCode = await main();

@@ -1,0 +1,60 @@
+// One batch as the sidebar shows it: name, state, progress bar, counts, ETA and cost.
+import type { BatchSummary } from '../../server/rpc';
+import { el } from '../common/dom';
+import { eta, percent, usd, when } from '../common/format';
+
+export function isActive(batch: BatchSummary): boolean {
+  return batch.state === 'ACCEPTED' || batch.state === 'RUNNING';
+}
+
+export function countsText(batch: BatchSummary): string {
+  const c = batch.counts;
+  const parts = [`${c.DONE} done`];
+  if (c.RUNNING > 0) parts.push(`${c.RUNNING} running`);
+  if (c.QUEUED > 0) parts.push(`${c.QUEUED} queued`);
+  if (c.FAILED > 0) parts.push(`${c.FAILED} failed`);
+  if (c.SKIPPED > 0) parts.push(`${c.SKIPPED} skipped`);
+  if (c.CANCELLED > 0) parts.push(`${c.CANCELLED} cancelled`);
+  return parts.join(' · ');
+}
+
+export interface CardActions {
+  cancel?: (batch: BatchSummary, button: HTMLButtonElement) => void;
+  retryFailed?: (batch: BatchSummary, button: HTMLButtonElement) => void;
+}
+
+/** A list item for a batch; `live` adds the progress bar and the ETA. */
+export function batchCard(batch: BatchSummary, actions: CardActions, live: boolean): HTMLLIElement {
+  const pct = percent(batch.progress);
+  const finished = !isActive(batch);
+  const item = el('li', { 'data-batch-id': batch.id, class: 'batch' },
+    el('div', { class: 'card-title' },
+      el('strong', { title: batch.name }, batch.name || batch.id),
+      el('span', { class: `chip ${batch.state}` }, batch.state)),
+    el('div', { class: 'muted' }, `${when(batch.createdAt)} · ${batch.rowCount} rows`));
+  if (live) {
+    item.append(
+      el('div', { class: `progress${finished ? ' done' : ''}`, role: 'progressbar', 'aria-label': `Progress of ${batch.name || batch.id}`, 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': Math.round(batch.progress * 100) },
+        el('div', { class: 'bar', style: `width: ${pct}` })),
+      el('div', { class: 'row' }, el('strong', { class: 'percent' }, pct), el('span', { class: 'muted' }, finished ? 'finished' : eta(batch.etaSeconds) ? `${eta(batch.etaSeconds)} left` : '')));
+  }
+  item.append(
+    el('div', { class: 'counts' }, countsText(batch)),
+    el('div', { class: 'muted cost' }, `Cost so far ${usd(batch.actualUsd)} of ${usd(batch.estimatedUsd)} estimated`));
+  if (batch.lastWriteError) item.append(el('div', { class: 'write-error', role: 'status' }, `Writing to the sheet failed: ${batch.lastWriteError}`));
+  const buttons = el('div', { class: 'actions' });
+  if (!finished && actions.cancel) {
+    const cancel = actions.cancel;
+    const b = el('button', { type: 'button', class: 'small danger cancel' }, 'Cancel');
+    b.addEventListener('click', () => cancel(batch, b));
+    buttons.append(b);
+  }
+  if (finished && batch.counts.FAILED > 0 && actions.retryFailed) {
+    const retry = actions.retryFailed;
+    const b = el('button', { type: 'button', class: 'small retry' }, `Retry ${batch.counts.FAILED} failed`);
+    b.addEventListener('click', () => retry(batch, b));
+    buttons.append(b);
+  }
+  if (buttons.childElementCount > 0) item.append(buttons);
+  return item;
+}

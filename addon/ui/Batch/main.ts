@@ -1,0 +1,107 @@
+// Batch sidebar: wires the sheet context, Estimate/Run, live progress and the history.
+import type { BatchSummary, SheetContext } from '../../server/rpc';
+import { byId, clearBanner, showBanner, whileBusy } from '../common/dom';
+import { plural } from '../common/format';
+import { call, callOrShow, errorText } from '../common/rpc';
+import { isActive, type CardActions } from './batch-card';
+import { mappingFromForm, renderContext, selectedScope } from './context-view';
+import { renderHistory } from './history';
+import { cancelConfirm, confirmRun, estimate, run } from './run-flow';
+import { Tracker } from './tracker';
+
+let context: SheetContext | null = null;
+
+const actions: CardActions = {
+  cancel: (batch, button) => void whileBusy(button, async () => {
+    const result = await call('cancelRun', batch.id);
+    if (!result.ok) return showBanner('error', errorText(result.error));
+    tracker.update(result.value);
+    showBanner('info', `Cancelled “${result.value.name}”. Rows already made are kept.`);
+    await loadHistory();
+  }),
+  retryFailed: (batch, button) => void whileBusy(button, async () => {
+    const result = await call('retryFailedRun', batch.id);
+    if (!result.ok) return showBanner('error', errorText(result.error));
+    tracker.update(result.value);
+    showBanner('success', `Retrying ${plural(batch.counts.FAILED, 'failed row')} of “${result.value.name}”.`);
+    await loadHistory();
+  }),
+};
+
+const tracker = new Tracker(actions, () => {
+  void loadHistory();
+  void loadContext();
+});
+
+async function loadContext(): Promise<void> {
+  const ctx = await callOrShow('getSheetContext');
+  if (!ctx) return;
+  context = ctx;
+  renderContext(ctx);
+  if (!ctx.settingsOk) showBanner('info', 'Connect to your Rowshot backend first: Extensions → Rowshot → Settings.');
+}
+
+async function loadHistory(): Promise<BatchSummary[]> {
+  const batches = await callOrShow('listSheetRuns');
+  if (!batches) return [];
+  renderHistory(batches, actions);
+  return batches;
+}
+
+byId('refresh').addEventListener('click', () => void whileBusy(byId<HTMLButtonElement>('refresh'), async () => {
+  clearBanner();
+  await loadContext();
+}));
+
+byId('mapping-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  void whileBusy(byId<HTMLButtonElement>('save-mapping'), async () => {
+    if (!context) return;
+    const ctx = await callOrShow('saveColumnMapping', mappingFromForm(context));
+    if (!ctx) return;
+    context = ctx;
+    renderContext(ctx);
+    showBanner('success', 'Column mapping saved for this sheet.');
+  });
+});
+
+byId('estimate').addEventListener('click', () => void whileBusy(byId<HTMLButtonElement>('estimate'), async () => {
+  clearBanner();
+  await estimate(selectedScope());
+}));
+
+// Disabled from the first click until the call answers: a double click makes one batch.
+const runButton = byId<HTMLButtonElement>('run');
+const started = (batch: BatchSummary): void => {
+  tracker.track(batch);
+  void loadHistory();
+  void loadContext(); // the run added output columns and Row IDs
+};
+runButton.addEventListener('click', () => void whileBusy(runButton, () => run(selectedScope(), context?.confirmAboveUsd ?? 0, started)));
+
+const confirmButton = byId<HTMLButtonElement>('confirm-run');
+confirmButton.addEventListener('click', () => void whileBusy(confirmButton, async () => {
+  runButton.disabled = true;
+  try {
+    await confirmRun(started);
+  } finally {
+    runButton.disabled = false;
+  }
+}));
+byId('confirm-cancel').addEventListener('click', () => {
+  cancelConfirm();
+  runButton.focus();
+});
+
+byId('sync').addEventListener('click', () => void whileBusy(byId<HTMLButtonElement>('sync'), async () => {
+  const report = await callOrShow('syncNow');
+  if (report) showBanner('success', report.message);
+  await loadHistory();
+}));
+
+// On open: read the sheet, then resume the live view of batches still running.
+void (async () => {
+  await loadContext();
+  const batches = await loadHistory();
+  for (const b of batches) if (isActive(b)) tracker.track(b);
+})();

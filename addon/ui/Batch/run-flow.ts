@@ -1,0 +1,96 @@
+// Estimate and Run. One click of Run is one request id: if the call fails before the backend
+// surely answered (network, backend unreachable), the next click reuses it, so the backend's
+// idempotency turns a retry into the same batch instead of a second one.
+import type { BatchSummary, EstimateView, Scope } from '../../server/rpc';
+import { byId, clearBanner, el, newRequestId, replace, showBanner } from '../common/dom';
+import { plural, usd } from '../common/format';
+import { call, errorText, isRetryable } from '../common/rpc';
+
+/** Kept after a failure that may not have reached the backend; reused for the same scope only. */
+let pendingRequest: { scope: Scope; requestId: string } | null = null;
+let pendingConfirm: { scope: Scope; requestId: string } | null = null;
+
+export function renderEstimate(est: EstimateView): void {
+  byId('estimate-view').hidden = false;
+  byId('est-rows').textContent = String(est.rows);
+  byId('est-images').textContent = String(est.images);
+  byId('est-cost').textContent = usd(est.totalUsd);
+  byId('est-invalid').textContent = String(est.invalidRows);
+  replace(byId('est-invalid-list'), ...est.invalid.map((r) => el('li', {}, `Row ${r.row}: ${r.reason}`)));
+}
+
+export async function estimate(scope: Scope): Promise<EstimateView | null> {
+  const result = await call('estimateRun', scope);
+  if (!result.ok) {
+    showBanner('error', errorText(result.error));
+    return null;
+  }
+  renderEstimate(result.value);
+  return result.value;
+}
+
+function maxCost(): number | undefined {
+  const raw = byId<HTMLInputElement>('max-cost').value.trim();
+  const n = Number(raw);
+  return raw !== '' && Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+function hideConfirm(): void {
+  pendingConfirm = null;
+  byId('confirm').hidden = true;
+}
+
+/** Run clicked: estimate, then start, or ask for confirmation inline when the run costs more than the limit. */
+export async function run(scope: Scope, confirmAboveUsd: number, started: (b: BatchSummary) => void): Promise<void> {
+  clearBanner();
+  hideConfirm();
+  const requestId = pendingRequest?.scope === scope ? pendingRequest.requestId : newRequestId();
+  pendingRequest = { scope, requestId };
+  const est = await estimate(scope);
+  if (!est) return;
+  if (est.rows === 0) {
+    pendingRequest = null;
+    showBanner('info', 'No rows to run in this scope.');
+    return;
+  }
+  if (est.needsConfirmation) {
+    askToConfirm(scope, requestId, `This run of ${plural(est.rows, 'row')} is estimated at ${usd(est.totalUsd)}, above your ${usd(confirmAboveUsd)} limit. Run it anyway?`);
+    return;
+  }
+  await start(scope, requestId, false, started);
+}
+
+function askToConfirm(scope: Scope, requestId: string, text: string): void {
+  pendingConfirm = { scope, requestId };
+  byId('confirm-text').textContent = text;
+  byId('confirm').hidden = false;
+  byId('confirm-run').focus();
+}
+
+export async function confirmRun(started: (b: BatchSummary) => void): Promise<void> {
+  if (!pendingConfirm) return;
+  const { scope, requestId } = pendingConfirm;
+  await start(scope, requestId, true, started);
+}
+
+export function cancelConfirm(): void {
+  hideConfirm();
+  pendingRequest = null;
+}
+
+async function start(scope: Scope, requestId: string, confirmed: boolean, started: (b: BatchSummary) => void): Promise<void> {
+  const cap = maxCost();
+  const result = await call('startRun', { scope, requestId, ...(confirmed ? { confirmed } : {}), ...(cap !== undefined ? { maxCostUsd: cap } : {}) });
+  if (!result.ok) {
+    // The rows changed since the estimate and now cost more than the limit: ask, same request.
+    if (result.error.code === 'needs_confirmation' && !confirmed) return askToConfirm(scope, requestId, result.error.message);
+    const again = isRetryable(result.error);
+    if (!again) pendingRequest = null;
+    showBanner('error', again ? `${errorText(result.error)} Click Run again to retry; it will not start a second batch.` : errorText(result.error));
+    return;
+  }
+  pendingRequest = null;
+  hideConfirm();
+  showBanner('success', `Started “${result.value.name}” with ${plural(result.value.rowCount, 'row')}.`);
+  started(result.value);
+}

@@ -1,0 +1,87 @@
+// Schedules sidebar: the list, the create/edit form, delete, and the recent run log.
+import type { Schedule, SchedulesView } from '../../server/rpc';
+import { byId, clearBanner, el, replace, showBanner, whileBusy } from '../common/dom';
+import { usd, when } from '../common/format';
+import { call, callOrShow, errorText } from '../common/rpc';
+import { outcomeText, recurrenceText, scopeText } from './describe';
+import { closeForm, formInput, initForm, markInvalid, openForm } from './schedule-form';
+
+let view: SchedulesView | null = null;
+
+function scheduleItem(v: SchedulesView, s: Schedule): HTMLLIElement {
+  const sheet = v.sheets.find((x) => x.id === s.sheetId)?.name ?? `sheet ${s.sheetId} (deleted?)`;
+  const edit = el('button', { type: 'button', class: 'small edit', 'aria-label': `Edit ${s.name}` }, 'Edit');
+  edit.addEventListener('click', () => openForm(v, s));
+  const remove = el('button', { type: 'button', class: 'small danger delete', 'aria-label': `Delete ${s.name}` }, 'Delete');
+  const actions = el('div', { class: 'actions' }, edit, remove);
+  remove.addEventListener('click', () => {
+    const yes = el('button', { type: 'button', class: 'small danger confirm-delete' }, 'Delete');
+    const no = el('button', { type: 'button', class: 'small' }, 'Keep');
+    const box = el('div', { class: 'confirm', role: 'alertdialog', 'aria-label': `Delete ${s.name}?` }, el('p', {}, `Delete “${s.name}”?`), el('div', { class: 'actions' }, yes, no));
+    yes.addEventListener('click', () => void whileBusy(yes, async () => {
+      const next = await callOrShow('deleteSchedule', s.id);
+      if (!next) return;
+      showBanner('success', `Deleted “${s.name}”.`);
+      render(next);
+    }));
+    no.addEventListener('click', () => box.replaceWith(actions));
+    actions.replaceWith(box);
+    no.focus();
+  });
+  return el('li', { 'data-schedule-id': s.id },
+    el('div', { class: 'card-title' }, el('strong', {}, s.name), el('span', { class: `chip ${s.enabled ? 'DONE' : ''}` }, s.enabled ? 'On' : 'Paused')),
+    el('dl', { class: 'kv' },
+      el('dt', {}, 'Sheet'), el('dd', {}, sheet),
+      el('dt', {}, 'Repeat'), el('dd', { class: 'recurrence' }, recurrenceText(s.recurrence)),
+      el('dt', {}, 'Rows'), el('dd', {}, scopeText(s.scope)),
+      el('dt', {}, 'Cost cap'), el('dd', {}, usd(s.maxCostUsd)),
+      el('dt', {}, 'Next run'), el('dd', { class: 'next-run' }, s.enabled ? when(s.nextRunAt, v.timeZone) : '—')),
+    actions);
+}
+
+function render(v: SchedulesView): void {
+  view = v;
+  byId('schedules').setAttribute('aria-busy', 'false');
+  byId('tz').textContent = `Times are in the spreadsheet's time zone (${v.timeZone}).${v.schedules.length > 0 && !v.triggerInstalled ? ' The hourly timer is not installed yet: save a schedule to install it.' : ''}`;
+  replace(byId('schedules'), ...(v.schedules.length > 0 ? v.schedules.map((s) => scheduleItem(v, s)) : [el('li', { class: 'muted' }, 'No schedules yet.')]));
+  const runs = [...v.runs].sort((a, b) => b.at.localeCompare(a.at));
+  replace(byId('runs'), ...(runs.length > 0 ? runs.map((r) => {
+    const name = v.schedules.find((s) => s.id === r.scheduleId)?.name ?? 'Deleted schedule';
+    return el('li', {},
+      el('div', { class: 'card-title' }, el('strong', {}, name), el('span', { class: 'muted' }, when(r.at, v.timeZone))),
+      el('div', { class: `outcome-${r.outcome}` }, `${outcomeText(r.outcome)} · ${r.rows} rows${r.batchId ? ` · batch ${r.batchId}` : ''}`),
+      r.message ? el('div', { class: 'muted' }, r.message) : null);
+  }) : [el('li', { class: 'muted' }, 'No runs yet.')]));
+}
+
+initForm();
+
+byId('new').addEventListener('click', () => {
+  if (view) openForm(view, null);
+});
+byId('cancel-edit').addEventListener('click', () => {
+  closeForm();
+  byId('new').focus();
+});
+
+byId('schedule-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  void whileBusy(byId<HTMLButtonElement>('save'), async () => {
+    clearBanner();
+    const input = formInput();
+    const result = await call('saveSchedule', input);
+    if (!result.ok) {
+      markInvalid(result.error.fields ?? []);
+      showBanner('error', errorText(result.error));
+      return;
+    }
+    markInvalid([]);
+    closeForm();
+    showBanner('success', `Saved “${input.name}”.`);
+    render(result.value);
+  });
+});
+
+void callOrShow('getSchedules').then((v) => {
+  if (v) render(v);
+});

@@ -1,0 +1,76 @@
+// Tiny DOM helpers shared by the sidebars: element lookup, element building, the banner.
+
+/** The element with this id; throws early when the page and the script disagree. */
+export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
+  const found = document.getElementById(id);
+  if (!found) throw new Error(`#${id} is missing from the page`);
+  return found as T;
+}
+
+type Attrs = Record<string, string | number | boolean | null | undefined>;
+type Child = Node | string | null | undefined | false;
+
+/** Builds an element: `el('button', { type: 'button', class: 'link' }, 'Delete')`. */
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    node.setAttribute(name, value === true ? '' : String(value));
+  }
+  append(node, ...children);
+  return node;
+}
+
+export function append(parent: Node, ...children: Child[]): void {
+  for (const c of children) if (c !== null && c !== undefined && c !== false) parent.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
+}
+
+/** Replaces an element's children. */
+export function replace(parent: Element, ...children: Child[]): void {
+  parent.replaceChildren();
+  append(parent, ...children);
+}
+
+export function show(node: HTMLElement, visible: boolean): void {
+  node.hidden = !visible;
+}
+
+export type BannerKind = 'error' | 'success' | 'info';
+
+/**
+ * The page's one banner (`#banner`): errors are announced at once (role=alert), success and
+ * information politely (role=status).
+ */
+export function showBanner(kind: BannerKind, message: string): void {
+  const banner = byId('banner');
+  banner.className = `banner banner-${kind}`;
+  banner.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+  banner.textContent = message;
+  banner.hidden = false;
+}
+
+export function clearBanner(): void {
+  const banner = byId('banner');
+  banner.hidden = true;
+  banner.textContent = '';
+}
+
+/** Disables a button while `work` runs, so a double click cannot start it twice. */
+export async function whileBusy<T>(button: HTMLButtonElement, work: () => Promise<T>): Promise<T | undefined> {
+  if (button.disabled) return undefined;
+  button.disabled = true;
+  button.setAttribute('aria-busy', 'true');
+  try {
+    return await work();
+  } finally {
+    button.disabled = false;
+    button.removeAttribute('aria-busy');
+  }
+}
+
+/** A random id for an idempotent request (crypto.randomUUID needs a secure context). */
+export function newRequestId(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}

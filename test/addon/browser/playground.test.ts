@@ -1,0 +1,88 @@
+// The playground as `npm start` runs it: one line with both URLs, a grid of the workbook, the
+// Extensions → Rowshot menu, row selection, and the workbook file saved after a change.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchChromium, screenshot } from './stack';
+
+let browser: Browser;
+let child: ChildProcess;
+let dir: string;
+let workbook: string;
+let url: string;
+let output = '';
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'rowshot-playground-'));
+  workbook = path.join(dir, 'cards.csv');
+  await copyFile('examples/greeting-cards.csv', workbook);
+  browser = await launchChromium();
+  child = spawn(process.execPath, ['bin/run-ts.mjs', 'addon/dev/playground/main.ts', '--workbook', workbook], {
+    env: { ...process.env, PORT: '0', PLAYGROUND_PORT: '0', ROWSHOT_DATA_DIR: path.join(dir, 'data'), ROWSHOT_FLUSH_INTERVAL_MS: '200' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (d: Buffer) => { output += d.toString(); });
+  child.stderr?.on('data', (d: Buffer) => { output += d.toString(); });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the playground did not start in 25 s:\n${output}`)), 25_000);
+    const check = () => {
+      if (/Playground: /.test(output)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', check);
+    child.once('exit', (code) => reject(new Error(`the playground exited (${code}):\n${output}`)));
+  });
+  url = /Playground: (http:\/\/localhost:\d+)\//.exec(output)?.[1] ?? '';
+});
+
+afterAll(async () => {
+  if (child && child.exitCode === null) {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+  await browser?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('playground', () => {
+  it('prints one line with both URLs, shows the workbook, runs menu items and saves changes to the file', async () => {
+    expect(output.trim()).toMatch(/^Playground: http:\/\/localhost:\d+\/ {2}\(backend http:\/\/localhost:\d+\)$/);
+
+    const page = await browser.newPage({ viewport: { width: 1200, height: 700 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${url}/?sidebar=none`);
+    await expect.poll(() => page.locator('#grid tbody tr[data-row="1"] td').first().textContent()).toBe('Name');
+    expect(await page.locator('#grid tbody tr[data-row="21"] td').first().textContent()).toBe('Grace Kim');
+
+    // Selection reaches the add-on's spreadsheet: a row header selects the row, a cell and a
+    // shift-click on another cell select the block between them.
+    const selection = async () => ((await (await fetch(`${url}/api/sheet`)).json()) as { selection: unknown[] }).selection;
+    await page.click('#grid tbody tr[data-row="3"] th');
+    await expect.poll(selection).toMatchObject([{ row: 3, column: 1, numRows: 1 }]);
+    await page.click('#grid tbody tr[data-row="4"] td:nth-of-type(7)');
+    await page.click('#grid tbody tr[data-row="6"] td:nth-of-type(7)', { modifiers: ['Shift'] });
+    await expect.poll(selection).toEqual([{ row: 4, column: 7, numRows: 3, numColumns: 1 }]);
+
+    await page.click('#extensions');
+    await page.click('#menu button[data-handler="syncResultsNow"]');
+    await expect.poll(() => page.locator('.toast').first().textContent()).toMatch(/Rowshot/);
+
+    await page.click('#extensions');
+    await page.click('#menu button[data-handler="showSettingsSidebar"]');
+    const frame = page.frameLocator('#sidebar-frame');
+    await expect.poll(() => frame.locator('#apiKeyHint').textContent()).toMatch(/^Saved key …/);
+    await screenshot(page, 'playground');
+
+    // Starting a run adds the output columns and Row IDs; the workbook file follows.
+    const started = await fetch(`${url}/rpc/startRun`, { method: 'POST', body: JSON.stringify({ args: [{ scope: 'selected', requestId: 'playground-test' }] }) });
+    expect(((await started.json()) as { ok: boolean; value: { ok: boolean } }).value.ok).toBe(true);
+    await expect.poll(async () => (await readFile(workbook, 'utf8')).split(/\r?\n/)[0]).toContain('Row ID');
+    expect(errors).toEqual([]);
+  });
+});

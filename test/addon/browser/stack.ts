@@ -1,0 +1,82 @@
+// What every browser test needs: Debian's Chromium (never a downloaded one), the add-on built
+// once per file, a real backend (template provider, no network), the harness running the built
+// add-on, and screenshots in test-artifacts/addon/.
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import sharp from 'sharp';
+import { buildAddon } from '../../../addon/build/build-addon';
+import { AddonHarness, type Grid } from '../../../addon/dev/harness/index';
+import { startTestServer, type TestServer } from '../../helpers/server';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+}
+
+export interface BuiltAddon {
+  dir: string;
+  remove(): Promise<void>;
+}
+
+export async function buildOnce(): Promise<BuiltAddon> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'rowshot-browser-addon-'));
+  await buildAddon({ outDir: dir, env: {} });
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export interface Stack {
+  backend: TestServer;
+  harness: AddonHarness;
+  close(): Promise<void>;
+}
+
+/** A backend and a harness on `sheet`; Settings are filled in unless `settings: false`. */
+export async function startStack(addon: BuiltAddon, sheet: Grid, options: { settings?: boolean } = {}): Promise<Stack> {
+  const backend = await startTestServer();
+  try {
+    const harness = await AddonHarness.start({
+      sheet,
+      addonDir: addon.dir,
+      ...(options.settings === false ? {} : { backendUrl: backend.url, apiKey: backend.key }),
+    });
+    return { backend, harness, close: async () => { await harness.close(); await backend.close(); } };
+  } catch (err) {
+    await backend.close();
+    throw err;
+  }
+}
+
+/**
+ * Opens a sidebar as Sheets shows it: 300 px wide. The browser's time zone is far from the
+ * spreadsheet's on purpose (times must be shown in the sheet's). Page errors land in `errors`.
+ */
+export async function openSidebar(browser: Browser, harness: AddonHarness, name: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 300, height: 900 }, locale: 'en-US', timezoneId: 'Pacific/Auckland' });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${harness.url}/sidebar/${name}`);
+  return { page, errors };
+}
+
+const ARTIFACTS = path.resolve('test-artifacts/addon');
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/** A one-image pack made through the add-on's own server functions (not the UI under test). */
+export async function createPackVia(harness: AddonHarness, name: string): Promise<void> {
+  const base64 = (await sharp({ create: { width: 400, height: 300, channels: 3, background: { r: 90, g: 170, b: 90 } } }).png().toBuffer()).toString('base64');
+  const up = await harness.call('uploadPackImage', [{ fileName: 'leaf.png', mimeType: 'image/png', base64 }]);
+  const upload = up.ok ? (up.value as { ok: boolean; value: { uploadId: string } }) : null;
+  if (!upload?.ok) throw new Error(`upload failed: ${JSON.stringify(up)}`);
+  const made = await harness.call('createPack', [{ name, images: [{ uploadId: upload.value.uploadId, mode: 'style_only' }], logoUploadId: null }]);
+  if (!made.ok || !(made.value as { ok: boolean }).ok) throw new Error(`createPack failed: ${JSON.stringify(made)}`);
+}
