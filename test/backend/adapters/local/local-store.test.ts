@@ -193,7 +193,9 @@ describe('LocalStore: objects', () => {
     expect(mid).toContain(y3);
     await sleep(1200);
     expect(readdirSync(dir)).toEqual([y3]); // y0, y1, y2 all cleaned once old enough
-    expect([y0, y1].every((g) => !mid.includes(g)) || mid.length === 4).toBe(true);
+    // Whether y0/y1 were already gone at the first look depends on timer precision (y1 is
+    // ~600 ms old right then), so only what must hold is asserted: nothing else was ever there.
+    expect(mid.every((g) => [y0, y1, y2, y3].includes(g))).toBe(true);
   });
 
   it('reclaims the directories of keys deleted long ago; generations still increase after a re-create', async () => {
