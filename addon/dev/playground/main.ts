@@ -1,15 +1,19 @@
 // `npm start` for the add-on: the backend on its embedded defaults, the built add-on in the
 // harness with Settings filled in, and a page with a spreadsheet grid, the Extensions menu and
 // the sidebar. The sheet is a local workbook file, saved after every change.
+import { constants } from 'node:fs';
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { ApiClient } from '../../../backend/src/cli/api-client';
+import { syncPackDir } from '../../../backend/src/cli/pack-dir';
 import { createRowshot } from '../../../backend/src/compose';
 import { loadConfig } from '../../../backend/src/config';
 import { AddonHarness, gridOf, writeGrid, type SheetSnapshot } from '../harness/index';
 
 const PAGE = new URL('./page.html', import.meta.url);
 const EXAMPLE = new URL('../../../examples/greeting-cards.csv', import.meta.url);
+const EXAMPLE_PACKS = new URL('../../../examples/packs', import.meta.url);
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { workbook: { type: 'string' } }, allowPositionals: false });
@@ -32,8 +36,12 @@ async function main(): Promise<number> {
   const workbook = values.workbook ? path.resolve(values.workbook) : path.resolve(loaded.config.ROWSHOT_DATA_DIR, 'playground', 'greeting-cards.csv');
   if (!values.workbook) {
     await mkdir(path.dirname(workbook), { recursive: true });
-    await copyFile(EXAMPLE, workbook).catch(() => undefined);
+    // Only the first time: a restart keeps the results of earlier runs.
+    await copyFile(EXAMPLE, workbook, constants.COPYFILE_EXCL).catch(() => undefined);
   }
+  // The example sheet names the example packs (celebration, campaign): create them as
+  // `rowshot run` would, so its rows do not fail with "pack not found".
+  await syncPackDir(new ApiClient(backendUrl, apiKey), EXAMPLE_PACKS.pathname, path.join(loaded.config.ROWSHOT_DATA_DIR, 'cli-packs.json'), backendUrl.replace(/:\d+$/, ''));
 
   // Saves run one after another, so an older snapshot never overwrites a newer one.
   let saving: Promise<void> = Promise.resolve();
