@@ -85,4 +85,12 @@ describe('playground', () => {
     await expect.poll(async () => (await readFile(workbook, 'utf8')).split(/\r?\n/)[0]).toContain('Row ID');
     expect(errors).toEqual([]);
   });
+
+  it('has the example packs the example sheet names, so its rows can succeed', async () => {
+    const packs = await fetch(`${url}/rpc/listPacks`, { method: 'POST', body: JSON.stringify({ args: [] }) });
+    const result = (await packs.json()) as { value: { ok: boolean; value: { name: string; images: unknown[] }[] } };
+    expect(result.value.ok).toBe(true);
+    expect(result.value.value.map((p) => p.name).sort()).toEqual(['campaign', 'celebration']);
+    expect(result.value.value.every((p) => p.images.length > 0)).toBe(true);
+  });
 });
