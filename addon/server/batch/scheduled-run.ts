@@ -2,7 +2,6 @@
 // rows not DONE (or all), started as one batch with the schedule's cost ceiling. Never throws:
 // every outcome is a value the run log records.
 import { connect } from '../api/connect';
-import type { ScheduleRun } from '../rpc';
 import { AddonError, messageOf } from '../result';
 import type { Services } from '../services/ports';
 import { loadOverrides } from '../sheet/column-mapping-store';
@@ -10,18 +9,7 @@ import { readSheet, requirePrompt } from '../sheet/read-sheet';
 import { noRowsMessage, selectRows } from '../sheet/select-rows';
 import { submitRun } from './submit';
 
-export interface ScheduledRunInput {
-  sheetId: number;
-  scope: 'not_done' | 'all';
-  maxCostUsd: number;
-}
-
-export interface ScheduledRunResult {
-  rows: number;
-  batchId: string | null;
-  outcome: ScheduleRun['outcome'];
-  message: string;
-}
+import type { ScheduledRunInput, ScheduledRunResult } from '../schedules/dispatcher';
 
 export function runScheduled(s: Services, input: ScheduledRunInput): ScheduledRunResult {
   let rows = 0;
