@@ -7,9 +7,8 @@ import type { Services } from '../services/ports';
 import { loadOverrides } from '../sheet/column-mapping-store';
 import { readSheet, requirePrompt } from '../sheet/read-sheet';
 import { noRowsMessage, selectRows } from '../sheet/select-rows';
-import { submitRun } from './submit';
-
 import type { ScheduledRunInput, ScheduledRunResult } from '../schedules/dispatcher';
+import { submitRun } from './submit';
 
 export function runScheduled(s: Services, input: ScheduledRunInput): ScheduledRunResult {
   let rows = 0;
