@@ -19,6 +19,7 @@ import { createPack, deletePack, listPacks, updatePack, uploadPackImage } from '
 import { guard, messageOf, toRpcError } from './result';
 import type { Result, ServerFunctions } from './rpc';
 import { dispatch } from './schedules/dispatcher';
+import { refreshDispatcherTrigger } from './schedules/dispatcher-trigger';
 import { deleteSchedule, getSchedules, saveSchedule } from './schedules/schedules-rpc';
 import { createAppsScriptServices } from './services/apps-script';
 import type { Services } from './services/ports';
@@ -55,6 +56,11 @@ export function createApp(makeServices: () => Services): App {
         return { ok: false, error: toRpcError(e) };
       }
     };
+  /** The spreadsheet's time zone for a custom function: the services are built only if a date needs it. */
+  const sheetZone = (): (() => string) => {
+    let zone: string | null = null;
+    return () => (zone ??= makeServices().spreadsheet.timeZone());
+  };
   /** A custom function shows its error in the cell, as text: it never throws. */
   const custom = <T>(name: string, body: () => T): T | string => {
     try {
@@ -77,6 +83,12 @@ export function createApp(makeServices: () => Services): App {
       const s = makeServices();
       // The dispatcher holds the document lock around both: these must not take it again.
       dispatch(s, { runScheduled: (input) => runScheduled(s, input), syncAll: () => syncAll(s) });
+      // Last: the trigger removes itself once this user has no schedule and no run left to pull.
+      try {
+        refreshDispatcherTrigger(s);
+      } catch (e) {
+        s.log(`The hourly trigger could not be updated: ${messageOf(e)}`);
+      }
     },
 
     getSettings: rpc((s) => settingsView(readSettings(s.userProperties))),
@@ -108,8 +120,8 @@ export function createApp(makeServices: () => Services): App {
     saveSchedule: rpcResult((s, input) => saveSchedule(s, input)),
     deleteSchedule: rpcResult((s, id) => deleteSchedule(s, id)),
 
-    ROWSHOT_COST: (prompts, variants, model) => custom('ROWSHOT_COST', () => rowshotCost(prompts, variants, model)),
-    ROWSHOT_PROMPT: (template, headers, values) => custom('ROWSHOT_PROMPT', () => rowshotPrompt(template, headers, values)),
+    ROWSHOT_COST: (prompts, variants, model) => custom('ROWSHOT_COST', () => rowshotCost(sheetZone(), prompts, variants, model)),
+    ROWSHOT_PROMPT: (template, headers, values) => custom('ROWSHOT_PROMPT', () => rowshotPrompt(sheetZone(), template, headers, values)),
     ROWSHOT_STATUS: (batchId) => custom('ROWSHOT_STATUS', () => rowshotStatus(makeServices(), batchId)),
   };
 }

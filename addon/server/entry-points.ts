@@ -4,14 +4,14 @@ import type { MenuItem } from './services/ports';
 
 export const MENU_TITLE = 'Rowshot';
 
-/** Extensions → Rowshot. `null` is a separator. */
+/** Extensions → Rowshot, in the order the product spec gives. `null` is a separator. */
 export const MENU_ITEMS: readonly (MenuItem | null)[] = [
   { caption: 'Run batch…', handler: 'showBatchSidebar' },
   { caption: 'Reference packs…', handler: 'showPacksSidebar' },
   { caption: 'Schedules…', handler: 'showSchedulesSidebar' },
+  { caption: 'Settings…', handler: 'showSettingsSidebar' },
   null,
   { caption: 'Sync results now', handler: 'syncResultsNow' },
-  { caption: 'Settings…', handler: 'showSettingsSidebar' },
   { caption: 'Help', handler: 'showHelp' },
 ];
 

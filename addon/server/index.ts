@@ -74,7 +74,8 @@ export function ROWSHOT_PROMPT(template: unknown, headers: unknown, values: unkn
 
 /**
  * One line about a Rowshot batch, e.g. "RUNNING 12/20 done, 1 failed, $0.47, ETA 1 min". Asks
- * the backend at most every 30 seconds.
+ * the backend at most every 30 seconds. It uses the Rowshot settings (backend URL and API key)
+ * of the user whose sheet recalculates it, so another editor may see another answer.
  *
  * @param {"b_…"} batch_id The batch id (the Batch ID column holds it).
  * @return The batch's state, progress and cost, or an error message.

@@ -90,6 +90,11 @@ export interface BatchSummary {
   estimatedUsd: number;
   actualUsd: number;
   lastWriteError: string | null;
+  /**
+   * Only on the answer of a start (startRun): the batch was created, but a step after it did not
+   * work (e.g. the run could not be recorded in the document, so it will not sync by itself).
+   */
+  warning?: string;
 }
 
 export interface BatchProgress {
@@ -168,6 +173,13 @@ export interface Schedule extends ScheduleInput {
   createdAt: string;
   /** ISO; when the dispatcher will next run it. */
   nextRunAt: string;
+  /**
+   * Whether it runs with this user's API key, from this user's hourly trigger. Saving a schedule
+   * makes it yours (another editor's schedule is taken over). False also for schedules saved
+   * before owners existed: those run with the key of whichever editor's trigger fires.
+   * Set in every view the server sends; ignored when sent back.
+   */
+  ownedByMe?: boolean;
 }
 export interface ScheduleRun {
   scheduleId: string;
@@ -183,6 +195,8 @@ export interface SchedulesView {
   timeZone: string;
   sheets: { id: number; name: string }[];
   triggerInstalled: boolean;
+  /** After a save that took over another editor's schedule: says so, in words. */
+  notice?: string;
 }
 
 /** The google.script.run surface: name → (argument) → result. The entry file exposes each as a global. */

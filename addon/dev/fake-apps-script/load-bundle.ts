@@ -38,7 +38,12 @@ export function loadBundle(code: string, globals: Readonly<Record<PropertyKey, u
   }
   const before = new Set(Object.keys(context));
   vm.runInContext(code, context, { filename: 'Code.js' });
-  const toContext = vm.runInContext('(function (json) { return JSON.parse(json); })', context) as (json: string) => unknown[];
+  const toContext = vm.runInContext(`(function (json) {
+    return JSON.parse(json, function (key, value) {
+      var tagged = value !== null && typeof value === 'object' && typeof value[${JSON.stringify(DATE_TAG)}] === 'number' && Object.keys(value).length === 1;
+      return tagged ? new Date(value[${JSON.stringify(DATE_TAG)}]) : value;
+    });
+  })`, context) as (json: string) => unknown[];
   const declared = Object.keys(context).filter((n) => !before.has(n) && typeof context[n] === 'function');
   Object.defineProperty(context, DECLARED, { value: declared });
   for (const name of declared) {
@@ -60,10 +65,19 @@ export function topLevelFunctions(context: vm.Context): string[] {
   return [...(((context as Record<PropertyKey, unknown>)[DECLARED] as string[] | undefined) ?? [])];
 }
 
-/** google.script.run and Sheets pass JSON-like values; hand them over as the context's own objects. */
+/** How a Date crosses into the context (JSON would turn it into a string). */
+const DATE_TAG = '\u0000date';
+
+/**
+ * google.script.run and Sheets pass JSON-like values; hand them over as the context's own
+ * objects. Dates stay dates, of the context's realm, as Sheets passes date cells to custom functions.
+ */
 function marshal(args: unknown[], toContext: (json: string) => unknown[]): unknown[] {
   try {
-    const json = JSON.stringify(args);
+    const json = JSON.stringify(args, function (this: Record<string, unknown>, key: string, value: unknown) {
+      const raw = this[key];
+      return Object.prototype.toString.call(raw) === '[object Date]' ? { [DATE_TAG]: (raw as Date).getTime() } : value;
+    });
     return json === undefined ? args : toContext(json);
   } catch {
     return args;

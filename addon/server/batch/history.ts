@@ -1,8 +1,10 @@
 // This document's runs, per sheet, in document properties: the last 20 of each sheet, newest
-// first, kept under the 9 KB a property may hold. Each entry remembers the request that made it
-// (so a repeated click finds its batch) and how far its results were synced into the sheet.
+// first, kept under the 9 KB (of UTF-8) a property may hold. Each entry remembers the request
+// that made it (so a repeated click finds its batch) and how far its results were synced into
+// the sheet. When something must go, runs already final-and-synced go first, oldest first.
 import type { BatchSummary } from '../rpc';
 import type { PropertyStore, Services } from '../services/ports';
+import { MAX_VALUE_BYTES, utf8Bytes } from '../services/property-limits';
 
 export interface RunEntry {
   id: string;
@@ -16,11 +18,11 @@ export interface RunEntry {
   /** `progressSignature` at the last sync, and when (ISO). */
   syncedSignature: string | null;
   lastSyncAt: string | null;
+  /** `currentUserId` of whoever started it (absent in runs recorded before owners existed). */
+  ownerId?: string;
 }
 
 export const MAX_RUNS_PER_SHEET = 20;
-/** A property value holds 9 KB; stay clear of it. */
-const MAX_JSON_CHARS = 8_000;
 
 const key = (sheetId: number): string => `rowshot.runs.${sheetId}`;
 
@@ -35,14 +37,21 @@ export function loadRuns(props: PropertyStore, sheetId: number): RunEntry[] {
   }
 }
 
+/** `runs` newest first. Throws only when the store itself refuses (e.g. the document's quota). */
 export function saveRuns(props: PropertyStore, sheetId: number, runs: readonly RunEntry[]): void {
-  let kept = runs.slice(0, MAX_RUNS_PER_SHEET).map(compact);
+  const kept = runs.map(compact);
   let json = JSON.stringify(kept);
-  while (json.length > MAX_JSON_CHARS && kept.length > 1) {
-    kept = kept.slice(0, -1);
+  while ((kept.length > MAX_RUNS_PER_SHEET || utf8Bytes(json) > MAX_VALUE_BYTES) && kept.length > 1) {
+    kept.splice(dropIndex(kept), 1);
     json = JSON.stringify(kept);
   }
   props.set(key(sheetId), json);
+}
+
+/** The oldest run with nothing left to sync, else the oldest run. */
+function dropIndex(runs: readonly RunEntry[]): number {
+  for (let i = runs.length - 1; i >= 0; i--) if (runs[i]?.synced) return i;
+  return runs.length - 1;
 }
 
 /** Adds a run at the top of its sheet's history, or replaces the entry with the same id. */
@@ -72,6 +81,18 @@ export function findRun(s: Services, batchId: string): RunEntry | null {
   return null;
 }
 
+/** Every run of this document not final-and-synced, oldest first (a re-run's results land last). */
+export function pendingRuns(s: Services): RunEntry[] {
+  return s.spreadsheet.sheets()
+    .flatMap((sheet) => loadRuns(s.documentProperties, sheet.id))
+    .filter((r) => !r.synced)
+    .sort(newestFirst)
+    .reverse();
+}
+
+/** A run this user started, or one recorded before runs had owners. */
+export const isMine = (r: RunEntry, userId: string): boolean => r.ownerId === undefined || r.ownerId === userId;
+
 export const newestFirst = (a: RunEntry, b: RunEntry): number => (a.summary.createdAt < b.summary.createdAt ? 1 : a.summary.createdAt > b.summary.createdAt ? -1 : 0);
 
 function clip(text: string, max: number): string {
@@ -79,7 +100,8 @@ function clip(text: string, max: number): string {
 }
 
 function compact(r: RunEntry): RunEntry {
-  const s = r.summary;
+  // A start's warning is for the one answer that carried it, not for the history.
+  const { warning: _warning, ...s } = r.summary;
   return { ...r, summary: { ...s, name: clip(s.name, 100), lastWriteError: s.lastWriteError === null ? null : clip(s.lastWriteError, 300) } };
 }
 
@@ -87,5 +109,5 @@ function isEntry(v: unknown): v is RunEntry {
   if (v === null || typeof v !== 'object') return false;
   const e = v as Partial<RunEntry>;
   return typeof e.id === 'string' && typeof e.sheetId === 'number' && e.summary !== null && typeof e.summary === 'object'
-    && typeof e.summary.createdAt === 'string' && typeof e.synced === 'boolean';
+    && typeof e.summary.createdAt === 'string' && typeof e.synced === 'boolean' && (e.ownerId === undefined || typeof e.ownerId === 'string');
 }

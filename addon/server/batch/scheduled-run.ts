@@ -22,7 +22,8 @@ export function runScheduled(s: Services, input: ScheduledRunInput): ScheduledRu
     rows = chosen.length;
     if (rows === 0) return { rows, batchId: null, outcome: 'nothing_to_do', message: noRowsMessage(input.scope, sheet.name) };
     const summary = submitRun(s, client, settings, data, chosen, `sched_${s.uuid()}`, { maxCostUsd: input.maxCostUsd, fromClick: false });
-    return { rows, batchId: summary.id, outcome: 'started', message: `Started ${summary.id} with ${rows} row${rows === 1 ? '' : 's'} (estimated $${summary.estimatedUsd.toFixed(2)}).` };
+    const started = `Started ${summary.id} with ${rows} row${rows === 1 ? '' : 's'} (estimated $${summary.estimatedUsd.toFixed(2)}).`;
+    return { rows, batchId: summary.id, outcome: 'started', message: summary.warning === undefined ? started : `${started} ${summary.warning}` };
   } catch (e) {
     if (e instanceof AddonError && e.code === 'over_budget') return { rows, batchId: null, outcome: 'over_budget', message: e.message };
     return { rows, batchId: null, outcome: 'failed', message: e instanceof AddonError ? e.message : `Unexpected error: ${messageOf(e)}` };

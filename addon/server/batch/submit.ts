@@ -1,15 +1,22 @@
 // Starting a batch from rows already chosen: output columns and Row IDs first (so results can
-// find their rows), then ONE POST /v1/batches with the run's requestId as Idempotency-Key, then
-// the run joins this sheet's history.
+// find their rows), then ONE POST /v1/batches with the run's requestId as Idempotency-Key. Once
+// the backend has the batch, nothing may make the run look failed (a retry would find it, but
+// the user would think nothing started): recording it in the sheet's history, showing its rows
+// QUEUED and installing the hourly trigger that pulls its results are each tried, and a step
+// that fails becomes the summary's `warning`.
 import { api } from '../api/endpoints';
 import type { BackendClient } from '../api/backend-client';
 import type { BatchStatus, CreateBatchResponse } from '../../../shared/index';
+import { messageOf } from '../result';
 import type { BatchSummary } from '../rpc';
+import { refreshDispatcherTrigger } from '../schedules/dispatcher-trigger';
 import type { Services } from '../services/ports';
 import type { Settings } from '../settings/settings-store';
+import { currentUserId } from '../settings/user-id';
 import { addMissingOutputColumns } from '../sheet/output-columns';
 import type { SheetData } from '../sheet/read-sheet';
 import { ensureRowIds } from '../sheet/row-ids';
+import { markRowsQueued } from '../sync/write-results';
 import { recordRun } from './history';
 import { batchRequest, targetFor } from './run-request';
 import { toSummary } from './summary';
@@ -22,12 +29,33 @@ export function submitRun(
   const ids = ensureRowIds(data, rows, () => s.uuid());
   const request = batchRequest(data, rows, ids, targetFor(s, data, settings.backendWrites), opts.maxCostUsd);
   const created = api.createBatch(client, request, requestId);
-  const summary = toSummary(statusAfterCreate(client, created, s.clock.now().toISOString()));
-  recordRun(s.documentProperties, {
-    id: summary.id, sheetId: data.sheet.id, requestId: opts.fromClick ? requestId : null, summary,
-    synced: false, syncedSignature: null, lastSyncAt: null,
-  });
-  return summary;
+  const now = s.clock.now().toISOString();
+  const summary = toSummary(statusAfterCreate(client, created, now));
+  const problems: string[] = [];
+  let recorded = false;
+  try {
+    recordRun(s.documentProperties, {
+      id: summary.id, sheetId: data.sheet.id, requestId: opts.fromClick ? requestId : null, summary,
+      synced: false, syncedSignature: null, lastSyncAt: null, ownerId: currentUserId(s),
+    });
+    recorded = true;
+  } catch (e) {
+    problems.push(`this document could not record the run (${messageOf(e)}), so its results will not be written into the sheet by themselves: follow it with =ROWSHOT_STATUS("${summary.id}")`);
+  }
+  try {
+    markRowsQueued(data, rows, summary.id, now);
+  } catch (e) {
+    problems.push(`its rows could not be marked QUEUED (${messageOf(e)}): do not run them again before they finish`);
+  }
+  if (recorded) {
+    try {
+      refreshDispatcherTrigger(s);
+    } catch (e) {
+      problems.push(`the hourly trigger that pulls results could not be installed (${messageOf(e)}): use Sync results now`);
+    }
+  }
+  if (problems.length === 0) return summary;
+  return { ...summary, warning: `Batch ${summary.id} started, but ${problems.join('; and ')}.` };
 }
 
 /** The new batch's status; if that read fails, what the create answer tells (it did start). */

@@ -1,6 +1,7 @@
 // Custom function arguments as Sheets passes them: a single cell is a value, a range is a 2-D
 // array (rows of cells); dates arrive as Date objects, empty cells as ''.
 import { cellToText } from '../../../shared/index';
+import { dateText, isDate } from '../sheet/date-text';
 
 /** Rows of cells; a single value becomes one row of one cell, a missing one no rows. */
 export function rowsOf(arg: unknown): unknown[][] {
@@ -13,15 +14,13 @@ export function cellsOf(arg: unknown): unknown[] {
   return rowsOf(arg).flat();
 }
 
-/** A cell as text: dates as yyyy-mm-dd (with the time when there is one), numbers without float noise. */
-export function argText(value: unknown): string {
-  if (value instanceof Date) {
-    const pad = (n: number) => String(n).padStart(2, '0');
-    const day = `${value.getFullYear()}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}`;
-    const time = value.getHours() + value.getMinutes() + value.getSeconds() === 0 ? '' : ` ${pad(value.getHours())}:${pad(value.getMinutes())}`;
-    return day + time;
-  }
-  return cellToText(value);
+/**
+ * A cell as text, as a run reads it: dates as the spreadsheet shows them (its time zone, asked
+ * only when a date turns up: see sheet/date-text.ts), numbers without float noise.
+ */
+export function argText(value: unknown, timeZone: () => string): string {
+  return isDate(value) ? dateText(value, timeZone()) : cellToText(value);
 }
 
-export const isBlank = (value: unknown): boolean => argText(value).trim() === '';
+/** A date is never blank, so this needs no time zone. */
+export const isBlank = (value: unknown): boolean => !isDate(value) && cellToText(value).trim() === '';

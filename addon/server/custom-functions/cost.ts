@@ -5,10 +5,10 @@ import { argText, cellsOf, isBlank } from './args';
 
 export const DEFAULT_COST_MODEL = 'gemini-2.5-flash-image';
 
-/** USD, or an error string starting with "ROWSHOT_COST:". */
-export function rowshotCost(prompts: unknown, variants?: unknown, model?: unknown): number | string {
-  const modelId = isBlank(model) ? DEFAULT_COST_MODEL : argText(model).trim().toLowerCase();
-  if (!findModel(modelId)) return `ROWSHOT_COST: unknown model '${argText(model).trim()}' (known: ${MODELS.map((m) => m.id).join(', ')})`;
+/** USD, or an error string starting with "ROWSHOT_COST:". `timeZone`: the spreadsheet's, for date cells in messages. */
+export function rowshotCost(timeZone: () => string, prompts: unknown, variants?: unknown, model?: unknown): number | string {
+  const modelId = isBlank(model) ? DEFAULT_COST_MODEL : argText(model, timeZone).trim().toLowerCase();
+  if (!findModel(modelId)) return `ROWSHOT_COST: unknown model '${argText(model, timeZone).trim()}' (known: ${MODELS.map((m) => m.id).join(', ')})`;
   const price = pricePerImage(modelId) ?? 0;
   const promptCells = cellsOf(prompts);
   const variantCells = cellsOf(variants);
@@ -20,9 +20,9 @@ export function rowshotCost(prompts: unknown, variants?: unknown, model?: unknow
   for (const [i, prompt] of promptCells.entries()) {
     if (isBlank(prompt)) continue;
     const v = perCell ? variantCells[i] : variantCells[0];
-    const n = isBlank(v) ? 1 : Number(argText(v));
+    const n = isBlank(v) ? 1 : Number(argText(v, timeZone));
     if (!Number.isInteger(n) || n < 1 || n > LIMITS.maxVariants) {
-      return `ROWSHOT_COST: variants must be a whole number from 1 to ${LIMITS.maxVariants} (got '${argText(v)}')`;
+      return `ROWSHOT_COST: variants must be a whole number from 1 to ${LIMITS.maxVariants} (got '${argText(v, timeZone)}')`;
     }
     images += n;
   }

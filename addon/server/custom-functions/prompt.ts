@@ -4,9 +4,10 @@
 import { fillTemplate } from '../../../shared/index';
 import { argText, cellsOf, rowsOf } from './args';
 
-export function rowshotPrompt(template: unknown, headers: unknown, values: unknown): string | string[][] {
-  const text = argText(cellsOf(template)[0] ?? '');
-  const names = cellsOf(headers).map((h) => argText(h).trim());
+/** `timeZone`: the spreadsheet's, asked only when a date cell is filled in. */
+export function rowshotPrompt(timeZone: () => string, template: unknown, headers: unknown, values: unknown): string | string[][] {
+  const text = argText(cellsOf(template)[0] ?? '', timeZone);
+  const names = cellsOf(headers).map((h) => argText(h, timeZone).trim());
   if (names.every((n) => n === '')) return 'ROWSHOT_PROMPT: give the header cells, e.g. =ROWSHOT_PROMPT(A2, B1:E1, B2:E2)';
   let rows = rowsOf(values);
   // One column of values beside a column of headers: one record.
@@ -17,7 +18,7 @@ export function rowshotPrompt(template: unknown, headers: unknown, values: unkno
   const filled = rows.map((row) => {
     const record: Record<string, string> = {};
     names.forEach((name, i) => {
-      if (name !== '' && !(name in record)) record[name] = argText(row[i] ?? '');
+      if (name !== '' && !(name in record)) record[name] = argText(row[i] ?? '', timeZone);
     });
     const result = fillTemplate(text, record);
     return result.ok ? result.text : `ROWSHOT_PROMPT: no column named ${result.missing.map((m) => `{{${m}}}`).join(', ')} in headers`;

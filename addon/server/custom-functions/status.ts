@@ -1,6 +1,8 @@
 // =ROWSHOT_STATUS(batch_id): one line about a batch from the backend, e.g.
 // "RUNNING 12/20 done, 1 failed, $0.47, ETA 1 min", cached 30 s in CacheService so a sheet
-// full of them does not call the backend on every recalculation.
+// full of them does not call the backend on every recalculation. The cache is the document's,
+// shared by its editors: the key holds a hash of the backend URL and API key (never the key),
+// so an editor with another key never sees a line fetched with someone else's.
 import { api } from '../api/endpoints';
 import { BackendClient } from '../api/backend-client';
 import type { BatchStatus } from '../../../shared/index';
@@ -12,13 +14,13 @@ import { argText, cellsOf } from './args';
 export const STATUS_CACHE_SECONDS = 30;
 
 export function rowshotStatus(s: Services, batchId: unknown): string {
-  const id = argText(cellsOf(batchId)[0] ?? '').trim();
+  const id = argText(cellsOf(batchId)[0] ?? '', () => s.spreadsheet.timeZone()).trim();
   if (id === '') return 'ROWSHOT_STATUS: give a batch id, e.g. =ROWSHOT_STATUS("b_…")';
   try {
     const settings = readSettings(s.userProperties);
     const missing = missingSettings(settings);
     if (missing !== null) return `ROWSHOT_STATUS: ${missing}`;
-    const key = `rowshot.status.${settings.backendUrl}.${id}`.slice(0, 250);
+    const key = `rowshot.status.${fnv1a(`${settings.backendUrl}\n${settings.apiKey}`)}.${id}`.slice(0, 250);
     const cached = s.cache.get(key);
     if (cached !== null) return cached;
     const line = statusLine(api.getBatch(new BackendClient(s.http, settings), id));
@@ -42,4 +44,14 @@ export function statusLine(b: BatchStatus): string {
 function eta(seconds: number): string {
   const minutes = Math.max(1, Math.ceil(seconds / 60));
   return minutes < 90 ? `${minutes} min` : `${(minutes / 60).toFixed(1)} h`;
+}
+
+/** 32-bit FNV-1a of the UTF-16 code units, as 8 hex digits: a cache partition, not a secret. */
+export function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0).toString(16).padStart(8, '0');
 }

@@ -1,10 +1,12 @@
 // The hourly trigger's work: run the schedules that are due, record each run, then pull results
 // into the sheet. Several users' triggers (or a slow previous run) may fire together: the
 // document lock lets one through, and each schedule's next slot is saved before it runs, so a
-// slot runs at most once even if the execution dies mid-run.
+// slot runs at most once even if the execution dies mid-run. A trigger runs only its owner's
+// schedules (and those saved before schedules had owners): each editor pays for their own.
 import { messageOf } from '../result';
 import type { ScheduleRun, SyncReport } from '../rpc';
 import type { Services } from '../services/ports';
+import { currentUserId } from '../settings/user-id';
 import { nextRunAt } from './recurrence';
 import { appendRun } from './run-log';
 import { readSchedules, updateSchedule } from './schedule-store';
@@ -42,7 +44,9 @@ export function dispatch(s: Services, deps: DispatchDeps): DispatchResult {
   try {
     const ran: string[] = [];
     const now = s.clock.now();
-    const due = readSchedules(s.documentProperties).filter((x) => x.enabled && Date.parse(x.nextRunAt) <= now.getTime());
+    const me = currentUserId(s);
+    const due = readSchedules(s.documentProperties).filter((x) =>
+      x.enabled && (x.ownerId === undefined || x.ownerId === me) && Date.parse(x.nextRunAt) <= now.getTime());
     for (const schedule of due) {
       const at = s.clock.now().toISOString();
       const record = (r: ScheduledRunResult): void =>

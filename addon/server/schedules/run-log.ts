@@ -3,7 +3,7 @@
 // tagged with a sequence number; appending rewrites one page only.
 import type { PropertyStore } from '../services/ports';
 import type { ScheduleRun } from '../rpc';
-import { MAX_VALUE_BYTES, parseJson, utf8Bytes } from './property-limits';
+import { MAX_VALUE_BYTES, parseJson, utf8Bytes } from '../services/property-limits';
 
 export const MAX_RUNS = 50;
 export const RUN_PAGE_PREFIX = 'rowshot.scheduleRuns.';

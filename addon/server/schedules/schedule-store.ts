@@ -1,13 +1,20 @@
 // The document's schedules: one JSON array in document properties, shared by all its users.
+// Each remembers its owner (the `currentUserId` of whoever saved it last): only the owner's
+// hourly trigger runs it, with the owner's API key.
 import { AddonError } from '../result';
 import type { PropertyStore } from '../services/ports';
 import type { Schedule } from '../rpc';
-import { MAX_VALUE_BYTES, parseJson, utf8Bytes } from './property-limits';
+import { MAX_VALUE_BYTES, parseJson, utf8Bytes } from '../services/property-limits';
 import { recurrenceProblems } from './recurrence';
 
 export const SCHEDULES_KEY = 'rowshot.schedules';
 /** With names up to 100 characters, 20 schedules stay under the 9 KB a property value may hold. */
 export const MAX_SCHEDULES = 20;
+
+/** A schedule as stored. `ownerId` is absent on schedules saved before owners existed. */
+export interface StoredSchedule extends Omit<Schedule, 'ownedByMe'> {
+  ownerId?: string;
+}
 
 /** Saving would break a storage limit; the message says which and what to do. */
 export class ScheduleStoreLimitError extends AddonError {
@@ -17,24 +24,25 @@ export class ScheduleStoreLimitError extends AddonError {
   }
 }
 
-function isSchedule(v: unknown): v is Schedule {
+function isSchedule(v: unknown): v is StoredSchedule {
   if (typeof v !== 'object' || v === null) return false;
   const s = v as Record<string, unknown>;
   return (
     typeof s.id === 'string' && typeof s.name === 'string' && typeof s.sheetId === 'number' &&
     (s.scope === 'not_done' || s.scope === 'all') && typeof s.maxCostUsd === 'number' && typeof s.enabled === 'boolean' &&
-    typeof s.createdAt === 'string' && typeof s.nextRunAt === 'string' && recurrenceProblems(s.recurrence).length === 0
+    typeof s.createdAt === 'string' && typeof s.nextRunAt === 'string' && recurrenceProblems(s.recurrence).length === 0 &&
+    (s.ownerId === undefined || typeof s.ownerId === 'string')
   );
 }
 
 /** In the order they were created; entries that are not well-formed schedules are dropped. */
-export function readSchedules(props: PropertyStore): Schedule[] {
+export function readSchedules(props: PropertyStore): StoredSchedule[] {
   const value = parseJson(props.get(SCHEDULES_KEY));
   return Array.isArray(value) ? value.filter(isSchedule) : [];
 }
 
 /** Throws ScheduleStoreLimitError (nothing written) past 20 schedules or 9 KB. */
-export function writeSchedules(props: PropertyStore, schedules: readonly Schedule[]): void {
+export function writeSchedules(props: PropertyStore, schedules: readonly StoredSchedule[]): void {
   if (schedules.length > MAX_SCHEDULES) {
     throw new ScheduleStoreLimitError(`A document can hold at most ${MAX_SCHEDULES} schedules: delete one before adding another.`);
   }
@@ -52,7 +60,7 @@ export function writeSchedules(props: PropertyStore, schedules: readonly Schedul
 }
 
 /** Re-reads, changes one schedule and writes back, so a concurrent edit of another one is kept. */
-export function updateSchedule(props: PropertyStore, id: string, change: (s: Schedule) => Schedule): Schedule | null {
+export function updateSchedule(props: PropertyStore, id: string, change: (s: StoredSchedule) => StoredSchedule): StoredSchedule | null {
   const all = readSchedules(props);
   const index = all.findIndex((s) => s.id === id);
   const current = all[index];

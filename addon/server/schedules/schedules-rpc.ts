@@ -1,12 +1,14 @@
 // The Schedules sidebar's server functions. Writes take the document lock so they never
 // interleave with the dispatcher advancing a schedule (a lost write could re-run a slot).
+// Saving a schedule makes the saver its owner: it runs from their trigger, with their key.
 import { err, messageOf, ok } from '../result';
-import type { Result, Schedule, ScheduleInput, SchedulesView } from '../rpc';
+import type { Result, ScheduleInput, SchedulesView } from '../rpc';
 import type { Services } from '../services/ports';
-import { isDispatcherInstalled, syncDispatcherTrigger } from './dispatcher-trigger';
+import { currentUserId } from '../settings/user-id';
+import { isDispatcherInstalled, refreshDispatcherTrigger } from './dispatcher-trigger';
 import { nextRunAt, RecurrenceError } from './recurrence';
 import { schedulesView } from './schedules-view';
-import { readSchedules, ScheduleStoreLimitError, writeSchedules } from './schedule-store';
+import { readSchedules, ScheduleStoreLimitError, writeSchedules, type StoredSchedule } from './schedule-store';
 import { validateScheduleInput } from './validate-schedule';
 
 /** How long a save waits for a running dispatcher before answering `busy`. */
@@ -16,7 +18,10 @@ export function getSchedules(s: Services): Result<SchedulesView> {
   return ok(schedulesView(s, readSchedules(s.documentProperties), isDispatcherInstalled(s.triggers)));
 }
 
-/** Creates (no id) or edits a schedule; installs or removes this user's dispatcher trigger to match. */
+/**
+ * Creates (no id) or edits a schedule, which becomes this user's (the view's `notice` says so when
+ * it was another editor's); installs or removes this user's dispatcher trigger to match.
+ */
 export function saveSchedule(s: Services, input: ScheduleInput): Result<SchedulesView> {
   const checked = validateScheduleInput(input, s.spreadsheet.sheets());
   if (!checked.ok) {
@@ -40,14 +45,17 @@ export function saveSchedule(s: Services, input: ScheduleInput): Result<Schedule
         throw e;
       }
     }
-    const saved: Schedule = {
+    const me = currentUserId(s);
+    const saved: StoredSchedule = {
       ...v,
       id: existing?.id ?? s.uuid(),
       createdAt: existing?.createdAt ?? now.toISOString(),
       nextRunAt: next ? next.toISOString() : (existing?.nextRunAt ?? now.toISOString()),
+      ownerId: me,
     };
     const updated = existing ? all.map((x) => (x.id === saved.id ? saved : x)) : [...all, saved];
-    return store(s, updated);
+    const takenOver = existing !== undefined && existing.ownerId !== me;
+    return store(s, updated, takenOver ? takeOverNotice(saved.name, existing.ownerId === undefined) : undefined);
   });
 }
 
@@ -69,7 +77,12 @@ function withLock(s: Services, body: () => Result<SchedulesView>): Result<Schedu
   }
 }
 
-function store(s: Services, schedules: Schedule[]): Result<SchedulesView> {
+function takeOverNotice(name: string, legacy: boolean): string {
+  const before = legacy ? 'with the API key of whichever editor\'s trigger fired' : 'with another editor\'s API key';
+  return `"${name}" is now your schedule: it runs from your hourly trigger with your API key (it ran ${before}).`;
+}
+
+function store(s: Services, schedules: StoredSchedule[], notice?: string): Result<SchedulesView> {
   try {
     writeSchedules(s.documentProperties, schedules);
   } catch (e) {
@@ -77,9 +90,9 @@ function store(s: Services, schedules: Schedule[]): Result<SchedulesView> {
     throw e;
   }
   try {
-    syncDispatcherTrigger(s.triggers, schedules.some((x) => x.enabled));
+    refreshDispatcherTrigger(s);
   } catch (e) {
     return err('trigger_failed', `The schedules are saved, but the hourly trigger could not be updated: ${messageOf(e)}`);
   }
-  return ok(schedulesView(s, schedules, isDispatcherInstalled(s.triggers)));
+  return ok(schedulesView(s, schedules, isDispatcherInstalled(s.triggers), notice));
 }

@@ -3,6 +3,7 @@
 // pass fakes) and builds each port on first use, so a custom function that needs only the cache
 // and UrlFetchApp never opens the spreadsheet. The calls it makes are listed at the end of
 // ports.ts; the fakes in addon/dev serve exactly those.
+import { dateText, isDate } from '../sheet/date-text';
 import type { AppsScriptGlobals, FetchOptions, GLock, GProperties, GSheet, GSpreadsheet, GTrigger } from './apps-script-globals';
 import type {
   CachePort, CellValue, HttpPort, HttpRequest, LockPort, MenuItem, PropertyStore, Services, SheetPort, SpreadsheetPort, TriggerInfo,
@@ -11,14 +12,17 @@ import type {
 
 export type { AppsScriptGlobals, FetchOptions } from './apps-script-globals';
 
-/** A sheet cell as the logic sees it: dates as ISO strings, empty as ''. */
-export function toCell(value: unknown): CellValue {
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString();
+/**
+ * A sheet cell as the logic sees it: dates as the spreadsheet shows them (`timeZone` is asked only
+ * when a date turns up: see sheet/date-text.ts), empty as ''.
+ */
+export function toCell(value: unknown, timeZone: () => string): CellValue {
+  if (isDate(value)) return dateText(value, timeZone());
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
   return value === null || value === undefined ? '' : String(value);
 }
 
-function sheetPort(g: AppsScriptGlobals, sheet: GSheet): SheetPort {
+function sheetPort(g: AppsScriptGlobals, sheet: GSheet, timeZone: () => string): SheetPort {
   // Asked once each: the logic reads them often, and this execution never renames the sheet.
   const id = once(() => sheet.getSheetId());
   const name = once(() => sheet.getName());
@@ -33,7 +37,7 @@ function sheetPort(g: AppsScriptGlobals, sheet: GSheet): SheetPort {
     },
     read(row, column, numRows, numColumns) {
       if (numRows <= 0 || numColumns <= 0) return [];
-      return sheet.getRange(row, column, numRows, numColumns).getValues().map((r) => r.map(toCell));
+      return sheet.getRange(row, column, numRows, numColumns).getValues().map((r) => r.map((v) => toCell(v, timeZone)));
     },
     readFormulas(row, column, numRows, numColumns) {
       if (numRows <= 0 || numColumns <= 0) return [];
@@ -53,14 +57,16 @@ function sheetPort(g: AppsScriptGlobals, sheet: GSheet): SheetPort {
 }
 
 function spreadsheetPort(g: AppsScriptGlobals, ss: () => GSpreadsheet): SpreadsheetPort {
+  // Asked once per execution, and only when something needs it (a schedule, a date cell).
+  const timeZone = once(() => ss().getSpreadsheetTimeZone());
   return {
     id: () => ss().getId(),
     name: () => ss().getName(),
-    timeZone: () => ss().getSpreadsheetTimeZone(),
-    activeSheet: () => sheetPort(g, ss().getActiveSheet()),
+    timeZone,
+    activeSheet: () => sheetPort(g, ss().getActiveSheet(), timeZone),
     sheetById(id) {
       const found = ss().getSheets().find((sh) => sh.getSheetId() === id);
-      return found ? sheetPort(g, found) : null;
+      return found ? sheetPort(g, found, timeZone) : null;
     },
     sheets: () => ss().getSheets().map((sh) => ({ id: sh.getSheetId(), name: sh.getName() })),
     selectedRows() {

@@ -2,7 +2,10 @@
 // adapter (apps-script.ts) wraps the real globals, and tests and the playground use in-memory
 // fakes of the same globals behind that same adapter.
 
-/** A cell as the logic sees it: dates arrive as ISO strings, empty cells as ''. */
+/**
+ * A cell as the logic sees it: dates arrive as text in the spreadsheet's time zone
+ * (`yyyy-MM-dd`, or `yyyy-MM-dd HH:mm` when not midnight: sheet/date-text.ts), empty cells as ''.
+ */
 export type CellValue = string | number | boolean;
 
 export interface SheetPort {

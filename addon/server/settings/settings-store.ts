@@ -41,14 +41,28 @@ export function settingsView(settings: Settings): SettingsView {
   };
 }
 
-const URL_PATTERN = /^https?:\/\/[^\s/?#@]+(?:\/[^\s?#]*)?$/i;
+const URL_PATTERN = /^(https?):\/\/([^\s/?#@]+)(?:\/[^\s?#]*)?$/i;
+/** Apps Script fetches only https (urlFetchWhitelist takes nothing else); these are for the playground and tests. */
+const LOCAL_HOSTS = ['localhost', '127.0.0.1'];
+
+/** Why a backend URL cannot be used, or null. */
+export function backendUrlProblem(url: string): string | null {
+  if (url === '') return 'Enter the backend URL, e.g. https://rowshot-abc123.a.run.app';
+  const m = URL_PATTERN.exec(url);
+  if (!m) return `"${url}" is not a web address: it must start with https:// and name a host`;
+  const host = (m[2] ?? '').replace(/:\d+$/, '').toLowerCase();
+  if ((m[1] ?? '').toLowerCase() === 'http' && !LOCAL_HOSTS.includes(host)) {
+    return `"${url}" is not https: Apps Script only fetches https:// addresses, so use the backend's https:// URL (http:// is for localhost and 127.0.0.1 only)`;
+  }
+  return null;
+}
 
 /** Validates every field first (all problems at once), then saves. */
 export function saveSettings(props: PropertyStore, input: SaveSettingsInput): Settings {
   const fields: { field: string; message: string }[] = [];
   const url = String(input.backendUrl ?? '').trim().replace(/\/+$/, '');
-  if (url === '') fields.push({ field: 'backendUrl', message: 'Enter the backend URL, e.g. https://rowshot-abc123.a.run.app' });
-  else if (!URL_PATTERN.test(url)) fields.push({ field: 'backendUrl', message: `"${url}" is not a web address: it must start with https:// (or http:// for a server on your network) and name a host` });
+  const urlProblem = backendUrlProblem(url);
+  if (urlProblem !== null) fields.push({ field: 'backendUrl', message: urlProblem });
   const key = String(input.apiKey ?? '').trim();
   if (key !== '' && (key.length < 8 || /\s/.test(key))) fields.push({ field: 'apiKey', message: 'An API key is one word of at least 8 characters (it starts with rs_)' });
   const threshold = input.confirmAboveUsd;

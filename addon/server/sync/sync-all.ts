@@ -2,10 +2,11 @@
 // results land after the run it repeats), within a time budget: Apps Script stops an execution
 // after 6 minutes, and what is left is synced next time.
 import { connect } from '../api/connect';
-import { loadRuns, newestFirst, updateRun, type RunEntry } from '../batch/history';
+import { isMine, loadRuns, pendingRuns, updateRun, type RunEntry } from '../batch/history';
 import type { SyncReport } from '../rpc';
 import { AddonError, messageOf } from '../result';
 import type { Services } from '../services/ports';
+import { currentUserId } from '../settings/user-id';
 import { syncRun } from './pull-sync';
 
 /** Stop starting new runs after this long. */
@@ -13,14 +14,6 @@ export const SYNC_BUDGET_MS = 240_000;
 
 /** Failures that would fail every other run too: stop at the first. */
 const FATAL = ['unreachable', 'unauthenticated', 'not_configured', 'busy'];
-
-export function pendingRuns(s: Services): RunEntry[] {
-  return s.spreadsheet.sheets()
-    .flatMap((sheet) => loadRuns(s.documentProperties, sheet.id))
-    .filter((r) => !r.synced)
-    .sort(newestFirst)
-    .reverse();
-}
 
 /** The dispatcher's sync (and the menu's): every pending run, without the progress throttle. */
 export function syncAll(s: Services): SyncReport {
@@ -39,6 +32,7 @@ export function syncNow(s: Services): SyncReport {
 export function syncRuns(s: Services, runs: readonly RunEntry[], force: boolean): SyncReport {
   if (runs.length === 0) return { batches: 0, written: 0, missing: 0, message: 'Everything is up to date: no run is waiting for results.' };
   const { client } = connect(s);
+  const me = (): string => currentUserId(s);
   const started = s.clock.now().getTime();
   let batches = 0;
   let written = 0;
@@ -57,8 +51,9 @@ export function syncRuns(s: Services, runs: readonly RunEntry[], force: boolean)
       missing += r.missing;
     } catch (e) {
       const error = e instanceof AddonError ? e.rpc : null;
-      if (error?.code === 'not_found') {
-        // The backend no longer has this batch (deleted or expired): stop asking for it.
+      if (error?.code === 'not_found' && isMine(entry, me())) {
+        // The backend no longer has this batch (deleted or expired): stop asking for it. Another
+        // editor's run may just be invisible to our API key: its owner's trigger still syncs it.
         updateRun(s.documentProperties, entry.sheetId, entry.id, (r) => ({ ...r, synced: true }));
       }
       problems.push(`run ${entry.id}: ${messageOf(e)}`);

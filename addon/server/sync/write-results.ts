@@ -1,5 +1,6 @@
 // One batch's row results written into its sheet by Row ID, wherever the rows are now: one read
-// of the sheet, one readFormulas of the output block, one write per run of output columns.
+// of the sheet, one readFormulas of the output block, one write per run of output columns. A new
+// batch's rows are marked QUEUED the same way.
 import { resultCells, type RowResult } from '../../../shared/index';
 import type { Services } from '../services/ports';
 import { AddonError } from '../result';
@@ -62,9 +63,27 @@ export function writeResults(s: Services, sheetId: number, batchId: string, rows
       }),
     });
   }
+  return { written: writeRowUpdates(data, updates), missing };
+}
+
+/**
+ * Writes the updates into `data`'s sheet: one readFormulas of the output block, then one write
+ * per run of adjacent output columns (never Row ID). Answers the number of rows that changed.
+ */
+export function writeRowUpdates(data: SheetData, updates: readonly RowUpdate[]): number {
   const block = formulaBlock(data, updates);
-  const formulas = block ? sheet.readFormulas(block.row, block.column, block.numRows, block.numColumns) : [];
+  const formulas = block ? data.sheet.readFormulas(block.row, block.column, block.numRows, block.numColumns) : [];
   const plan = planWrites(data, updates, formulas);
-  for (const w of plan.writes) sheet.write(w.row, w.column, w.values);
-  return { written: plan.changed, missing };
+  for (const w of plan.writes) data.sheet.write(w.row, w.column, w.values);
+  return plan.changed;
+}
+
+/**
+ * A just-created batch's rows shown as QUEUED with its Batch ID, as a sync would show them, so a
+ * second Run (rows not DONE) leaves them alone. Images stay: a QUEUED result is not final.
+ * `data` is the sheet as read for the run (with its output columns and Row IDs in place).
+ */
+export function markRowsQueued(data: SheetData, rows: readonly number[], batchId: string, at: string): number {
+  const cells = resultCells({ state: 'QUEUED', reason: null, provider: null, costUsd: 0, batchId, updatedAt: at, images: [] });
+  return writeRowUpdates(data, rows.map((index) => ({ index, cells })));
 }

@@ -132,6 +132,11 @@ describe('UrlFetchApp and Utilities', () => {
     expect(g.get()).toMatch(/^Exception: Request failed for https:\/\/x\.test\/a returned code 500\. Truncated server response: boom/);
   });
 
+  it('passes dates to a top-level function as dates of the bundle\'s realm, as Sheets does for custom functions', () => {
+    const { g } = load(`function kinds(a, rows) { return [a instanceof Date, a.getTime(), rows[0][0] instanceof Date, rows[0][1]].join(' '); }`);
+    expect(g.kinds(new Date('2024-04-30T22:00:00.000Z'), [[new Date(0), 'text']])).toBe(`true ${Date.parse('2024-04-30T22:00:00.000Z')} true text`);
+  });
+
   it('runs Date and Utilities.sleep on the fake clock', () => {
     const fake = createFakeAppsScript();
     fake.clock.set('2025-05-01T12:00:00.000Z');

@@ -56,6 +56,10 @@ describe('app', () => {
     return { sheet, backend, s, app: createApp(() => s) };
   }
 
+  it('lists the menu items in the order the product spec gives', () => {
+    expect(MENU_ITEMS.flatMap((i) => (i ? [i.caption] : []))).toEqual(['Run batch…', 'Reference packs…', 'Schedules…', 'Settings…', 'Sync results now', 'Help']);
+  });
+
   it('builds the Extensions → Rowshot menu on open and on install', () => {
     const { app, s } = setup();
     app.onOpen();
@@ -88,7 +92,7 @@ describe('app', () => {
     })();
     backend.finish(id);
     const answers = [
-      app.getSettings(), app.getSheetContext(), app.estimateRun('not_done'), app.getRunProgress(id), app.listSheetRuns(), app.syncNow(),
+      app.getSettings(), app.getSheetContext(), app.estimateRun('selected'), app.getRunProgress(id), app.listSheetRuns(), app.syncNow(),
       app.listPacks(), app.getSchedules(), app.estimateRun('failed'), app.saveSettings({ backendUrl: '' }),
     ];
     for (const a of answers) expect(jsonSafeProblems(a)).toEqual([]);

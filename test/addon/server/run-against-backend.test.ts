@@ -47,12 +47,15 @@ describe('a 20-row sheet run through the real backend', () => {
     expect(estimate).toMatchObject({ rows: 20, images: 30, totalUsd: 0, invalidRows: 0, needsConfirmation: false });
 
     const first = value(app.startRun({ scope: 'not_done', requestId: 'click-1' }));
+    expect(sheet.record(3, 2)).toMatchObject({ Status: 'QUEUED', 'Batch ID': first.id });
     // A double click: the same requestId finds the same run.
     const again = value(app.startRun({ scope: 'not_done', requestId: 'click-1' }));
     expect(again.id).toBe(first.id);
-    // The answer was lost before the run reached the history: the backend replays the same
-    // batch, because the body (input cells and Row IDs only) is the same.
+    // The execution died after the POST, before the run reached the history or its rows were
+    // marked QUEUED: the backend replays the same batch, because the body (input cells and Row
+    // IDs only) is the same.
     s.documentProperties.delete('rowshot.runs.7');
+    for (let row = 3; row <= 22; row++) for (let column = 5; column <= 13; column++) sheet.set(row, column, '');
     const replayed = value(app.startRun({ scope: 'not_done', requestId: 'click-1' }));
     expect(replayed.id).toBe(first.id);
     const batchPosts = http.requests.filter((r) => r.method === 'post' && r.url.endsWith('/v1/batches'));

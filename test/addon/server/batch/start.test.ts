@@ -108,3 +108,54 @@ describe('cancel and retry', () => {
     expect(!again.ok && again.error.code).toBe('conflict');
   });
 });
+
+describe('rows of a started run', () => {
+  it('show QUEUED with the Batch ID at once, so a second Run of rows not DONE leaves them alone', () => {
+    const { sheet, backend, app, s } = setup();
+    const first = value(app.startRun({ scope: 'not_done', requestId: 'click-1' }));
+    expect(sheet.record(2)).toMatchObject({ Status: 'QUEUED', 'Batch ID': first.id, 'Updated at': s.clock.now().toISOString() });
+    expect(sheet.record(4)).toMatchObject({ Status: 'QUEUED', 'Batch ID': first.id, Error: '' });
+    expect(sheet.record(3)).toMatchObject({ Status: 'DONE', 'Batch ID': '' }); // not in the run: untouched
+    expect(value(app.getSheetContext()).counts.notDone).toBe(0);
+    const second = app.startRun({ scope: 'not_done', requestId: 'click-2' });
+    expect(second).toEqual({ ok: false, error: { code: 'no_rows', message: 'Every row of "Shop" is DONE or already running.' } });
+    expect(posts(backend)).toHaveLength(1);
+  });
+
+  it('keep their Row IDs and images: only the result columns are written, in one block', () => {
+    const { sheet, app } = setup([
+      ['Prompt', 'Row ID', 'Status', 'Image', 'Image URL', 'Thumbnail URL', 'Error', 'Provider', 'Cost (USD)', 'Batch ID', 'Updated at'],
+      ['a', 'r_0123456789', 'FAILED: x', '=IMAGE("https://cdn.test/old.png")', 'https://cdn.test/old.png', 'https://cdn.test/old_t.png', 'x', 'p', 0.039, 'b_old', 't'],
+    ]);
+    sheet.resetCalls();
+    const run = value(app.startRun({ scope: 'failed', requestId: 'k' }));
+    expect(sheet.record(2)).toEqual({
+      Prompt: 'a', 'Row ID': 'r_0123456789', Status: 'QUEUED', Image: '=IMAGE("https://cdn.test/old.png")', 'Image URL': 'https://cdn.test/old.png',
+      'Thumbnail URL': 'https://cdn.test/old_t.png', Error: '', Provider: '', 'Cost (USD)': 0, 'Batch ID': run.id, 'Updated at': '2026-03-01T10:00:00.000Z',
+    });
+    expect(sheet.writes).toEqual([{ row: 2, column: 3, rows: 1, columns: 9 }]); // no header, no Row ID write
+  });
+});
+
+describe('a run the document cannot record', () => {
+  it('is still reported as started, with a warning that says what will not happen', () => {
+    const { sheet, backend, app, s } = setup();
+    const set = s.documentProperties.set.bind(s.documentProperties);
+    s.documentProperties.set = (key, v) => {
+      if (key.startsWith('rowshot.runs.')) throw new Error('You have exceeded the property storage quota.');
+      set(key, v);
+    };
+    const r = value(app.startRun({ scope: 'not_done', requestId: 'click-1' }));
+    expect(r).toMatchObject({ id: backend.onlyBatch().status.id, state: 'ACCEPTED', rowCount: 2 });
+    expect(r.warning).toBe(
+      `Batch ${r.id} started, but this document could not record the run (You have exceeded the property storage quota.), so its results will not be written into the sheet by themselves: follow it with =ROWSHOT_STATUS("${r.id}").`,
+    );
+    expect(sheet.record(2)['Status']).toBe('QUEUED');
+    expect(posts(backend)).toHaveLength(1);
+  });
+
+  it('says nothing more when every step worked', () => {
+    const { app } = setup();
+    expect(value(app.startRun({ scope: 'not_done', requestId: 'a' })).warning).toBeUndefined();
+  });
+});

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createApp } from '../../../../addon/server/app';
 import { FakeBackend } from '../helpers/fake-backend';
 import { MemorySheet } from '../helpers/memory-sheet';
-import { configure, memoryServices } from '../helpers/memory-services';
+import { configure, MemoryProperties, memoryServices } from '../helpers/memory-services';
 
 function setup() {
   const backend = new FakeBackend();
@@ -35,8 +35,21 @@ describe('ROWSHOT_PROMPT', () => {
   it('fills {{Column}} from one row, matching names as headers are matched', () => {
     expect(app.ROWSHOT_PROMPT('A {{product}} on {{ Background_colour }}, {{Price}}', [['Product', 'Background colour', 'Price']], [['mug', 'teal', 12.5]])).toBe('A mug on teal, 12.5');
   });
-  it('gives a column of prompts for several rows, and reads dates as dates', () => {
-    expect(app.ROWSHOT_PROMPT('{{Name}} at {{Date}}', [['Name', 'Date']], [['a', new Date(2026, 2, 4)], ['b', '']])).toEqual([['a at 2026-03-04'], ['b at ']]);
+  it('gives a column of prompts for several rows, and reads dates as the spreadsheet shows them', () => {
+    // The test spreadsheet's zone is UTC: midnight there is a plain date.
+    expect(app.ROWSHOT_PROMPT('{{Name}} at {{Date}}', [['Name', 'Date']], [['a', new Date(Date.UTC(2026, 2, 4))], ['b', '']])).toEqual([['a at 2026-03-04'], ['b at ']]);
+    expect(app.ROWSHOT_PROMPT('{{When}}', [['When']], [[new Date('2026-03-04T17:45:00Z')]])).toBe('2026-03-04 17:45');
+  });
+  it('reads dates in the spreadsheet\'s time zone, asked only when a date is filled in', () => {
+    const s = memoryServices({ sheets: [new MemorySheet(1, 'S')], http: new FakeBackend() });
+    let asked = 0;
+    s.spreadsheet.timeZone = () => (asked++, 'Europe/Berlin');
+    const berlin = createApp(() => s);
+    expect(berlin.ROWSHOT_PROMPT('{{Product}}', [['Product']], [['mug']])).toBe('mug');
+    expect(asked).toBe(0);
+    // 2024-05-01 typed in a Berlin sheet is 2024-04-30T22:00Z.
+    expect(berlin.ROWSHOT_PROMPT('On {{Day}} at {{At}}', [['Day', 'At']], [[new Date('2024-04-30T22:00:00Z'), new Date('2024-05-01T07:30:00Z')]])).toBe('On 2024-05-01 at 2024-05-01 09:30');
+    expect(asked).toBe(1);
   });
   it('says which placeholder has no column, and when the shapes do not match', () => {
     expect(app.ROWSHOT_PROMPT('A {{Colour}} {{Size}}', [['Product']], [['mug']])).toBe('ROWSHOT_PROMPT: no column named {{Colour}}, {{Size}} in headers');
@@ -75,6 +88,25 @@ describe('ROWSHOT_STATUS', () => {
     backend.down = true;
     expect(app.ROWSHOT_STATUS('b_2')).toMatch(/^ROWSHOT_STATUS: Could not reach https:\/\/rowshot\.test: /);
   });
+  it('never shows one editor a line cached with another editor\'s settings, and never puts the key in the cache key', () => {
+    const { app, backend, s } = setup();
+    configure(s);
+    const started = app.startRun({ scope: 'not_done', requestId: 'k' });
+    if (!started.ok) throw new Error(started.error.message);
+    const id = started.value.id;
+    expect(app.ROWSHOT_STATUS(id)).toBe('ACCEPTED 0/2 done, 0 failed, $0.00');
+    // Another editor of the same document (same document cache), with a key the backend refuses.
+    const other = { ...s, userProperties: new MemoryProperties() };
+    configure(other, 'https://rowshot.test', 'rs_other_key_9876');
+    const otherApp = createApp(() => other);
+    expect(otherApp.ROWSHOT_STATUS(id)).toBe('ROWSHOT_STATUS: The backend refused the API key (ending in 9876): check the API key in Settings.');
+    const keys = [...s.cache.map.keys()];
+    expect(keys).toHaveLength(1);
+    expect(keys[0]).toMatch(/^rowshot\.status\.[0-9a-f]{8}\.b_fake\d+$/);
+    expect(keys.join()).not.toContain('rs_test_key');
+    expect(backend.requests.filter((r) => r.headers?.authorization === 'Bearer rs_other_key_9876')).toHaveLength(1);
+  });
+
   it('never throws, even when the services cannot be built', () => {
     const app = createApp(() => {
       throw new Error('PropertiesService is not available here');

@@ -12,7 +12,9 @@ export class MemoryProperties implements PropertyStore {
     return this.map.get(key) ?? null;
   }
   set(key: string, value: string): void {
-    if (value.length > 9 * 1024) throw new Error(`Property ${key} is ${value.length} characters: the limit is 9 KB`);
+    // As PropertiesService: 9 KB of UTF-8 per value.
+    const bytes = Buffer.byteLength(value, 'utf8');
+    if (bytes > 9 * 1024) throw new Error(`Argument too large: property ${key} is ${bytes} bytes, the limit is 9 KB`);
     this.map.set(key, value);
   }
   delete(key: string): void {

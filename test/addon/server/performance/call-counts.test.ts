@@ -66,7 +66,8 @@ describe('Sheet calls per step', () => {
     expect(large).toEqual(small);
     // Every step reads the sheet once; writes are one per block, never per row.
     for (const calls of Object.values(large)) expect(calls.read).toBe(1);
-    expect(large['start']).toMatchObject({ write: 2, readFormulas: 0 }); // output headers + Row IDs
+    // Output headers, Row IDs, then the rows shown QUEUED: one block of output columns.
+    expect(large['start']).toMatchObject({ write: 3, readFormulas: 1 });
     expect(large['progress: running']!.readFormulas).toBe(1);
     expect(large['progress: done']!.write).toBeLessThanOrEqual(2);
     expect(large['sync now: nothing new']!.write).toBe(0);

@@ -3,7 +3,7 @@ import type { ScheduleInput, SyncReport } from '../../../../addon/server/rpc';
 import { dispatch, type DispatchDeps, type ScheduledRunInput, type ScheduledRunResult } from '../../../../addon/server/schedules/dispatcher';
 import { readRuns } from '../../../../addon/server/schedules/run-log';
 import { readSchedules } from '../../../../addon/server/schedules/schedule-store';
-import { saveSchedule } from '../../../../addon/server/schedules/schedules-rpc';
+import { getSchedules, saveSchedule } from '../../../../addon/server/schedules/schedules-rpc';
 import { memoryServices, type MemoryWorld } from './ports-in-memory';
 
 const SHEETS = [{ id: 0, name: 'Products' }, { id: 42, name: 'Banners' }];
@@ -149,5 +149,56 @@ describe('dispatch', () => {
     expect(dispatch(second.services, r.deps)).toEqual({ ran: [], skipped: null });
     expect(r.calls).toHaveLength(1);
     expect(readRuns(w.props).map((run) => run.scheduleId)).toEqual([hourly]);
+  });
+});
+
+describe('dispatch with two editors on one document', () => {
+  function twoEditors() {
+    const alice = memoryServices({ now: '2025-01-10T08:30:00.000Z', timeZone: 'Europe/Paris', sheets: SHEETS, user: 1 });
+    // Same document (properties, lock), another person: own user properties, triggers and ids.
+    const bob = memoryServices({ now: '2025-01-10T08:30:00.000Z', timeZone: 'Europe/Paris', sheets: SHEETS, props: alice.props, lock: alice.lock, user: 2 });
+    const mine = add(alice, { name: 'Alice hourly', sheetId: 0 });
+    const his = add(bob, { name: 'Bob hourly', sheetId: 42 });
+    for (const w of [alice, bob]) w.clock.set('2025-01-10T09:00:05.000Z');
+    return { alice, bob, mine, his };
+  }
+
+  it('each trigger runs only its owner\'s schedules (so each editor\'s own API key pays)', () => {
+    const { alice, bob, mine, his } = twoEditors();
+    expect(alice.triggers.list()).toHaveLength(1);
+    expect(bob.triggers.list()).toHaveLength(1);
+    const a = recorder();
+    expect(dispatch(alice.services, a.deps).ran).toEqual([mine]);
+    expect(a.calls).toEqual([{ sheetId: 0, scope: 'not_done', maxCostUsd: 5 }]);
+    const b = recorder();
+    expect(dispatch(bob.services, b.deps).ran).toEqual([his]);
+    expect(b.calls).toEqual([{ sheetId: 42, scope: 'not_done', maxCostUsd: 5 }]);
+    expect(readRuns(alice.props).map((r) => r.scheduleId)).toEqual([his, mine]);
+  });
+
+  it('saving another editor\'s schedule takes it over, and the view says so', () => {
+    const { alice, bob, his } = twoEditors();
+    const before = getSchedules(alice.services);
+    expect(before.ok && before.value.schedules.map((s) => [s.name, s.ownedByMe])).toEqual([['Alice hourly', true], ['Bob hourly', false]]);
+    const r = saveSchedule(alice.services, { id: his, name: 'Bob hourly', sheetId: 42, recurrence: { every: 'hour' }, scope: 'not_done', maxCostUsd: 3, enabled: true });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.notice).toBe('"Bob hourly" is now your schedule: it runs from your hourly trigger with your API key (it ran with another editor\'s API key).');
+    expect(r.value.schedules.find((s) => s.id === his)?.ownedByMe).toBe(true);
+    const bobView = saveSchedule(bob.services, { name: 'Bob second', sheetId: 0, recurrence: { every: 'hour' }, scope: 'all', maxCostUsd: 1, enabled: false });
+    if (!bobView.ok) throw new Error(bobView.error.message);
+    expect(bobView.value.schedules.find((s) => s.id === his)?.ownedByMe).toBe(false);
+    expect(bobView.value.notice).toBeUndefined();
+    const b = recorder();
+    expect(dispatch(bob.services, b.deps).ran).toEqual([]);
+    const a = recorder();
+    expect(dispatch(alice.services, a.deps).ran).toContain(his);
+  });
+
+  it('runs a schedule saved before owners existed from anyone\'s trigger', () => {
+    const { alice, bob, mine } = twoEditors();
+    const stored = readSchedules(alice.props).map((s) => (s.id === mine ? { ...s, ownerId: undefined } : s));
+    alice.props.set('rowshot.schedules', JSON.stringify(stored));
+    const b = recorder();
+    expect(dispatch(bob.services, b.deps).ran).toHaveLength(2);
   });
 });

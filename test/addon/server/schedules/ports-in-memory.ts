@@ -85,13 +85,17 @@ export function memorySpreadsheet(timeZone: string, sheets: { id: number; name: 
 export interface MemoryWorld {
   services: Services;
   props: MemoryProperties;
+  userProps: MemoryProperties;
   lock: MemoryDocumentLock;
   triggers: MemoryTriggers;
   clock: ManualClock;
   logs: string[];
 }
 
-/** A document's shared state (properties, lock) can be passed in to model a second execution. */
+/**
+ * A document's shared state (properties, lock) can be passed in to model a second execution;
+ * another `user` (a number) is a second editor: own user properties, triggers and uuids.
+ */
 export function memoryServices(options: {
   now: string;
   timeZone?: string;
@@ -99,25 +103,27 @@ export function memoryServices(options: {
   props?: MemoryProperties;
   lock?: MemoryDocumentLock;
   triggers?: MemoryTriggers;
+  user?: number;
 }): MemoryWorld {
   const props = options.props ?? new MemoryProperties();
   const lock = options.lock ?? new MemoryDocumentLock();
   const triggers = options.triggers ?? new MemoryTriggers();
   const clock = new ManualClock(new Date(options.now));
   const logs: string[] = [];
+  const userProps = new MemoryProperties();
   let ids = 0;
   const services: Services = {
     spreadsheet: memorySpreadsheet(options.timeZone ?? 'UTC', options.sheets ?? [{ id: 0, name: 'Products' }]),
     http: { fetch: () => unused('http') },
-    userProperties: new MemoryProperties(),
+    userProperties: userProps,
     documentProperties: props,
     cache: { get: () => unused('cache'), put: () => unused('cache') },
     documentLock: () => lock.handle(),
     triggers,
     ui: { createMenu: () => unused('ui'), showSidebar: () => unused('ui'), alert: () => unused('ui'), toast: () => unused('ui') },
     clock,
-    uuid: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`,
+    uuid: () => `${String(options.user ?? 0).padStart(8, '0')}-0000-4000-8000-${String(++ids).padStart(12, '0')}`,
     log: (message) => logs.push(message),
   };
-  return { services, props, lock, triggers, clock, logs };
+  return { services, props, userProps, lock, triggers, clock, logs };
 }

@@ -22,7 +22,7 @@ function fakeGlobals() {
     },
   };
   const ss = {
-    getId: () => 'ss1', getName: () => 'Book', getSpreadsheetTimeZone: () => 'Europe/Paris', getActiveSheet: () => sheet, getSheets: () => [sheet],
+    getId: () => 'ss1', getName: () => 'Book', getSpreadsheetTimeZone: () => (calls.push('getSpreadsheetTimeZone'), 'Europe/Paris'), getActiveSheet: () => sheet, getSheets: () => [sheet],
     getActiveRangeList: () => ({ getRanges: () => [range(5, 1, 2, 3), range(2, 2, 1, 1), range(6, 4, 2, 1)] }),
     getActiveRange: () => range(5, 1, 2, 3),
     toast: (m: string, t?: string) => calls.push(`toast ${m} | ${t}`),
@@ -79,15 +79,18 @@ describe('createAppsScriptServices', () => {
     expect(calls).toEqual([]);
   });
 
-  it('reads whole ranges with dates as ISO strings and empty cells as ""; writes with one setValues', () => {
+  it('reads whole ranges with dates as the spreadsheet shows them and empty cells as ""; writes with one setValues', () => {
     const { globals, calls } = fakeGlobals();
     const sheet = createAppsScriptServices(globals).spreadsheet.activeSheet();
-    expect(sheet.read(1, 1, 3, 2)).toEqual([['Prompt', 'When'], ['a', '2026-03-04T05:06:07.000Z'], ['', 3]]);
+    // 05:06 UTC is 06:06 in Paris, the spreadsheet's zone (asked once, when the first date shows up).
+    expect(sheet.read(1, 1, 3, 2)).toEqual([['Prompt', 'When'], ['a', '2026-03-04 06:06'], ['', 3]]);
+    expect(sheet.read(1, 1, 3, 2)[1]).toEqual(['a', '2026-03-04 06:06']);
+    expect(calls.filter((c) => c === 'getSpreadsheetTimeZone')).toHaveLength(1);
+    calls.length = 0;
     expect(sheet.read(1, 1, 0, 2)).toEqual([]);
     sheet.write(2, 3, [['x', 1], ['=IMAGE("u")', true]]);
     sheet.setListValidation(2, 4, 10, ['A', 'B']);
     expect(calls.filter((c) => !c.startsWith('getActiveSpreadsheet'))).toEqual([
-      'getRange 1,1,3,2',
       'getRange 2,3,2,2', 'setValues 2,3 [["x",1],["=IMAGE(\\"u\\")",true]]',
       'list A|B true', 'allowInvalid true', 'getRange 2,4,10,1', 'setDataValidation 2,4,10 {"rule":true}',
     ]);

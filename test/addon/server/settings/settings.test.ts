@@ -39,6 +39,26 @@ describe('settings', () => {
     expect(r.error.fields?.map((f) => f.field)).toEqual(['backendUrl', 'apiKey', 'confirmAboveUsd']);
     expect(s.userProperties.map.size).toBe(0);
   });
+
+  it('refuses an http:// URL (Apps Script fetches only https) unless it is localhost or 127.0.0.1', () => {
+    const { s, app } = setup();
+    const r = app.saveSettings({ backendUrl: 'http://rowshot.example.com', apiKey: 'rs_test_key_1234' });
+    expect(r).toEqual({
+      ok: false,
+      error: {
+        code: 'invalid_request',
+        message: '"http://rowshot.example.com" is not https: Apps Script only fetches https:// addresses, so use the backend\'s https:// URL (http:// is for localhost and 127.0.0.1 only)',
+        fields: [{ field: 'backendUrl', message: '"http://rowshot.example.com" is not https: Apps Script only fetches https:// addresses, so use the backend\'s https:// URL (http:// is for localhost and 127.0.0.1 only)' }],
+      },
+    });
+    expect(s.userProperties.map.size).toBe(0);
+    for (const url of ['http://127.0.0.1:8080', 'http://localhost:3000/', 'HTTP://LOCALHOST', 'https://rowshot.example.com']) {
+      const saved = app.saveSettings({ backendUrl: url });
+      expect(saved.ok && saved.value.backendUrl).toBe(url.replace(/\/+$/, ''));
+    }
+    const lookalike = app.saveSettings({ backendUrl: 'http://localhost.evil.test' });
+    expect(!lookalike.ok && lookalike.error.fields?.map((f) => f.field)).toEqual(['backendUrl']);
+  });
 });
 
 describe('Test connection', () => {

@@ -67,6 +67,19 @@ describe('syncAll', () => {
   });
 });
 
+describe('another editor\'s runs', () => {
+  it('are not forgotten when our API key cannot see them (their owner\'s trigger pulls them)', () => {
+    const { backend, s, run } = setup();
+    const id = run(0, 'x');
+    const key = 'rowshot.runs.1';
+    const stored = JSON.parse(s.documentProperties.get(key)!) as { ownerId?: string }[];
+    s.documentProperties.set(key, JSON.stringify(stored.map((r) => ({ ...r, ownerId: 'u_another-editor' }))));
+    backend.batches.delete(id); // as another tenant's batch looks to our key
+    expect(syncAll(s).message).toBe(`Could not sync run ${id}: Batch ${id} was not found.`);
+    expect(syncAll(s).message).toBe(`Could not sync run ${id}: Batch ${id} was not found.`);
+  });
+});
+
 describe('progress polls', () => {
   it('pull rows when counts change, at most every 10 s, and always once the batch is final', () => {
     const { backend, s, app, run, rowPulls } = setup();
@@ -90,7 +103,7 @@ describe('progress polls', () => {
     backend.finish(id);
     s.lock.busy = true;
     expect(value(app.getRunProgress(id))).toMatchObject({ batch: { state: 'DONE' }, synced: 0 });
-    expect(a.record(2)['Status']).toBe('');
+    expect(a.record(2)['Status']).toBe('QUEUED'); // as the start left it
   });
 });
 
