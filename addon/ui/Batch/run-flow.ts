@@ -1,13 +1,14 @@
-// Estimate and Run. One click of Run is one request id: if the call fails before the backend
-// surely answered (network, backend unreachable), the next click reuses it, so the backend's
-// idempotency turns a retry into the same batch instead of a second one.
+// Estimate and Run. One click of Run is one request id: if startRun fails before the add-on
+// surely answered (network, backend unreachable), the next click sends the same request again,
+// so the add-on's history and the backend's idempotency turn it into the same batch instead of
+// a second one.
 import type { BatchSummary, EstimateView, Scope } from '../../server/rpc';
 import { byId, clearBanner, el, newRequestId, replace, showBanner } from '../common/dom';
 import { plural, usd } from '../common/format';
 import { call, errorText, isRetryable } from '../common/rpc';
 
-/** Kept after a failure that may not have reached the backend; reused for the same scope only. */
-let pendingRequest: { scope: Scope; requestId: string } | null = null;
+/** A startRun whose answer was lost (it may have started a batch); resent for the same scope only. */
+let unanswered: { scope: Scope; requestId: string; confirmed: boolean } | null = null;
 let pendingConfirm: { scope: Scope; requestId: string } | null = null;
 
 export function renderEstimate(est: EstimateView): void {
@@ -44,15 +45,20 @@ function hideConfirm(): void {
 export async function run(scope: Scope, confirmAboveUsd: number, started: (b: BatchSummary) => void): Promise<void> {
   clearBanner();
   hideConfirm();
-  const requestId = pendingRequest?.scope === scope ? pendingRequest.requestId : newRequestId();
-  pendingRequest = { scope, requestId };
+  if (unanswered?.scope === scope) {
+    // Resend before anything else: if the lost call started the batch, its rows now show QUEUED
+    // and a fresh estimate would find nothing to run, while the same request finds that batch.
+    await start(scope, unanswered.requestId, unanswered.confirmed, started);
+    return;
+  }
+  unanswered = null;
   const est = await estimate(scope);
   if (!est) return;
   if (est.rows === 0) {
-    pendingRequest = null;
     showBanner('info', 'No rows to run in this scope.');
     return;
   }
+  const requestId = newRequestId();
   if (est.needsConfirmation) {
     askToConfirm(scope, requestId, `This run of ${plural(est.rows, 'row')} is estimated at ${usd(est.totalUsd)}, above your ${usd(confirmAboveUsd)} limit. Run it anyway?`);
     return;
@@ -75,21 +81,20 @@ export async function confirmRun(started: (b: BatchSummary) => void): Promise<vo
 
 export function cancelConfirm(): void {
   hideConfirm();
-  pendingRequest = null;
 }
 
 async function start(scope: Scope, requestId: string, confirmed: boolean, started: (b: BatchSummary) => void): Promise<void> {
   const cap = maxCost();
   const result = await call('startRun', { scope, requestId, ...(confirmed ? { confirmed } : {}), ...(cap !== undefined ? { maxCostUsd: cap } : {}) });
   if (!result.ok) {
+    const again = isRetryable(result.error);
+    unanswered = again ? { scope, requestId, confirmed } : null;
     // The rows changed since the estimate and now cost more than the limit: ask, same request.
     if (result.error.code === 'needs_confirmation' && !confirmed) return askToConfirm(scope, requestId, result.error.message);
-    const again = isRetryable(result.error);
-    if (!again) pendingRequest = null;
     showBanner('error', again ? `${errorText(result.error)} Click Run again to retry; it will not start a second batch.` : errorText(result.error));
     return;
   }
-  pendingRequest = null;
+  unanswered = null;
   hideConfirm();
   showBanner('success', `Started “${result.value.name}” with ${plural(result.value.rowCount, 'row')}.`);
   started(result.value);

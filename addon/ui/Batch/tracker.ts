@@ -13,8 +13,15 @@ const LINGER_MS = 60_000;
 
 interface Tracked {
   batch: BatchSummary;
+  /** The next poll, or the end of lingering once the batch is final. */
   timer: number | null;
   error: string | null;
+  /**
+   * Bumped whenever the poll chain restarts (cancel, retry): a poll that was in flight then
+   * answers for an older generation and is dropped, so one batch never has two poll chains
+   * and an older answer never paints over a newer one.
+   */
+  generation: number;
 }
 
 export class Tracker {
@@ -30,34 +37,39 @@ export class Tracker {
       this.render();
       return;
     }
-    this.tracked.set(batch.id, { batch, timer: null, error: null });
+    this.tracked.set(batch.id, { batch, timer: null, error: null, generation: 0 });
     this.render();
     if (isActive(batch)) this.schedule(batch.id, 0);
   }
 
-  /** Replaces a batch's view after an action (cancel, retry) and resumes polling if it runs. */
+  /**
+   * Replaces a batch's view after an action (cancel, retry) and restarts its poll chain: a
+   * retried batch runs again, and a cancelled one still needs a poll to write its final rows.
+   */
   update(batch: BatchSummary): void {
     const t = this.tracked.get(batch.id);
     if (!t) return this.track(batch);
     t.batch = batch;
+    t.generation++;
     this.render();
-    if (!isActive(batch)) return;
-    // It may be lingering after it finished (a retry restarts it): poll again instead.
-    if (t.timer !== null) window.clearTimeout(t.timer);
     this.schedule(batch.id, POLL_MS);
   }
 
   private schedule(id: string, delay: number): void {
     const t = this.tracked.get(id);
     if (!t) return;
-    t.timer = window.setTimeout(() => void this.poll(id), delay);
+    if (t.timer !== null) window.clearTimeout(t.timer);
+    const generation = t.generation;
+    t.timer = window.setTimeout(() => void this.poll(id, generation), delay);
   }
 
-  private async poll(id: string): Promise<void> {
+  private async poll(id: string, generation: number): Promise<void> {
     const t = this.tracked.get(id);
-    if (!t) return;
+    if (!t || t.generation !== generation) return;
     t.timer = null;
     const result = await call('getRunProgress', id);
+    // Superseded while the call was out (see `generation`), or no longer tracked.
+    if (this.tracked.get(id) !== t || t.generation !== generation) return;
     if (!result.ok) {
       t.error = errorText(result.error);
       this.render();
@@ -83,7 +95,8 @@ export class Tracker {
     const focused = document.activeElement;
     const focusedCard = focused instanceof HTMLButtonElement ? focused.closest<HTMLElement>('#running [data-batch-id]') : null;
     const refocus = focusedCard && focused instanceof HTMLButtonElement ? { id: focusedCard.dataset.batchId, cls: focused.classList[focused.classList.length - 1] } : null;
-    const items = [...this.tracked.values()].map((t) => {
+    const all = [...this.tracked.values()];
+    const items = all.map((t) => {
       const card = batchCard(t.batch, this.actions, true);
       if (t.error) {
         const line = document.createElement('div');
@@ -94,6 +107,8 @@ export class Tracker {
       return card;
     });
     byId('running-section').hidden = items.length === 0;
+    // Finished batches linger here for a minute: "Running" only while one still runs.
+    byId('h-running').textContent = all.some((t) => isActive(t.batch)) ? 'Running' : 'Latest runs';
     replace(byId('running'), ...items);
     if (refocus?.id && refocus.cls) {
       document.querySelector<HTMLElement>(`#running [data-batch-id="${CSS.escape(refocus.id)}"] button.${CSS.escape(refocus.cls)}`)?.focus();

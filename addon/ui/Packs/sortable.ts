@@ -43,9 +43,10 @@ export function makeSortable(list: HTMLElement, onReorder: (ids: string[]) => vo
     e.preventDefault();
     const over = (e.target as HTMLElement).closest<HTMLElement>('[data-id]');
     if (!over || over === dragged || over.parentElement !== list) return;
-    const rect = over.getBoundingClientRect();
-    const after = e.clientX > rect.left + rect.width / 2;
-    list.insertBefore(dragged, after ? over.nextSibling : over);
+    // Take the place of the item under the pointer, whichever way the list runs (a grid of
+    // tiles, a column of new images): coming from before it, go after it, and vice versa.
+    const fromBefore = (dragged.compareDocumentPosition(over) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
+    list.insertBefore(dragged, fromBefore ? over.nextSibling : over);
   });
   list.addEventListener('drop', (e) => e.preventDefault());
   list.addEventListener('dragend', () => {

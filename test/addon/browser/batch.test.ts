@@ -2,9 +2,10 @@
 // estimate, run and watch progress reach 100% while results land in the sheet; a double click
 // or a retry after a lost answer still makes one batch.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page, Route } from 'playwright-core';
-import type { Grid, SheetSnapshot } from '../../../addon/dev/harness/index';
-import { buildOnce, createPackVia, launchChromium, openSidebar, screenshot, startStack, type BuiltAddon, type Stack } from './stack';
+import type { Browser, Route } from 'playwright-core';
+import type { Grid } from '../../../addon/dev/harness/index';
+import { batchCount, column, openBatch as openBatchPage } from './batch-page';
+import { buildOnce, createPackVia, launchChromium, screenshot, startStack, type BuiltAddon, type Stack } from './stack';
 
 let addon: BuiltAddon;
 let browser: Browser;
@@ -31,22 +32,7 @@ function sheetOf(rows: number): Grid {
   ];
 }
 
-function column(sheet: SheetSnapshot, header: string, kind: 'values' | 'formulas' = 'values'): unknown[] {
-  const c = sheet.values[0]?.indexOf(header) ?? -1;
-  expect(c, `the sheet has a "${header}" column`).toBeGreaterThanOrEqual(0);
-  return sheet[kind].slice(1).map((r) => r[c]);
-}
-
-async function batchCount(s: Stack): Promise<number> {
-  const body = (await (await s.backend.api('/v1/batches')).json()) as { batches: unknown[] };
-  return body.batches.length;
-}
-
-async function openBatch(s: Stack, rows: number): Promise<{ page: Page; errors: string[] }> {
-  const opened = await openSidebar(browser, s.harness, 'Batch');
-  await expect.poll(() => opened.page.textContent('#count-not_done')).toBe(String(rows));
-  return opened;
-}
+const openBatch = (s: Stack, rows: number) => openBatchPage(browser, s, rows);
 
 describe('Batch sidebar', () => {
   it('estimates, runs 20 rows to 100% and writes Row IDs, DONE, =IMAGE formulas and links into the sheet', async () => {

@@ -8,6 +8,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { buildAddon } from '../../../addon/build/build-addon';
 import { AddonHarness, type Grid } from '../../../addon/dev/harness/index';
+import type { Overrides } from '../../../backend/src/compose';
 import { startTestServer, type TestServer } from '../../helpers/server';
 
 export const CHROMIUM_ARGS = [
@@ -36,9 +37,17 @@ export interface Stack {
   close(): Promise<void>;
 }
 
+export interface StackOptions {
+  /** Fill in Settings (backend URL and key) as a user would; default true. */
+  settings?: boolean;
+  /** Backend environment (e.g. ROWSHOT_ROW_CONCURRENCY) and overrides (e.g. a slow provider). */
+  env?: Record<string, string>;
+  overrides?: Overrides;
+}
+
 /** A backend and a harness on `sheet`; Settings are filled in unless `settings: false`. */
-export async function startStack(addon: BuiltAddon, sheet: Grid, options: { settings?: boolean } = {}): Promise<Stack> {
-  const backend = await startTestServer();
+export async function startStack(addon: BuiltAddon, sheet: Grid, options: StackOptions = {}): Promise<Stack> {
+  const backend = await startTestServer(options.env, options.overrides);
   try {
     const harness = await AddonHarness.start({
       sheet,
