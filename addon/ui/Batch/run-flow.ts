@@ -96,6 +96,7 @@ async function start(scope: Scope, requestId: string, confirmed: boolean, starte
   }
   unanswered = null;
   hideConfirm();
-  showBanner('success', `Started “${result.value.name}” with ${plural(result.value.rowCount, 'row')}.`);
+  const warning = result.value.warning ? ` ${result.value.warning}` : '';
+  showBanner(warning ? 'info' : 'success', `Started “${result.value.name}” with ${plural(result.value.rowCount, 'row')}.${warning}`);
   started(result.value);
 }

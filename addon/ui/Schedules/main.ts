@@ -35,7 +35,8 @@ function scheduleItem(v: SchedulesView, s: Schedule): HTMLLIElement {
       el('dt', {}, 'Repeat'), el('dd', { class: 'recurrence' }, recurrenceText(s.recurrence)),
       el('dt', {}, 'Rows'), el('dd', {}, scopeText(s.scope)),
       el('dt', {}, 'Cost cap'), el('dd', {}, usd(s.maxCostUsd)),
-      el('dt', {}, 'Next run'), el('dd', { class: 'next-run' }, s.enabled ? when(s.nextRunAt, v.timeZone) : '—')),
+      el('dt', {}, 'Next run'), el('dd', { class: 'next-run' }, s.enabled ? when(s.nextRunAt, v.timeZone) : '—'),
+      el('dt', {}, 'Runs as'), el('dd', { class: 'owner' }, s.ownedByMe === false ? 'another editor (their API key)' : 'you (your API key)')),
     actions);
 }
 
@@ -77,7 +78,7 @@ byId('schedule-form').addEventListener('submit', (e) => {
     }
     markInvalid([]);
     closeForm();
-    showBanner('success', `Saved “${input.name}”.`);
+    showBanner(result.value.notice ? 'info' : 'success', result.value.notice ? `Saved “${input.name}”. ${result.value.notice}` : `Saved “${input.name}”.`);
     render(result.value);
   });
 });
