@@ -68,7 +68,7 @@ describe('a 20-row sheet run through the real backend', () => {
     const until = Date.now() + 30_000;
     while (progress.state !== 'DONE' && Date.now() < until) {
       sleepSync(150);
-      s.advance(15_000);
+      s.clock.advance(15_000);
       const p = value(app.getRunProgress(first.id));
       progress = p.batch;
       synced += p.synced;

@@ -2,7 +2,7 @@
 // of UTF-8 a property holds, dropping runs already synced before runs still waiting for results.
 import { describe, expect, it } from 'vitest';
 import { loadRuns, MAX_RUNS_PER_SHEET, recordRun, type RunEntry } from '../../../../addon/server/batch/history';
-import { MemoryProperties } from '../helpers/memory-services';
+import { MemoryProperties } from '../helpers/memory-stores';
 
 const entry = (i: number, extra: Partial<RunEntry['summary']> = {}, synced = false): RunEntry => ({
   id: `b_${String(i).padStart(4, '0')}`, sheetId: 1, requestId: `req-${i}`, synced, syncedSignature: null, lastSyncAt: null,

@@ -1,6 +1,6 @@
-// The dispatcher's runs: runScheduled's outcomes, and rowshotDispatch wiring it with syncAll.
+// The dispatcher's runs: runScheduled's outcomes. rowshotDispatch wiring it with syncAll is
+// tested in schedules/dispatcher.test.ts.
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../../../../addon/server/app';
 import { runScheduled } from '../../../../addon/server/batch/scheduled-run';
 import { FakeBackend } from '../helpers/fake-backend';
 import { MemorySheet } from '../helpers/memory-sheet';
@@ -37,21 +37,5 @@ describe('runScheduled', () => {
     expect(runScheduled(empty.s, { sheetId: 4, scope: 'not_done', maxCostUsd: 1 })).toMatchObject({ rows: 0, outcome: 'nothing_to_do' });
     empty.s.userProperties.delete('rowshot.apiKey');
     expect(runScheduled(empty.s, { sheetId: 4, scope: 'all', maxCostUsd: 1 })).toMatchObject({ outcome: 'failed', message: expect.stringContaining('enter the API key') });
-  });
-});
-
-describe('rowshotDispatch', () => {
-  it('runs a due schedule through runScheduled and then syncs every pending run', () => {
-    const { sheet, backend, s } = setup();
-    const app = createApp(() => s);
-    const saved = app.saveSchedule({ name: 'Hourly', sheetId: 4, recurrence: { every: 'hour' }, scope: 'not_done', maxCostUsd: 5, enabled: true });
-    expect(saved.ok).toBe(true);
-    s.advance(2 * 3600_000);
-    app.rowshotDispatch();
-    const batch = backend.onlyBatch();
-    expect(batch.request.rows).toHaveLength(2);
-    // syncAll wrote the QUEUED rows back.
-    expect(sheet.record(3)).toMatchObject({ Status: 'QUEUED', 'Batch ID': batch.status.id });
-    expect(s.lock.held).toBe(false);
   });
 });

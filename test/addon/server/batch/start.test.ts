@@ -72,7 +72,7 @@ describe('startRun', () => {
   it('says when a scope has no rows, and when another sync holds the sheet', () => {
     const { app, s } = setup([['Prompt', 'Status'], ['a', 'DONE']]);
     expect(app.startRun({ scope: 'failed', requestId: 'a' })).toEqual({ ok: false, error: { code: 'no_rows', message: 'No FAILED rows in "Shop".' } });
-    s.lock.busy = true;
+    s.lock.takenElsewhere();
     const busy = app.startRun({ scope: 'not_done', requestId: 'b' });
     expect(!busy.ok && busy.error.code).toBe('busy');
   });
@@ -99,7 +99,7 @@ describe('cancel and retry', () => {
     expect(sheet.record(2)['Status']).toBe('FAILED: boom');
     const retried = value(app.retryFailedRun(run.id));
     expect(retried.state).toBe('RUNNING');
-    s.advance(60_000);
+    s.clock.advance(60_000);
     backend.finish(run.id);
     const p = value(app.getRunProgress(run.id));
     expect(p).toMatchObject({ batch: { state: 'DONE' }, synced: 1 });

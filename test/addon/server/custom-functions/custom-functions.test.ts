@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createApp } from '../../../../addon/server/app';
 import { FakeBackend } from '../helpers/fake-backend';
 import { MemorySheet } from '../helpers/memory-sheet';
-import { configure, MemoryProperties, memoryServices } from '../helpers/memory-services';
+import { anotherEditor, configure, memoryServices } from '../helpers/memory-services';
 
 function setup() {
   const backend = new FakeBackend();
@@ -76,7 +76,7 @@ describe('ROWSHOT_STATUS', () => {
     backend.finish(id);
     expect(app.ROWSHOT_STATUS([[id]])).toBe('RUNNING 1/2 done, 1 failed, $0.47, ETA 1 min');
     expect(backend.requests.length).toBe(gets);
-    s.advance(31_000);
+    s.clock.advance(31_000);
     expect(app.ROWSHOT_STATUS(id)).toBe('DONE 2/2 done, 0 failed, $0.08');
   });
   it('answers error strings: no id, not set up, unknown batch, unreachable', () => {
@@ -96,7 +96,7 @@ describe('ROWSHOT_STATUS', () => {
     const id = started.value.id;
     expect(app.ROWSHOT_STATUS(id)).toBe('ACCEPTED 0/2 done, 0 failed, $0.00');
     // Another editor of the same document (same document cache), with a key the backend refuses.
-    const other = { ...s, userProperties: new MemoryProperties() };
+    const other = anotherEditor(s);
     configure(other, 'https://rowshot.test', 'rs_other_key_9876');
     const otherApp = createApp(() => other);
     expect(otherApp.ROWSHOT_STATUS(id)).toBe('ROWSHOT_STATUS: The backend refused the API key (ending in 9876): check the API key in Settings.');

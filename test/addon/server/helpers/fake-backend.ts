@@ -13,7 +13,7 @@ interface FakeBatch {
 }
 
 const json = (status: number, body: unknown): HttpResponse => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-const problem = (status: number, code: string, detail: string, invalidFields?: { field: string; message: string }[]): HttpResponse => ({
+export const problem = (status: number, code: string, detail: string, invalidFields?: { field: string; message: string }[]): HttpResponse => ({
   status, headers: { 'content-type': 'application/problem+json' },
   body: JSON.stringify({ type: `https://rowshot.dev/problems/${code}`, title: code, status, detail, code, ...(invalidFields ? { invalidFields } : {}) }),
 });
@@ -26,13 +26,23 @@ export class FakeBackend implements HttpPort {
   private n = 0;
   /** Set to make every call fail as a network error (UrlFetchApp throws). */
   down = false;
+  /** API keys accepted besides `key` (other editors of a document). */
+  readonly otherKeys: string[] = [];
+  /**
+   * Runs before each answer: may answer instead (a 500), throw (a network failure), or re-enter
+   * the add-on while this request is in flight (an overlapping execution).
+   */
+  onRequest: ((req: HttpRequest, path: string) => HttpResponse | undefined) | null = null;
 
   constructor(readonly base = 'https://rowshot.test', readonly key = 'rs_test_key_1234', readonly chain = ['gemini-2.5-flash-image']) {}
 
   fetch(req: HttpRequest): HttpResponse {
     this.requests.push(req);
     if (this.down || !req.url.startsWith(this.base)) throw new Error(`Address unavailable: ${req.url}`);
-    if (req.headers?.authorization !== `Bearer ${this.key}`) return problem(401, 'unauthenticated', 'The API key is not valid');
+    const instead = this.onRequest?.(req, req.url.slice(this.base.length).split('?')[0] ?? '');
+    if (instead) return instead;
+    const keys = [this.key, ...this.otherKeys].map((k) => `Bearer ${k}`);
+    if (!keys.includes(req.headers?.authorization ?? '')) return problem(401, 'unauthenticated', 'The API key is not valid');
     const url = req.url.slice(this.base.length);
     const [path = '', query = ''] = url.split('?');
     const params = new URLSearchParams(query);

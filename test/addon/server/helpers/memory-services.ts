@@ -1,44 +1,16 @@
-// In-memory implementations of the add-on's ports (the Apps Script boundary) for unit tests:
-// a spreadsheet of MemorySheets, property stores, a cache, a lock, triggers, a UI that records,
-// a settable clock and a counting uuid. The HttpPort is passed in (a stub or the real backend).
-import type {
-  CachePort, HttpPort, LockPort, MenuItem, PropertyStore, Services, SpreadsheetPort, TriggerInfo, TriggerPort, UiPort,
-} from '../../../../addon/server/services/ports';
-import { MemorySheet } from './memory-sheet';
-
-export class MemoryProperties implements PropertyStore {
-  readonly map = new Map<string, string>();
-  get(key: string): string | null {
-    return this.map.get(key) ?? null;
-  }
-  set(key: string, value: string): void {
-    // As PropertiesService: 9 KB of UTF-8 per value.
-    const bytes = Buffer.byteLength(value, 'utf8');
-    if (bytes > 9 * 1024) throw new Error(`Argument too large: property ${key} is ${bytes} bytes, the limit is 9 KB`);
-    this.map.set(key, value);
-  }
-  delete(key: string): void {
-    this.map.delete(key);
-  }
-}
-
-export class MemoryCache implements CachePort {
-  readonly map = new Map<string, { value: string; until: number }>();
-  constructor(private readonly now: () => number) {}
-  get(key: string): string | null {
-    const hit = this.map.get(key);
-    return hit && hit.until > this.now() ? hit.value : null;
-  }
-  put(key: string, value: string, seconds: number): void {
-    this.map.set(key, { value, until: this.now() + seconds * 1000 });
-  }
-}
+// The add-on's Services (the Apps Script boundary) in memory, for unit tests: a spreadsheet of
+// MemorySheets, the stores of memory-stores.ts, a UI that records, a counting uuid. The HttpPort
+// is passed in (a FakeBackend, a stub, or the real backend). A test world is one document: more
+// executions on it (another editor, an overlapping trigger) share what Apps Script shares.
+import type { HttpPort, MenuItem, Services, SpreadsheetPort, UiPort } from '../../../../addon/server/services/ports';
+import type { MemorySheet } from './memory-sheet';
+import { ManualClock, MemoryCache, MemoryDocumentLock, MemoryProperties, MemoryTriggers } from './memory-stores';
 
 export class MemorySpreadsheet implements SpreadsheetPort {
   activeIndex = 0;
   selectedRowNumbers: number[] = [];
   range: { row: number; column: number; numRows: number; numColumns: number } | null = null;
-  constructor(readonly sheetList: MemorySheet[], private readonly ssId = 'ss_0123456789abcdef') {}
+  constructor(readonly sheetList: MemorySheet[], private readonly zone = 'Etc/UTC', private readonly ssId = 'ss_0123456789abcdef') {}
   id(): string {
     return this.ssId;
   }
@@ -46,7 +18,7 @@ export class MemorySpreadsheet implements SpreadsheetPort {
     return 'Test spreadsheet';
   }
   timeZone(): string {
-    return 'Etc/UTC';
+    return this.zone;
   }
   activeSheet(): MemorySheet {
     const sheet = this.sheetList[this.activeIndex];
@@ -86,36 +58,23 @@ export class MemoryUi implements UiPort {
   }
 }
 
-export class MemoryLock implements LockPort {
-  held = false;
-  /** Set to make tryLock fail (another execution holds it). */
-  busy = false;
-  acquired = 0;
-  tryLock(): boolean {
-    if (this.busy || this.held) return false;
-    this.held = true;
-    this.acquired++;
-    return true;
-  }
-  release(): void {
-    this.held = false;
-  }
+/** What every execution on one document shares: its sheets and properties, cache, lock, the network and the time. */
+interface MemoryDocument {
+  sheets: MemorySheet[];
+  timeZone: string;
+  properties: MemoryProperties;
+  cache: MemoryCache;
+  lock: MemoryDocumentLock;
+  http: HttpPort;
+  clock: ManualClock;
+  /** Ids unique across the document's executions, as Utilities.getUuid's are. */
+  uuid(): string;
 }
 
-export class MemoryTriggers implements TriggerPort {
-  list_: TriggerInfo[] = [];
-  private n = 0;
-  list(): TriggerInfo[] {
-    return [...this.list_];
-  }
-  createHourly(handler: string): TriggerInfo {
-    const t = { id: `t${++this.n}`, handler };
-    this.list_.push(t);
-    return t;
-  }
-  delete(id: string): void {
-    this.list_ = this.list_.filter((t) => t.id !== id);
-  }
+/** What one editor has of their own: user properties (settings, user id) and triggers. */
+interface MemoryUser {
+  properties: MemoryProperties;
+  triggers: MemoryTriggers;
 }
 
 export interface TestServices extends Services {
@@ -123,36 +82,65 @@ export interface TestServices extends Services {
   userProperties: MemoryProperties;
   documentProperties: MemoryProperties;
   cache: MemoryCache;
+  triggers: MemoryTriggers;
   ui: MemoryUi;
-  lock: MemoryLock;
+  clock: ManualClock;
+  /** The document lock every `documentLock()` handle of this document takes. */
+  lock: MemoryDocumentLock;
+  /** What this execution logged. */
   logs: string[];
-  /** Moves the clock. */
-  advance(ms: number): void;
+  readonly document: MemoryDocument;
+  readonly user: MemoryUser;
 }
 
-export function memoryServices(opts: { sheets: MemorySheet[]; http: HttpPort; now?: Date }): TestServices {
-  let now = (opts.now ?? new Date('2026-03-01T10:00:00.000Z')).getTime();
+export function memoryServices(opts: { sheets: MemorySheet[]; http: HttpPort; now?: Date | string; timeZone?: string }): TestServices {
+  const clock = new ManualClock(opts.now ?? '2026-03-01T10:00:00.000Z');
   let uuids = 0;
-  const lock = new MemoryLock();
+  const document: MemoryDocument = {
+    sheets: opts.sheets,
+    timeZone: opts.timeZone ?? 'Etc/UTC',
+    properties: new MemoryProperties(),
+    cache: new MemoryCache(clock),
+    lock: new MemoryDocumentLock(),
+    http: opts.http,
+    clock,
+    uuid: () => `${(++uuids).toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`,
+  };
+  return execution(document, newUser());
+}
+
+/** A second editor of the same document: own settings, user id and triggers; the same sheets, document properties and lock. */
+export function anotherEditor(s: TestServices): TestServices {
+  return execution(s.document, newUser());
+}
+
+/** Another execution of the same user on the same document (a trigger firing while a run is still going). */
+export function anotherExecution(s: TestServices): TestServices {
+  return execution(s.document, s.user);
+}
+
+function newUser(): MemoryUser {
+  return { properties: new MemoryProperties(), triggers: new MemoryTriggers() };
+}
+
+function execution(document: MemoryDocument, user: MemoryUser): TestServices {
   const logs: string[] = [];
   return {
-    spreadsheet: new MemorySpreadsheet(opts.sheets),
-    http: opts.http,
-    userProperties: new MemoryProperties(),
-    documentProperties: new MemoryProperties(),
-    cache: new MemoryCache(() => now),
-    documentLock: () => lock,
-    lock,
-    triggers: new MemoryTriggers(),
+    spreadsheet: new MemorySpreadsheet(document.sheets, document.timeZone),
+    http: document.http,
+    userProperties: user.properties,
+    documentProperties: document.properties,
+    cache: document.cache,
+    documentLock: () => document.lock.handle(),
+    lock: document.lock,
+    triggers: user.triggers,
     ui: new MemoryUi(),
-    clock: { now: () => new Date(now) },
-    uuid: () => {
-      uuids++;
-      return `${uuids.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
-    },
+    clock: document.clock,
+    uuid: document.uuid,
     log: (m) => void logs.push(m),
     logs,
-    advance: (ms) => void (now += ms),
+    document,
+    user,
   };
 }
 

@@ -46,7 +46,7 @@ function runAll(n: number): Record<string, Record<SheetCall, number>> {
   step('progress: running', () => expect(value(app.getRunProgress(id)).synced).toBe(n));
   sheet.reorderRows(2, shuffled(n, 2));
   backend.finish(id, (row) => (row.index % 7 === 0 ? { state: 'FAILED', reason: '=not a formula' } : { state: 'DONE' }));
-  s.advance(60_000);
+  s.clock.advance(60_000);
   step('progress: done', () => expect(value(app.getRunProgress(id)).synced).toBe(n));
   step('sync now: nothing new', () => expect(value(app.syncNow()).written).toBe(0));
   // Every row got its own result, wherever the shuffle put it.

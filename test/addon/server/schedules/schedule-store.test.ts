@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Schedule, ScheduleRun } from '../../../../addon/server/rpc';
 import { appendRun, MAX_RUNS, readRuns } from '../../../../addon/server/schedules/run-log';
 import { MAX_SCHEDULES, readSchedules, SCHEDULES_KEY, writeSchedules } from '../../../../addon/server/schedules/schedule-store';
-import { MemoryProperties } from './ports-in-memory';
+import { MemoryProperties } from '../helpers/memory-stores';
 
 function schedule(i: number, name = `Nightly ${i}`): Schedule {
   return {
@@ -29,7 +29,7 @@ function run(i: number, message = `Started batch of ${i} rows, estimated $${(i *
   };
 }
 
-const bytes = (props: MemoryProperties): number[] => [...props.values.values()].map((v) => Buffer.byteLength(v, 'utf8'));
+const bytes = (props: MemoryProperties): number[] => [...props.map.values()].map((v) => Buffer.byteLength(v, 'utf8'));
 
 describe('schedule store', () => {
   it('saves schedules as JSON in document properties and reads them back', () => {

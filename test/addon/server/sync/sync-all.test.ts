@@ -87,13 +87,13 @@ describe('progress polls', () => {
     expect(value(app.getRunProgress(id)).synced).toBe(2); // first poll: rows show QUEUED
     const after = rowPulls();
     backend.start(id, 1);
-    s.advance(2_000);
+    s.clock.advance(2_000);
     expect(value(app.getRunProgress(id))).toMatchObject({ batch: { state: 'RUNNING' }, synced: 0 });
     expect(rowPulls()).toBe(after);
-    s.advance(10_000);
+    s.clock.advance(10_000);
     expect(value(app.getRunProgress(id)).synced).toBe(1);
     backend.finish(id);
-    s.advance(1_000);
+    s.clock.advance(1_000);
     expect(value(app.getRunProgress(id))).toMatchObject({ batch: { state: 'DONE' }, synced: 2 });
   });
 
@@ -101,7 +101,7 @@ describe('progress polls', () => {
     const { backend, s, app, run, a } = setup();
     const id = run(0, 'x');
     backend.finish(id);
-    s.lock.busy = true;
+    s.lock.takenElsewhere();
     expect(value(app.getRunProgress(id))).toMatchObject({ batch: { state: 'DONE' }, synced: 0 });
     expect(a.record(2)['Status']).toBe('QUEUED'); // as the start left it
   });
