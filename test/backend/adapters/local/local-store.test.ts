@@ -204,9 +204,11 @@ describe('LocalStore: objects', () => {
     const store = new LocalStore(root, { cleanupGraceMs: 100, reclaimDeletedAfterMs: 400 });
     const keyDir = (k: string) => path.join(root, 'objects', 'r', `${k}@`);
     const gens: Record<string, bigint> = {};
+    const deleting: Record<string, number> = {};
     for (const k of ['listed', 'rewritten', 'young']) {
       const a = await store.put(`r/${k}`, 'v1');
       if (a.ok) gens[k] = BigInt(a.generation);
+      deleting[k] = performance.now();
       expect(await store.delete(`r/${k}`)).toBe(true);
     }
     const before = await store.put('r/young', 'again'); // on a fresh tombstone: continues the sequence
@@ -214,9 +216,11 @@ describe('LocalStore: objects', () => {
     await sleep(350); // tombstones are now 350 ms old: past reclaim − guard, not yet reclaimable
 
     // A writer re-creating the key waits for the guard, reclaims the directory and starts a fresh one.
-    const t0 = performance.now();
+    // Measured from before the delete, so a slow machine (a late wake-up from the sleep) cannot
+    // make it pass or fail by timing alone: the write lands only once the tombstone is reclaimable
+    // (a few ms of slack: file times and performance.now() are different clocks).
     const re = await store.put('r/rewritten', 'v2', { ifGenerationMatch: 0 });
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(20);
+    expect(performance.now() - (deleting.rewritten ?? 0)).toBeGreaterThanOrEqual(400 - 5);
     expect(re.ok && BigInt(re.generation) > (gens.rewritten ?? 0n) + 1n).toBe(true);
     expect(readdirSync(keyDir('rewritten'))).toHaveLength(1);
     expect((await store.get('r/rewritten'))?.data.toString()).toBe('v2');
