@@ -44,6 +44,8 @@ export interface SheetSnapshot {
   formulas: string[][];
   selection: GridRange[];
   menu: { title: string; items: ({ caption: string; handler: string } | null)[] } | null;
+  /** Dropdowns (data validation lists) on the active sheet, latest last. */
+  validations: { row: number; column: number; numRows: number; numColumns: number; values: string[] }[];
   /** Grows by one whenever the cells change. */
   version: number;
 }

@@ -18,6 +18,7 @@ export function snapshotOf(workbook: Workbook, menu: RecordedMenu | null): Omit<
     values: rows === 0 ? [] : sheet.read(1, 1, rows, Math.max(1, columns)).map((r) => r.map(cell)),
     formulas: rows === 0 ? [] : sheet.readFormulas(1, 1, rows, Math.max(1, columns)),
     selection: workbook.selection.map((r) => ({ ...r })),
+    validations: sheet.validations.map((v) => ({ row: v.row, column: v.column, numRows: v.numRows, numColumns: v.numColumns, values: [...v.values] })),
     menu: menu ? { title: menu.title, items: menu.items.map((i) => (i ? { ...i } : null)) } : null,
   };
 }

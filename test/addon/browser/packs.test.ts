@@ -106,6 +106,13 @@ describe('Packs sidebar', () => {
     await expect.poll(() => page.textContent('#banner')).toBe('Put “Autumn” into 1 cell.');
     expect((await stack.harness.sheet()).values[1]).toEqual(['a red fox', 'Autumn']);
 
+    // A dropdown of the pack names on the Reference pack column's data rows.
+    await page.click('#dropdown');
+    await expect.poll(() => page.textContent('#banner')).toMatch(/^Added a dropdown of \d+ packs? to 1 row of the Reference pack column\.$/);
+    const dropdown = (await stack.harness.sheet()).validations.at(-1);
+    expect(dropdown).toMatchObject({ row: 2, column: 2, numRows: 1, numColumns: 1 });
+    expect(dropdown?.values).toContain('Autumn');
+
     await card.locator('button.rename').click();
     await page.fill('.pack form.rename input', 'Autumn 2026');
     await page.click('.pack form.rename button[type="submit"]');
