@@ -1,6 +1,6 @@
 // Cloud-mode figures, not a timed test: the real composition (ROWSHOT_MODE=cloud) with the official
 // Google clients against local fakes of Cloud Tasks, Cloud Storage, Gemini and Sheets
-// (bench/cloud-stack.ts). Three runs, each on a fresh stack:
+// (test/helpers/cloud-stack.ts). Three runs, each on a fresh stack:
 //   1. fan-out: accept latency of a --rows batch and time until every row task is created
 //      (rows queue not dispatched, so only fan-out is timed); creates per second.
 //   2. Sheets: --sheets batches, one per spreadsheet, at once; write requests per 1,000 rows and
@@ -12,7 +12,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { addSheet, batchBody, rowIdsFor, startStack, type Stack } from './cloud-stack';
+import { addSheet, batchBody, rowIdsFor, startStack, type Stack } from '../test/helpers/cloud-stack';
 
 const { values } = parseArgs({
   options: {

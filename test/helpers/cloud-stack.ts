@@ -1,8 +1,8 @@
-// One cloud-mode Rowshot for bench/cloud.ts: the real composition root and HTTP handlers, with the
-// official Google clients talking to the local wire-protocol fakes (as test/backend/cloud/cloud-mode.test.ts).
-// Unlike the e2e test, each Cloud Tasks queue gets its own fake (real Cloud Tasks limits dispatches
-// per queue, so flush tasks waiting for a Sheets token must not take row slots), and the rows
-// queue's fake can be left without dispatch ("paused") to time fan-out alone.
+// One cloud-mode Rowshot, for the end-to-end test (test/backend/cloud) and bench/cloud.ts: the real
+// composition root and HTTP handlers, with the official Google clients talking to the local
+// wire-protocol fakes. Each Cloud Tasks queue gets its own fake (real Cloud Tasks limits
+// dispatches per queue, so flush tasks waiting for a Sheets token must not take row slots), and
+// the rows queue's fake can be left without dispatch ("paused") to time fan-out alone.
 import crypto from 'node:crypto';
 import { createServer } from 'node:net';
 import { CloudTasksClient, type protos } from '@google-cloud/tasks';
@@ -10,21 +10,21 @@ import { Storage } from '@google-cloud/storage';
 import { GoogleGenAI } from '@google/genai';
 import { auth, sheets as sheetsClient } from '@googleapis/sheets';
 import sharp from 'sharp';
-import { oidcTaskAuth } from '../backend/src/adapters/google/oidc-task-auth';
-import { loadConfig } from '../backend/src/config';
-import { createRowshot, type Rowshot } from '../backend/src/compose';
-import { createApiKey } from '../backend/src/core/tenants/tenants';
-import type { BatchStatus } from '../shared/index';
-import { startCloudTasksFake, type CloudTasksFake } from '../test/helpers/fakes/cloud-tasks-fake';
-import { GcsFake } from '../test/helpers/fakes/gcs-fake';
-import { imageReply, startGeminiFake, type GeminiFake } from '../test/helpers/fakes/gemini-fake';
-import { makeOidcKey } from '../test/helpers/fakes/oidc';
-import { SheetsFake } from '../test/helpers/fakes/sheets-fake';
+import { oidcTaskAuth } from '../../backend/src/adapters/google/oidc-task-auth';
+import { loadConfig } from '../../backend/src/config';
+import { createRowshot, type Rowshot } from '../../backend/src/compose';
+import { createApiKey } from '../../backend/src/core/tenants/tenants';
+import type { BatchStatus } from '../../shared/index';
+import { startCloudTasksFake, type CloudTasksFake } from './fakes/cloud-tasks-fake';
+import { GcsFake } from './fakes/gcs-fake';
+import { imageReply, startGeminiFake, type GeminiFake } from './fakes/gemini-fake';
+import { makeOidcKey, type OidcKey } from './fakes/oidc';
+import { SheetsFake } from './fakes/sheets-fake';
 
 type TasksAuthClient = NonNullable<ConstructorParameters<typeof CloudTasksClient>[0]>['authClient'];
 type CreateTaskRequest = protos.google.cloud.tasks.v2.ICreateTaskRequest;
 
-const SA = 'rowshot-tasks@acme-prod.iam.gserviceaccount.com';
+export const TASKS_SA = 'rowshot-tasks@acme-prod.iam.gserviceaccount.com';
 export const ROWS_QUEUE = 'rowshot-rows';
 export const CONTROL_QUEUE = 'rowshot-control';
 
@@ -42,6 +42,9 @@ export interface StackOptions {
 export interface Stack {
   url: string;
   rowshot: Rowshot;
+  gcs: GcsFake;
+  /** Signs the OIDC tokens the Cloud Tasks fakes push with (a test can mint bad ones). */
+  oidcKey: OidcKey;
   gemini: GeminiFake;
   sheets: SheetsFake;
   rowsTasks: CloudTasksFake;
@@ -110,9 +113,9 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   const url = `http://127.0.0.1:${port}`;
   const loaded = loadConfig({
     ROWSHOT_MODE: 'cloud', PORT: String(port), ROWSHOT_PUBLIC_URL: url, ROWSHOT_SIGNING_SECRET: 'x'.repeat(40),
-    GOOGLE_CLOUD_PROJECT: 'acme-prod', ROWSHOT_TASKS_LOCATION: 'us-central1', ROWSHOT_TASKS_SERVICE_ACCOUNT: SA,
+    GOOGLE_CLOUD_PROJECT: 'acme-prod', ROWSHOT_TASKS_LOCATION: 'us-central1', ROWSHOT_TASKS_SERVICE_ACCOUNT: TASKS_SA,
     ROWSHOT_ROWS_QUEUE: ROWS_QUEUE, ROWSHOT_CONTROL_QUEUE: CONTROL_QUEUE,
-    ROWSHOT_BUCKET: 'acme-rowshot', GEMINI_API_KEY: 'AIza-bench-test-key', ROWSHOT_FLUSH_INTERVAL_MS: String(o.flushIntervalMs),
+    ROWSHOT_BUCKET: 'acme-rowshot', GEMINI_API_KEY: 'AIza-stack-test-key', ROWSHOT_FLUSH_INTERVAL_MS: String(o.flushIntervalMs),
     ROWSHOT_LOG_LEVEL: o.logLevel, ROWSHOT_DAILY_BUDGET_USD: 'none', ROWSHOT_RATE_LIMIT_PER_MIN: '1000000',
   });
   if (!loaded.ok) throw new Error(loaded.message);
@@ -124,9 +127,9 @@ export async function startStack(o: StackOptions): Promise<Stack> {
         credentials: { client_email: 'rowshot@acme-prod.iam.gserviceaccount.com', private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() },
       }),
       tasks: router,
-      genai: new GoogleGenAI({ apiKey: 'AIza-bench-test-key', httpOptions: { baseUrl: gemini.url } }),
+      genai: new GoogleGenAI({ apiKey: 'AIza-stack-test-key', httpOptions: { baseUrl: gemini.url } }),
       sheets: sheetsClient({ version: 'v4', auth: oauth(), rootUrl: sheets.url }),
-      taskAuth: oidcTaskAuth({ audience: url, serviceAccountEmail: SA, certs: oidcKey.certs }),
+      taskAuth: oidcTaskAuth({ audience: url, serviceAccountEmail: TASKS_SA, certs: oidcKey.certs }),
     },
   });
   await rowshot.listen();
@@ -135,7 +138,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     fetch(`${url}${path}`, { ...init, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...(init.headers as Record<string, string>) } });
 
   return {
-    url, rowshot, gemini, sheets, rowsTasks, controlTasks, rowCreatesAt, api,
+    url, rowshot, gcs, oidcKey, gemini, sheets, rowsTasks, controlTasks, rowCreatesAt, api,
     rowCreatesMaxInFlight: () => rowMaxInFlight,
     async status(id) {
       const res = await api(`/v1/batches/${id}`);
