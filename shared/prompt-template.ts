@@ -31,10 +31,6 @@ export function fillTemplateFrom(template: string, byNorm: ReadonlyMap<string, s
   return missing.length > 0 ? { ok: false, missing } : { ok: true, text };
 }
 
-export function hasPlaceholders(text: string): boolean {
-  return /\{\{\s*[^{}]+?\s*\}\}/.test(text);
-}
-
 /** How a spreadsheet cell reads as text: numbers without float noise, booleans as words. */
 export function cellToText(value: unknown): string {
   if (value === null || value === undefined) return '';

@@ -1,4 +1,5 @@
 import * as z from '../zod';
+import { ROW_ID_MAX_LENGTH, ROW_ID_TEXT_MESSAGE, ROW_ID_TEXT_PATTERN } from '../row-id';
 import { ROW_STATES } from '../sheet-convention';
 
 export const CellValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
@@ -6,8 +7,8 @@ export const CellValue = z.union([z.string(), z.number(), z.boolean(), z.null()]
 export const MAX_ROWS_PER_BATCH = 50_000;
 
 // Any id a sheet already holds is accepted (keys and file names encode it safely); only
-// control characters and surrounding spaces are refused.
-export const RowIdSchema = z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[^\u0000-\u001f\s](?:[^\u0000-\u001f]*[^\u0000-\u001f\s])?$/, 'Row ID must not be blank, start or end with a space, or contain control characters'));
+// control characters, surrounding spaces and over-long ids are refused (rule in row-id.ts).
+export const RowIdSchema = z.string().check(z.minLength(1), z.maxLength(ROW_ID_MAX_LENGTH), z.regex(ROW_ID_TEXT_PATTERN, ROW_ID_TEXT_MESSAGE));
 
 export const BatchRowInput = z.object({
   rowId: RowIdSchema,
@@ -48,6 +49,9 @@ export type CreateBatchRequest = z.infer<typeof CreateBatchRequest>;
 
 export const BATCH_STATES = ['ACCEPTED', 'RUNNING', 'DONE', 'CANCELLED'] as const;
 export type BatchState = (typeof BATCH_STATES)[number];
+/** A batch in one of these states changes no more (until a retry of its FAILED rows). */
+export const FINAL_BATCH_STATES: readonly BatchState[] = ['DONE', 'CANCELLED'];
+export const isFinalBatch = (state: BatchState): boolean => FINAL_BATCH_STATES.includes(state);
 
 export const RowCounts = z.object({
   QUEUED: z.number(), RUNNING: z.number(), DONE: z.number(), FAILED: z.number(), SKIPPED: z.number(), CANCELLED: z.number(),

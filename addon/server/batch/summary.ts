@@ -1,5 +1,5 @@
 // A backend batch status as the sidebar shows it (JSON-safe, small enough to keep in history).
-import type { BatchStatus } from '../../../shared/index';
+import { isFinalBatch, type BatchStatus } from '../../../shared/index';
 import type { BatchSummary } from '../rpc';
 
 export function toSummary(status: BatchStatus): BatchSummary {
@@ -18,7 +18,7 @@ export function toSummary(status: BatchStatus): BatchSummary {
   };
 }
 
-export const isFinal = (state: BatchSummary['state']): boolean => state === 'DONE' || state === 'CANCELLED';
+export const isFinal = (state: BatchSummary['state']): boolean => isFinalBatch(state);
 
 /** Changes whenever a row changes state: a sync with the same signature has nothing new to pull. */
 export const progressSignature = (b: BatchSummary): string => `${b.state} ${JSON.stringify(b.counts)} ${b.actualUsd}`;

@@ -5,7 +5,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pino } from 'pino';
-import { mapHeaders, OUTPUT_FIELDS, type BatchStatus, type CreateBatchRequest, type RowResult } from '../../../shared/index';
+import { isFinalBatch, mapHeaders, OUTPUT_FIELDS, type BatchStatus, type CreateBatchRequest, type RowResult } from '../../../shared/index';
 import { ensureRowIds } from '../adapters/local/workbook/row-ids';
 import { loadConfig } from '../config';
 import { createRowshot, type Rowshot } from '../compose';
@@ -112,7 +112,7 @@ export async function runCommand(opts: RunOptions, env: Record<string, string | 
         if (err instanceof ApiError && err.status === 404) return null;
         throw err;
       });
-      if (batch && (batch.state === 'DONE' || batch.state === 'CANCELLED')) batch = null;
+      if (batch && isFinalBatch(batch.state)) batch = null;
       else if (batch) out.write(`Resuming batch ${batch.id} (${batch.rowCount} rows)\n`);
     }
     if (!batch) {
@@ -144,7 +144,7 @@ export async function runCommand(opts: RunOptions, env: Record<string, string | 
     // 5. Progress until the results are in the file.
     const progress = createProgress(batch.rowCount);
     const started = Date.now();
-    while (batch.state !== 'DONE' && batch.state !== 'CANCELLED') {
+    while (!isFinalBatch(batch.state)) {
       progress.update(batch);
       await new Promise((r) => setTimeout(r, opts.pollMs ?? 250));
       batch = await client.getBatch(batch.id);

@@ -21,6 +21,7 @@ export interface CoreConfig {
   rowMaxAttempts: number;
   /** Rows per input chunk and per fan-out task. */
   chunkSize: number;
+  /** Each tenant's daily spend limit (ROWSHOT_DAILY_BUDGET_USD), the same for all; null: none. */
   defaultDailyBudgetUsd: number | null;
   /** Identifies this process in claims and logs. */
   instanceId: string;
@@ -67,10 +68,3 @@ export interface CoreDeps {
   log: Logger;
   metrics: CoreMetrics;
 }
-
-export const noMetrics: CoreMetrics = {
-  rowFinished: () => {},
-  providerCall: () => {},
-  costAdded: () => {},
-  sheetWrite: () => {},
-};

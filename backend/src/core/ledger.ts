@@ -12,7 +12,6 @@ import type { CoreDeps } from './deps';
 import { randomId } from './ids';
 import { getJson, updateJson } from './json-blobs';
 import { layout } from './layout';
-import { getTenant } from './tenants/tenants';
 
 interface LedgerRecord {
   spentMicros: number;
@@ -62,14 +61,14 @@ function normalise(rec: LedgerRecord | null, now: number): { rec: LedgerRecord; 
   return { rec: r, used };
 }
 
-async function dailyLimitMicros(deps: CoreDeps, tenant: string): Promise<number | null> {
-  const t = await getTenant(deps.store, tenant);
-  const usd = t?.dailyBudgetUsd ?? deps.config.defaultDailyBudgetUsd;
+/** Every tenant has the server's daily budget (ROWSHOT_DAILY_BUDGET_USD), so no store read is needed. */
+function dailyLimitMicros(deps: CoreDeps): number | null {
+  const usd = deps.config.defaultDailyBudgetUsd;
   return usd === null ? null : toMicros(usd);
 }
 
 export async function remainingDailyBudget(deps: CoreDeps, tenant: string): Promise<{ remainingUsd: number } | null> {
-  const limit = await dailyLimitMicros(deps, tenant);
+  const limit = dailyLimitMicros(deps);
   if (limit === null) return null;
   const rec = await getJson<LedgerRecord>(deps.store, layout.dailyLedger(tenant, day(deps.clock.now())));
   const { used } = normalise(rec?.value ?? null, deps.clock.now());
@@ -154,7 +153,7 @@ export type Reservation = { ok: true; micros: number; held: Allowance[] } | { ok
 export async function reserve(deps: CoreDeps, tenant: string, batchId: string, maxCostUsd: number | null, micros: number): Promise<Reservation> {
   if (micros === 0) return { ok: true, micros, held: [] };
   const held: Allowance[] = [];
-  const dailyLimit = await dailyLimitMicros(deps, tenant);
+  const dailyLimit = dailyLimitMicros(deps);
   if (dailyLimit !== null) {
     const a = await take(deps, layout.dailyLedger(tenant, day(deps.clock.now())), dailyLimit, micros);
     if (!a) return { ok: false, reason: "budget (the tenant's daily budget is used up)" };

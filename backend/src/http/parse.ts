@@ -9,6 +9,7 @@ interface SafeParser<T> {
 export function parseOr400<T>(schema: SafeParser<T>, value: unknown, what = 'request'): T {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  const invalidFields = issuesToFields(r.error.issues).slice(0, 200);
+  // toProblem caps the list; the detail counts them all.
+  const invalidFields = issuesToFields(r.error.issues);
   throw new AppError('invalid_request', `The ${what} has ${r.error.issues.length} invalid field(s): ${invalidFields.slice(0, 3).map((f) => f.field).join(', ')}${invalidFields.length > 3 ? ', …' : ''}`, { invalidFields });
 }

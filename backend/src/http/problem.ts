@@ -1,7 +1,7 @@
 // Every error leaves as RFC 7807 `application/problem+json`, listing every invalid field.
 import type { ErrorRequestHandler, Response } from 'express';
 import multer from 'multer';
-import type { Problem } from '../../../shared/index';
+import { MAX_UPLOAD_BYTES, type Problem } from '../../../shared/index';
 import { AppError, type ErrorCode } from '../core/app-error';
 import type { Logger } from '../core/deps';
 
@@ -20,6 +20,10 @@ const TITLES: Record<ErrorCode, string> = {
   unavailable: 'Temporarily unavailable',
 };
 
+/** A 10,000-row mistake stays readable: a problem lists at most this many invalid fields. Its detail says how many there are. */
+export const MAX_INVALID_FIELDS = 200;
+const UPLOAD_LIMIT_MB = MAX_UPLOAD_BYTES / (1024 * 1024);
+
 export function toProblem(err: AppError, instance?: string): Problem {
   return {
     type: `https://rowshot.dev/problems/${err.code.replace(/_/g, '-')}`,
@@ -28,7 +32,7 @@ export function toProblem(err: AppError, instance?: string): Problem {
     detail: err.detail,
     code: err.code,
     ...(instance ? { instance } : {}),
-    ...(err.extra.invalidFields ? { invalidFields: err.extra.invalidFields } : {}),
+    ...(err.extra.invalidFields ? { invalidFields: err.extra.invalidFields.slice(0, MAX_INVALID_FIELDS) } : {}),
     ...(err.extra.estimate !== undefined ? { estimate: err.extra.estimate } : {}),
   };
 }
@@ -43,7 +47,7 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (err instanceof multer.MulterError) {
     const field = err.field ?? 'file';
-    if (err.code === 'LIMIT_FILE_SIZE') return new AppError('payload_too_large', `${field}: a file may be at most 10 MB`, { invalidFields: [{ field, message: 'larger than 10 MB' }] });
+    if (err.code === 'LIMIT_FILE_SIZE') return new AppError('payload_too_large', `${field}: a file may be at most ${UPLOAD_LIMIT_MB} MB`, { invalidFields: [{ field, message: `larger than ${UPLOAD_LIMIT_MB} MB` }] });
     if (err.code === 'LIMIT_UNEXPECTED_FILE' || err.code === 'LIMIT_FILE_COUNT') {
       return new AppError('invalid_request', `${field}: too many files or an unexpected file field (use "images", at most 6, and "logo")`, { invalidFields: [{ field, message: 'too many files or unexpected field' }] });
     }

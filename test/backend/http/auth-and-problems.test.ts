@@ -67,6 +67,21 @@ describe('RFC 7807 problems', () => {
     expect(await res.json()).toMatchObject({ invalidFields: [{ field: 'rows[1].rowId', message: 'duplicate Row ID "a" (also rows[0])' }] });
   });
 
+  it('lists up to 200 invalid fields and says how many there are in all', async () => {
+    const dup = await s.api('/v1/batches', { method: 'POST', json: { rows: Array.from({ length: 301 }, () => ({ rowId: 'same', cells: {} })) } });
+    expect(dup.status).toBe(400);
+    const d = (await dup.json()) as { detail: string; invalidFields: { field: string }[] };
+    expect(d.detail).toBe('300 row(s) repeat a Row ID');
+    expect(d.invalidFields).toHaveLength(200);
+    expect(d.invalidFields[199]!.field).toBe('rows[200].rowId');
+
+    const bad = await s.api('/v1/batches', { method: 'POST', json: { rows: Array.from({ length: 300 }, () => ({ rowId: ' x', cells: {} })) } });
+    expect(bad.status).toBe(400);
+    const b = (await bad.json()) as { detail: string; invalidFields: { field: string }[] };
+    expect(b.detail).toMatch(/^The request has 300 invalid field\(s\): /);
+    expect(b.invalidFields).toHaveLength(200);
+  });
+
   it('answers malformed JSON with a 400 problem, unknown routes with 404', async () => {
     const bad = await s.api('/v1/batches', { method: 'POST', body: '{"rows":', headers: { 'content-type': 'application/json' } });
     expect(bad.status).toBe(400);

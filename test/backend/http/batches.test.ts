@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { unzipSync } from 'fflate';
+import { parse } from 'csv-parse/sync';
+import { strFromU8, unzipSync } from 'fflate';
 import { rotateLinkKey } from '../../../backend/src/core/tenants/tenants';
 import type { BatchStatus, RowsPage } from '../../../shared/index';
 import { FakeProvider } from '../../helpers/fake-provider';
@@ -90,6 +91,28 @@ describe('a batch from accept to DONE', () => {
     expect(names).toContain('images/r1/16x9-v1.png');
   });
 
+  it('exports a Row ID that looks like a formula as text, in the CSV and in the zip\'s results.csv', async () => {
+    const { id } = await json<{ id: string }>(await post(s, { rows: [
+      { rowId: '=HYPERLINK("x")', cells: { Prompt: 'x' } },
+      { rowId: '@sum', cells: { Prompt: 'y' } },
+      { rowId: 'plain', cells: { Prompt: 'z' } },
+    ] }));
+    await s.waitForBatch(id);
+    const page = await json<RowsPage>(await s.api(`/v1/batches/${id}/rows`));
+    const csv = await (await s.api(`/v1/batches/${id}/export?format=csv`)).text();
+    const zip = unzipSync(new Uint8Array(await (await s.api(`/v1/batches/${id}/export?format=zip`)).arrayBuffer()));
+    for (const [where, text] of [['csv', csv], ['results.csv', strFromU8(zip['results.csv']!)]] as const) {
+      const [header, ...records] = parse(text) as string[][];
+      expect(header, where).toEqual(['Row ID', 'Status', 'Error', 'Provider', 'Cost (USD)', 'Image URL', 'Thumbnail URL', 'Updated at']);
+      expect(records.map((r) => r[0]), where).toEqual(['\'=HYPERLINK("x")', "'@sum", 'plain']);
+      // The other cells are what a sheet's output cells show (shared/result-cells.ts).
+      expect(records[0]!.slice(1, 5), where).toEqual(['DONE', '', 'fake-model', '0.039']);
+      expect(records[0]![5], where).toBe(page.rows[0]!.images[0]!.url);
+      expect(records[0]![6], where).toBe(page.rows[0]!.images[0]!.thumbnailUrl);
+      expect(records[0]![7], where).toBe(page.rows[0]!.updatedAt);
+    }
+  });
+
   it('stops serving links when the tenant link key is rotated', async () => {
     const { batches } = await json<{ batches: BatchStatus[] }>(await s.api('/v1/batches?q=spring'));
     const page = await json<RowsPage>(await s.api(`/v1/batches/${batches[0]!.id}/rows?pageSize=1`));
@@ -137,6 +160,12 @@ describe('failures are classified per row', () => {
     expect(byId.down).toMatchObject({ state: 'FAILED', reason: 'model overloaded (503) (gave up after 3 attempts)', attempts: 3 });
     expect(byId.flaky).toMatchObject({ state: 'DONE', attempts: 3, provider: 'flaky' });
     expect(byId.nopack).toMatchObject({ state: 'FAILED', reason: 'Reference pack "does-not-exist" was not found' });
+
+    // The export's Status and Error cells say the same as the sheet's.
+    const [, ...records] = parse(await (await s.api(`/v1/batches/${id}/export?format=csv`)).text()) as string[][];
+    const exported = Object.fromEntries(records.map((r) => [r[0], r]));
+    expect(exported.blocked!.slice(1, 3)).toEqual(['FAILED: the model blocked this prompt for safety', 'the model blocked this prompt for safety']);
+    expect(exported.ok!.slice(1, 3)).toEqual(['DONE', '']);
   }, 90_000);
 
   it('retries only FAILED rows when asked, once the batch has finished', async () => {

@@ -1,6 +1,6 @@
 // How stored batch records are shown through the API: status, rows and asset links.
 import type { BatchStatus, RowResult } from '../../../../shared/index';
-import { fromMicros } from '../../../../shared/index';
+import { fromMicros, isFinalBatch } from '../../../../shared/index';
 import type { CoreDeps } from '../deps';
 import { getTenant } from '../tenants/tenants';
 import type { Manifest, RowRecord, StatusRecord } from './records';
@@ -35,7 +35,7 @@ export function toBatchStatus(deps: CoreDeps, m: Manifest, s: StatusRecord): Bat
     rowCount: m.rowCount,
     counts: s.counts,
     cost: { estimatedUsd: m.estimatedUsd, actualUsd: fromMicros(s.actualMicros), maxUsd: m.maxCostUsd },
-    etaSeconds: s.state === 'DONE' || s.state === 'CANCELLED' ? 0 : etaSeconds(m, s),
+    etaSeconds: isFinalBatch(s.state) ? 0 : etaSeconds(m, s),
     progress: m.rowCount === 0 ? 1 : finished / m.rowCount,
     statusUrl: statusUrl(deps, m.id),
     target: m.target,

@@ -1,6 +1,6 @@
 // Cancel and retry. Cancel marks the manifest; rows not yet started become CANCELLED when
 // their task arrives. Retry bumps the generation and re-queues only FAILED rows.
-import type { BatchStatus } from '../../../../shared/index';
+import { isFinalBatch, type BatchStatus } from '../../../../shared/index';
 import { AppError } from '../app-error';
 import type { CoreDeps } from '../deps';
 import { updateJson } from '../json-blobs';
@@ -14,7 +14,7 @@ import { scheduleFlush } from './row-events';
 
 export async function cancelBatch(deps: CoreDeps, tenant: string, batchId: string): Promise<BatchStatus> {
   const { s } = await loadBatch(deps, tenant, batchId);
-  if (s.state === 'DONE' || s.state === 'CANCELLED') throw new AppError('conflict', `Batch ${batchId} has already finished (${s.state})`);
+  if (isFinalBatch(s.state)) throw new AppError('conflict', `Batch ${batchId} has already finished (${s.state})`);
   const { value } = await updateJson<Manifest>(deps.store, layout.manifest(tenant, batchId), (m) => (m && !m.cancelled ? { ...m, cancelled: true } : undefined));
   forgetManifest(tenant, batchId);
   if (value) await scheduleFlush(deps, tenant, batchId, value.flushIntervalMs);
@@ -24,7 +24,7 @@ export async function cancelBatch(deps: CoreDeps, tenant: string, batchId: strin
 
 export async function retryBatch(deps: CoreDeps, tenant: string, batchId: string): Promise<BatchStatus & { retriedRows: number }> {
   const { m, s } = await loadBatch(deps, tenant, batchId);
-  if (s.state !== 'DONE' && s.state !== 'CANCELLED') {
+  if (!isFinalBatch(s.state)) {
     throw new AppError('conflict', `Batch ${batchId} is still running; retry its failed rows once it has finished`);
   }
   if (s.counts.FAILED === 0) throw new AppError('conflict', `Batch ${batchId} has no FAILED rows to retry`);

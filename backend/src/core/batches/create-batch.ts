@@ -137,5 +137,5 @@ function rejectDuplicateRowIds(request: CreateBatchRequest): void {
     if (first !== undefined) fields.push({ field: `rows[${i}].rowId`, message: `duplicate Row ID "${row.rowId}" (also rows[${first}])` });
     else seen.set(row.rowId, i);
   });
-  if (fields.length > 0) throw new AppError('invalid_request', `${fields.length} row(s) repeat a Row ID`, { invalidFields: fields.slice(0, 100) });
+  if (fields.length > 0) throw new AppError('invalid_request', `${fields.length} row(s) repeat a Row ID`, { invalidFields: fields });
 }

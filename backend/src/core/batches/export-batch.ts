@@ -2,7 +2,7 @@
 // results.csv. Produced as a stream page by page, so a 10,000-row export never sits in memory.
 import { stringify } from 'csv-stringify/sync';
 import { Zip, ZipPassThrough } from 'fflate';
-import { formulaSafeText, statusText, type RowResult } from '../../../../shared/index';
+import { formulaSafeText, OUTPUT_FIELDS, resultCells, type OutputField, type ResultCell, type RowResult } from '../../../../shared/index';
 import type { CoreDeps } from '../deps';
 import { rowSegment } from '../layout';
 import { linkerFor } from './batch-view';
@@ -18,7 +18,8 @@ export interface ExportStream {
 }
 
 const PAGE = 200;
-const CSV_HEADER = ['Row ID', 'Status', 'Error', 'Provider', 'Cost (USD)', 'Image URL', 'Thumbnail URL', 'Updated at'];
+const CSV_FIELDS: readonly OutputField[] = ['rowId', 'status', 'error', 'provider', 'costUsd', 'imageUrl', 'thumbnailUrl', 'updatedAt'];
+const CSV_HEADER = CSV_FIELDS.map((f) => OUTPUT_FIELDS[f]);
 
 export async function exportBatch(deps: CoreDeps, tenant: string, batchId: string, format: ExportFormat): Promise<ExportStream> {
   const { m } = await loadBatch(deps, tenant, batchId);
@@ -37,17 +38,22 @@ async function* pages(deps: CoreDeps, m: Manifest): AsyncGenerator<{ rows: RowRe
   }
 }
 
+/** A CSV field holds no formula and no cell type: text is formula-safe, an image cell is its URL as text (as in a CSV workbook). */
+function csvField(cell: ResultCell | undefined): string | number {
+  if (cell === undefined) return '';
+  if (cell.kind === 'number') return cell.value;
+  return formulaSafeText(cell.kind === 'text' ? cell.text : cell.url);
+}
 
-function csvLine(r: RowResult): string {
-  return stringify([[
-    r.rowId, formulaSafeText(statusText(r.state, r.reason)), formulaSafeText(r.reason ?? ''), r.provider ?? '', r.costUsd,
-    r.images.map((i) => i.url).join('\n'), r.images.map((i) => i.thumbnailUrl).join('\n'), r.updatedAt ?? '',
-  ]]);
+/** One row as the output cells of a sheet show it (shared/result-cells.ts), Row ID included. */
+function csvLine(m: Manifest, r: RowResult): string {
+  const cells = resultCells({ ...r, batchId: m.id, updatedAt: r.updatedAt ?? '' });
+  return stringify([CSV_FIELDS.map((f) => (f === 'rowId' ? formulaSafeText(r.rowId) : csvField(cells[f])))]);
 }
 
 async function* csvChunks(deps: CoreDeps, m: Manifest): AsyncGenerator<string> {
   yield stringify([CSV_HEADER]);
-  for await (const { rows } of pages(deps, m)) yield rows.map(csvLine).join('');
+  for await (const { rows } of pages(deps, m)) yield rows.map((r) => csvLine(m, r)).join('');
 }
 
 async function* jsonChunks(deps: CoreDeps, m: Manifest): AsyncGenerator<string> {
@@ -77,7 +83,7 @@ async function* zipChunks(deps: CoreDeps, m: Manifest): AsyncGenerator<Uint8Arra
   // stream first and results.csv (a few MB at most) is added last.
   const csvParts = [stringify([CSV_HEADER])];
   for await (const { rows, stored } of pages(deps, m)) {
-    csvParts.push(rows.map(csvLine).join(''));
+    csvParts.push(rows.map((r) => csvLine(m, r)).join(''));
     for (const r of stored) {
       for (const img of r.rec?.images ?? []) {
         const blob = await deps.store.get(img.key);

@@ -31,7 +31,7 @@ export type RowTaskBody = z.infer<typeof RowTaskBody>;
 
 const ENQUEUE_CONCURRENCY = 16;
 /** Cloud Tasks takes up to 100 KB per task; stay well under it. */
-const MAX_INLINE_CELLS_BYTES = 48 * 1024;
+export const MAX_INLINE_CELLS_BYTES = 48 * 1024;
 
 export async function fanOut(deps: CoreDeps, body: FanOutBody): Promise<TaskOutcome> {
   const { tenant, batchId, gen } = body;
@@ -63,11 +63,14 @@ export async function fanOut(deps: CoreDeps, body: FanOutBody): Promise<TaskOutc
   const picked = rows.value
     .map((row, i) => ({ row, index: base + i }))
     .filter(({ index }) => states === null || (states.states[index] === 'Q' && (states.gens[index] ?? 0) < gen));
-  await mapLimit(picked, ENQUEUE_CONCURRENCY, ({ row, index }) => {
-    const small = JSON.stringify(row.cells).length <= MAX_INLINE_CELLS_BYTES;
-    return enqueueRow(deps, { tenant, batchId, index, gen, rowId: row.rowId, ...(small ? { cells: row.cells } : {}) });
-  });
+  await mapLimit(picked, ENQUEUE_CONCURRENCY, ({ row, index }) => enqueueRow(deps, rowTaskBody({ tenant, batchId, index, gen }, row)));
   return done(`enqueued ${picked.length} row tasks`);
+}
+
+/** A row's task: its cells go along when they fit a task payload; a bigger row is read from its chunk. */
+export function rowTaskBody(at: Pick<RowTaskBody, 'tenant' | 'batchId' | 'index' | 'gen'>, row: InputRow): RowTaskBody {
+  const small = Buffer.byteLength(JSON.stringify(row.cells)) <= MAX_INLINE_CELLS_BYTES;
+  return { ...at, rowId: row.rowId, ...(small ? { cells: row.cells } : {}) };
 }
 
 /** `attempt` distinguishes a watchdog's re-queue from the original task of the same row and generation. */

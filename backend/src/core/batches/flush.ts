@@ -3,7 +3,7 @@
 // the sheet in ONE call, updates the status, and only then deletes the folded outbox entries.
 // Re-running after a crash at any point re-applies nothing twice (revisions) and rewrites the
 // same cells (writes are by Row ID and idempotent).
-import { z } from '../../../../shared/index';
+import { fromMicros, z } from '../../../../shared/index';
 import type { RowWrite } from '../../ports/sheet-target';
 import { iso } from '../clock';
 import { mapLimit } from '../concurrency';
@@ -146,7 +146,7 @@ async function writeToSheet(
         image: { key: i.key, url: link(i.key) }, thumbnail: { key: i.thumbKey, url: link(i.thumbKey) },
       })),
       provider: r.provider,
-      costUsd: r.costMicros / 1_000_000,
+      costUsd: fromMicros(r.costMicros),
       batchId: m.id,
       updatedAt: r.updatedAt,
     }));

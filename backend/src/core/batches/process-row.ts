@@ -2,7 +2,7 @@
 // claimed with a conditional write before any provider call; a second delivery finds the
 // claim and backs off; a crashed worker's claim expires and is taken over; images already
 // stored by an earlier attempt are reused, not regenerated.
-import { FINAL_ROW_STATES, fromMicros, readRow, toMicros, type RowSpec } from '../../../../shared/index';
+import { FINAL_ROW_STATES, fromMicros, imagesPerRow, readRow, toMicros, type RowSpec } from '../../../../shared/index';
 import { iso } from '../clock';
 import type { CoreDeps, Logger } from '../deps';
 import { randomId } from '../ids';
@@ -138,7 +138,7 @@ async function runClaimed(deps: CoreDeps, c: Claimed): Promise<TaskOutcome> {
   if (!choice.ok) return finish({ state: 'FAILED', reason: choice.reason });
 
   // Reserve the cost, generate, settle to what was actually paid.
-  const images = spec.aspectRatios.length * spec.variants;
+  const images = imagesPerRow(spec);
   const reservation = await reserve(deps, m.tenant, m.id, m.maxCostUsd, toMicros(choice.pricePerImageUsd) * images);
   if (!reservation.ok) return finish({ state: 'SKIPPED', reason: reservation.reason });
 

@@ -1,6 +1,6 @@
 // The stored shape of a batch. Written by: manifest (create, cancel, retry), row records (the
 // row's claimant), row-states and status (the flush task only: the single writer).
-import type { ColumnMapping, RowState, TargetRef } from '../../../../shared/index';
+import type { BatchState, ColumnMapping, RowState, TargetRef } from '../../../../shared/index';
 
 export interface Manifest {
   id: string;
@@ -63,7 +63,7 @@ export interface RowStates {
 }
 
 export interface StatusRecord {
-  state: 'ACCEPTED' | 'RUNNING' | 'DONE' | 'CANCELLED';
+  state: BatchState;
   counts: Record<RowState, number>;
   actualMicros: number;
   updatedAt: string;

@@ -3,13 +3,13 @@
 // watchdog task that wakes up periodically; if no row changed since its last visit, it queues
 // the unfinished rows again (rows already being worked on just answer "busy" or "already
 // done"), so every row ends in a final state.
-import { z } from '../../../../shared/index';
+import { isFinalBatch, z } from '../../../../shared/index';
 import { mapLimit } from '../concurrency';
 import type { CoreDeps } from '../deps';
 import { taskName } from '../ids';
 import { getJson } from '../json-blobs';
 import { layout } from '../layout';
-import { enqueueRow } from './fan-out';
+import { enqueueRow, rowTaskBody } from './fan-out';
 import { scheduleFlush } from './row-events';
 import { inputRows } from './input-rows';
 import type { Manifest, RowStates, StatusRecord } from './records';
@@ -40,7 +40,7 @@ export async function watchBatch(deps: CoreDeps, { tenant, batchId, lastSeen }: 
     getJson<StatusRecord>(deps.store, layout.status(tenant, batchId)),
   ]);
   if (!m || !s) return done('batch no longer exists');
-  if (s.value.state === 'DONE' || s.value.state === 'CANCELLED') return done('batch finished');
+  if (isFinalBatch(s.value.state)) return done('batch finished');
   // Outbox entries whose flush was never scheduled (a failed enqueue) are picked up here.
   await scheduleFlush(deps, tenant, batchId, m.value.flushIntervalMs);
   if (s.value.updatedAt !== lastSeen) {
@@ -56,10 +56,13 @@ export async function watchBatch(deps: CoreDeps, { tenant, batchId, lastSeen }: 
   }
   const man = m.value;
   const inputs = await inputRows(deps, man, stuck);
+  // Visits are at least a period apart, so each visit's rescues get names of their own: a second
+  // rescue is not dropped as a duplicate of the first (a queue remembers names for up to an hour).
+  const attempt = `rescue-${s.value.updatedAt}-${Math.floor(deps.clock.now() / watchdogPeriodMs(deps))}`;
   await mapLimit(stuck, 16, async (index) => {
     const row = inputs.get(index);
     if (!row) return;
-    await enqueueRow(deps, { tenant, batchId, index, gen: man.retryGen, rowId: row.rowId, cells: row.cells }, `rescue-${s.value.updatedAt}`);
+    await enqueueRow(deps, rowTaskBody({ tenant, batchId, index, gen: man.retryGen }, row), attempt);
   });
   deps.log.warn({ tenant, batchId, rows: stuck.length }, 'batch made no progress; queued its unfinished rows again');
   await scheduleWatchdog(deps, tenant, batchId, s.value.updatedAt);

@@ -15,7 +15,6 @@ export interface TenantRecord {
   createdAt: string;
   /** Version of the asset-link signing key; bumping it revokes every link issued before. */
   linkKeyVersion: number;
-  dailyBudgetUsd: number | null;
 }
 
 interface ApiKeyRecord {
@@ -32,7 +31,7 @@ export async function ensureTenant(store: BlobStore, tenant: string, clock: Cloc
     throw new AppError('invalid_request', 'tenant names use lowercase letters, digits and dashes (at most 40 characters)');
   }
   const { value } = await updateJson<TenantRecord>(store, layout.tenant(tenant), (cur) =>
-    cur ?? { id: tenant, createdAt: iso(clock.now()), linkKeyVersion: 1, dailyBudgetUsd: null },
+    cur ?? { id: tenant, createdAt: iso(clock.now()), linkKeyVersion: 1 },
   );
   return value as TenantRecord;
 }
@@ -75,11 +74,4 @@ export async function rotateLinkKey(store: BlobStore, tenant: string): Promise<n
     return { ...cur, linkKeyVersion: cur.linkKeyVersion + 1 };
   });
   return (value as TenantRecord).linkKeyVersion;
-}
-
-export async function setDailyBudget(store: BlobStore, tenant: string, usd: number | null): Promise<void> {
-  await updateJson<TenantRecord>(store, layout.tenant(tenant), (cur) => {
-    if (!cur) throw new AppError('not_found', `tenant ${tenant} was not found`);
-    return { ...cur, dailyBudgetUsd: usd };
-  });
 }

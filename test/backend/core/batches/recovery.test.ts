@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../../backend/src/config';
 import { createRowshot, type Rowshot } from '../../../../backend/src/compose';
 import { createBatch } from '../../../../backend/src/core/batches/create-batch';
-import { watchBatch } from '../../../../backend/src/core/batches/watchdog';
+import { fanOut, MAX_INLINE_CELLS_BYTES, type RowTaskBody } from '../../../../backend/src/core/batches/fan-out';
+import { watchBatch, watchdogPeriodMs } from '../../../../backend/src/core/batches/watchdog';
 import { processRow } from '../../../../backend/src/core/batches/process-row';
 import { flushBatch } from '../../../../backend/src/core/batches/flush';
 import { putJson } from '../../../../backend/src/core/json-blobs';
@@ -64,6 +65,43 @@ describe('recovery from crashes', () => {
     expect(rows.tasks.find((t) => (t.body as { rowId: string }).rowId === 'a')?.body).toMatchObject({ cells: { Prompt: 'x' } });
     // The next visit is scheduled (deduped by name with the one made a moment ago).
     expect(control.tasks.filter((t) => (t.body as { lastSeen: string | null }).lastSeen === status.updatedAt)).toHaveLength(1);
+  });
+
+  it('rescues a stalled batch on every visit without progress, inlining only cells that fit a task, like the fan-out', async () => {
+    const deps = rowshot.deps;
+    const big = { Prompt: 'x', Notes: 'n'.repeat(MAX_INLINE_CELLS_BYTES) };
+    const { response } = await createBatch(deps, 'local', { rows: [{ rowId: 'big', cells: big }, { rowId: 'small', cells: { Prompt: 'y' } }] }, null);
+    const rows = deps.queues.rows as RecordingQueue;
+    const mine = () => rows.tasks.filter((t) => (t.body as RowTaskBody).batchId === response.id);
+    const bodyOf = (rowId: string, tasks = mine()) => tasks.find((t) => (t.body as RowTaskBody).rowId === rowId)?.body as RowTaskBody | undefined;
+
+    // The fan-out leaves the big row's cells in its chunk.
+    await fanOut(deps, { tenant: 'local', batchId: response.id, gen: 0, chunk: 0 });
+    expect(mine()).toHaveLength(2);
+    expect(bodyOf('big')).not.toHaveProperty('cells');
+    expect(bodyOf('small')?.cells).toEqual({ Prompt: 'y' });
+
+    const status = (await getJson<StatusRecord>(deps.store, layout.status('local', response.id)))!.value;
+    const realClock = deps.clock;
+    let now = Date.now();
+    deps.clock = { now: () => now };
+    try {
+      expect(await watchBatch(deps, { tenant: 'local', batchId: response.id, lastSeen: status.updatedAt })).toMatchObject({ note: 'queued 2 stuck rows again' });
+      const first = mine().slice(2);
+      expect(first).toHaveLength(2);
+      // The rescue follows the same size rule: the big row is read from its chunk when it runs.
+      expect(bodyOf('big', first)).not.toHaveProperty('cells');
+      expect(bodyOf('big', first)).toMatchObject({ rowId: 'big', index: 0, gen: 0 });
+      expect(bodyOf('small', first)?.cells).toEqual({ Prompt: 'y' });
+
+      // The next visit, a period later and still without progress, queues the rows again under new names.
+      now += watchdogPeriodMs(deps);
+      expect(await watchBatch(deps, { tenant: 'local', batchId: response.id, lastSeen: status.updatedAt })).toMatchObject({ note: 'queued 2 stuck rows again' });
+      expect(mine()).toHaveLength(6);
+      expect(new Set(mine().map((t) => t.name)).size).toBe(6);
+    } finally {
+      deps.clock = realClock;
+    }
   });
 
   it('counts a row whose worker crashed after writing DONE but before publishing it', async () => {
