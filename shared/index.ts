@@ -5,6 +5,7 @@ export * from './sheet-convention';
 export * from './models';
 export * from './prompt-template';
 export * from './row';
+export * from './row-id';
 export * from './estimate';
 export * from './contracts/problem';
 export * from './contracts/batches';

@@ -25,8 +25,11 @@ export const ConfigSchema = z.object({
   ROWSHOT_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   ROWSHOT_SIGNING_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
   ROWSHOT_TASK_TOKEN: z.string().min(32, 'expected at least 32 characters').optional(),
-  /** Default: `template` locally, `gemini-2.5-flash-image` in the cloud. */
-  ROWSHOT_PROVIDER_CHAIN: z.string().optional().transform((s) => s?.split(',').map((p) => p.trim()).filter(Boolean)),
+  /** Default: `template` locally, `gemini-2.5-flash-image` in the cloud; an empty list (`""`, `" , "`) means the default too. */
+  ROWSHOT_PROVIDER_CHAIN: z.string().optional().transform((s) => {
+    const chain = s?.split(',').map((p) => p.trim()).filter(Boolean);
+    return chain === undefined || chain.length === 0 ? undefined : chain;
+  }),
   ROWSHOT_FLUSH_INTERVAL_MS: int(2000, 200, 60_000),
   ROWSHOT_ROW_CONCURRENCY: int(4, 1, 1000),
   ROWSHOT_ROW_RATE: int(50, 1, 500),

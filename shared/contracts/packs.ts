@@ -4,8 +4,7 @@ export const PACK_IMAGE_MODES = ['style_only', 'style_and_composition'] as const
 export const PackImageMode = z.enum(PACK_IMAGE_MODES);
 export type PackImageMode = z.infer<typeof PackImageMode>;
 
-export const MAX_PACK_IMAGES = 6;
-export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+export { MAX_PACK_IMAGES, MAX_UPLOAD_BYTES } from '../limits';
 
 export const PackImage = z.object({
   /** SHA-256 of the normalised image: content addressing, so the same upload is stored once. */

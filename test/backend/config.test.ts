@@ -15,6 +15,16 @@ describe('configuration', () => {
     expect(r.ok && r.config.ROWSHOT_PROVIDER_CHAIN).toBeUndefined();
   });
 
+  it('reads an empty provider chain as "use the default", never as a chain of no providers', () => {
+    for (const empty of ['', '   ', ' , ,']) {
+      const r = loadConfig({ ROWSHOT_PROVIDER_CHAIN: empty });
+      expect(r.ok, JSON.stringify(empty)).toBe(true);
+      expect(r.ok && r.config.ROWSHOT_PROVIDER_CHAIN, JSON.stringify(empty)).toBeUndefined();
+    }
+    const set = loadConfig({ ROWSHOT_PROVIDER_CHAIN: ' gemini-2.5-flash-image , template ' });
+    expect(set.ok && set.config.ROWSHOT_PROVIDER_CHAIN).toEqual(['gemini-2.5-flash-image', 'template']);
+  });
+
   it('names the variable and the value in one line', () => {
     expect(loadConfig({ ROWSHOT_ROW_CONCURRENCY: 'many' })).toEqual({ ok: false, message: expect.stringMatching(/^Invalid configuration: ROWSHOT_ROW_CONCURRENCY: .*\(got "many"\)$/) });
     expect(loadConfig({ ROWSHOT_DAILY_BUDGET_USD: '-3' })).toMatchObject({ ok: false, message: expect.stringContaining('ROWSHOT_DAILY_BUDGET_USD') });

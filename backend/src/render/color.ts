@@ -89,11 +89,6 @@ export function contrastRatio(l1: number, l2: number): number {
   return (hi + 0.05) / (lo + 0.05);
 }
 
-/** Straight-alpha blend in sRGB space, as SVG and sharp composite do: a·top + (1−a)·bottom. */
-export function mix(bottom: Rgb, top: Rgb, a: number): Rgb {
-  return { r: bottom.r + (top.r - bottom.r) * a, g: bottom.g + (top.g - bottom.g) * a, b: bottom.b + (top.b - bottom.b) * a };
-}
-
 /** Euclidean distance in RGB (0 … ~441), weighted slightly toward green like the eye. */
 export function colorDistance(a: Rgb, b: Rgb): number {
   const dr = a.r - b.r;

@@ -94,12 +94,7 @@ export class CloudTasksQueue implements TaskQueue {
     const request = this.buildRequest(spec);
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.semaphore.run(async () => {
-          try {
-            await this.client.createTask(request);
-          } finally {
-          }
-        });
+        await this.semaphore.run(() => this.client.createTask(request));
         return { created: true };
       } catch (err) {
         if (isAlreadyExists(err)) {

@@ -2,6 +2,7 @@
 // understands, with reasons short and plain enough for a Status cell and free of secrets.
 import { ApiError } from '@google/genai';
 import type { GenerateContentResponse } from '@google/genai';
+import { parseRetryAfterMs } from '../retry-after';
 
 export type GeminiFailure =
   | { kind: 'transient'; reason: string; retryAfterMs?: number; retryable: boolean }
@@ -39,15 +40,6 @@ function durationMs(value: unknown): number | undefined {
   return m?.[1] === undefined ? undefined : Math.ceil(Number(m[1]) * 1000);
 }
 
-/** Retry-After header value (delta-seconds or HTTP date) in ms. */
-function retryAfterHeaderMs(value: string | null | undefined, nowMs: number): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.ceil(Number(trimmed) * 1000);
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
-}
-
 interface ApiErrorBody { message?: string; status?: string; details?: unknown[] }
 
 /** ApiError.message is the JSON error body as a string; returns its `error` object when it is one. */
@@ -72,7 +64,7 @@ function parseErrorBody(message: string): ApiErrorBody | undefined {
 export function retryAfterFromError(err: unknown, body: ApiErrorBody | undefined, nowMs = Date.now()): number | undefined {
   const headers = (err as { headers?: unknown } | null)?.headers;
   if (headers && typeof (headers as Headers).get === 'function') {
-    const fromHeader = retryAfterHeaderMs((headers as Headers).get('retry-after'), nowMs);
+    const fromHeader = parseRetryAfterMs((headers as Headers).get('retry-after'), nowMs);
     if (fromHeader !== undefined) return fromHeader;
   }
   for (const detail of body?.details ?? []) {

@@ -4,7 +4,7 @@
 // handed back as transient; refusals, bad requests and bad keys are permanent.
 import type { GoogleGenAI } from '@google/genai';
 import sharp from 'sharp';
-import { MODELS, findModel, pricePerImage } from '../../../../shared/index';
+import { MODELS, effectiveImageSize, findModel, pricePerImage } from '../../../../shared/index';
 import type { GeneratedImage, GenerateOutcome, GenerateRequest, ImageProvider } from '../../ports/image-provider';
 import { classifyError, classifyResponse } from './gemini-classify';
 import type { GeminiFailure } from './gemini-classify';
@@ -87,15 +87,12 @@ export class GeminiProvider implements ImageProvider {
   /** The imageSize to send for a model (undefined: send none) and a note when the configured one was not usable. */
   private sizeFor(modelId: string): { send: string | undefined; priced: string | undefined; note?: string } {
     const model = findModel(modelId);
-    const sizes = model?.imageSizes;
-    if (!sizes || sizes.length === 0) {
-      const note = this.imageSize && model && this.imageSize !== model.defaultImageSize
-        ? `${modelId} makes ${model.defaultImageSize} images only; the ${this.imageSize} size was not used`
-        : undefined;
-      return { send: undefined, priced: model?.defaultImageSize, ...(note ? { note } : {}) };
-    }
-    const size = this.imageSize && sizes.includes(this.imageSize) ? this.imageSize : model.defaultImageSize;
-    return { send: size, priced: size };
+    if (!model) return { send: undefined, priced: undefined };
+    const size = effectiveImageSize(model, this.imageSize);
+    if (model.imageSizes && model.imageSizes.length > 0) return { send: size, priced: size };
+    // A model without sizes takes no imageSize; say so when another size was configured.
+    const note = this.imageSize && this.imageSize !== size ? `${modelId} makes ${size} images only; the ${this.imageSize} size was not used` : undefined;
+    return { send: undefined, priced: size, ...(note ? { note } : {}) };
   }
 
   private cost(modelId: string, size: string | undefined, usage: unknown): { costUsd: number; note?: string } {

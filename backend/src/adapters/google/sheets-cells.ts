@@ -3,7 +3,7 @@
 // becomes CellData. All text is `userEnteredValue.stringValue` (never parsed, so text starting
 // with = + - @ stays text); Cost is a number; only the Image cell is a formula.
 import type { sheets_v4 } from '@googleapis/sheets';
-import { imageFormula, resultCells, type OutputField, type ResultCell, type ResultRow } from '../../../../shared/index';
+import { cellToText, imageFormula, resultCells, type OutputField, type ResultCell, type ResultRow } from '../../../../shared/index';
 import type { RowWrite } from '../../ports/sheet-target';
 
 /** A sheet title quoted for A1 notation: `'It''s'`. */
@@ -15,11 +15,8 @@ export function quoteSheetTitle(title: string): string {
 export function cellText(cell: sheets_v4.Schema$CellData | undefined): string {
   const v = cell?.effectiveValue;
   if (v?.stringValue != null) return v.stringValue;
-  if (v?.numberValue != null) {
-    const n = v.numberValue;
-    return Number.isInteger(n) ? String(n) : String(Number(n.toPrecision(12)));
-  }
-  if (v?.boolValue != null) return v.boolValue ? 'TRUE' : 'FALSE';
+  if (v?.numberValue != null) return cellToText(v.numberValue);
+  if (v?.boolValue != null) return cellToText(v.boolValue);
   return cell?.formattedValue ?? '';
 }
 

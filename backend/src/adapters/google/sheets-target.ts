@@ -7,6 +7,7 @@
 import type { sheets_v4 } from '@googleapis/sheets';
 import { mapHeaders, OUTPUT_FIELDS, OUTPUT_ORDER, replacesImages, type OutputField, type TargetRef } from '../../../../shared/index';
 import type { RowWrite, SheetTarget, WriteOutcome } from '../../ports/sheet-target';
+import { parseRetryAfterMs } from '../retry-after';
 import { columnLetter } from '../../../../shared/index';
 import { cellText, headerCell, quoteSheetTitle, resultRowOf, rowCells } from './sheets-cells';
 import { SheetsWriteLimiter } from './sheets-write-limiter';
@@ -451,17 +452,14 @@ function describeError(err: unknown, nowMs: number): ErrorInfo {
   return { status, googleStatus, message, retryAfterMs: retryAfter(e?.response?.headers, nowMs) };
 }
 
+/** Retry-After from a response's headers, given as a Headers object or as a plain record. */
 function retryAfter(headers: unknown, nowMs: number): number | undefined {
   let raw: unknown;
   if (headers !== null && typeof headers === 'object') {
     const h = headers as { get?: unknown } & Record<string, unknown>;
     raw = typeof h.get === 'function' ? (h.get as (n: string) => unknown).call(headers, 'retry-after') : (h['retry-after'] ?? h['Retry-After']);
   }
-  if (typeof raw !== 'string' || raw.trim() === '') return undefined;
-  const text = raw.trim();
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+  return parseRetryAfterMs(raw, nowMs);
 }
 
 function errorMessage(err: unknown): string {

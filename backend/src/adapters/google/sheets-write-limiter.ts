@@ -35,11 +35,6 @@ export class SheetsWriteLimiter {
     this.last = this.now();
   }
 
-  /** Callers currently waiting for a token. */
-  get pending(): number {
-    return this.waiting;
-  }
-
   /** Resolves when the caller may send one request. */
   take(): Promise<void> {
     this.waiting++;

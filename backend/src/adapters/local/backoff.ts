@@ -21,18 +21,3 @@ export function backoffDelayMs(retryCount: number, cfg: BackoffConfig): number {
   const raw = k <= d ? cfg.minBackoffMs * 2 ** k : cfg.minBackoffMs * 2 ** d * (k - d + 1);
   return Math.max(0, Math.min(cfg.maxBackoffMs, raw));
 }
-
-/**
- * Retry-After as milliseconds: delta-seconds ("120", fractions tolerated) or an HTTP date.
- * Undefined when absent or unparseable.
- */
-export function parseRetryAfterMs(value: string | string[] | undefined, nowMs: number): number | undefined {
-  const raw = Array.isArray(value) ? value[0] : value;
-  if (raw === undefined) return undefined;
-  const text = raw.trim();
-  if (text === '') return undefined;
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  const date = Date.parse(text);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - nowMs);
-}

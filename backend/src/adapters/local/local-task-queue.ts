@@ -31,9 +31,11 @@
 // first died (that is the recovery path); two live instances on one store would both dispatch.
 import http from 'node:http';
 import https from 'node:https';
+import { mapLimit } from '../../core/concurrency';
 import type { BlobStore, Generation } from '../../ports/blob-store';
 import { TASK_HEADERS, TASK_NAME_PATTERN, type EnqueueResult, type QueueStats, type TaskQueue, type TaskSpec } from '../../ports/task-queue';
-import { backoffDelayMs, parseRetryAfterMs } from './backoff';
+import { parseRetryAfterMs } from '../retry-after';
+import { backoffDelayMs } from './backoff';
 import { MinHeap } from './min-heap';
 import { defaultBurst, TokenBucket } from './rate-limiter';
 
@@ -208,7 +210,7 @@ export class LocalTaskQueue implements TaskQueue {
   private running = false;
   private baseUrl: URL | null = null;
   private agent: http.Agent | null = null;
-  private limiter: TokenBucket;
+  private readonly limiter: TokenBucket;
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
   private sweepTimer: NodeJS.Timeout | null = null;
@@ -296,7 +298,6 @@ export class LocalTaskQueue implements TaskQueue {
     this.baseUrl = url;
     this.agent = url.protocol === 'https:' ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
     this.running = true;
-    this.limiter = new TokenBucket(this.cfg.maxDispatchesPerSecond, defaultBurst(this.cfg.maxDispatchesPerSecond));
     this.loadThenPump();
     this.armSweep(1000);
   }
@@ -353,34 +354,29 @@ export class LocalTaskQueue implements TaskQueue {
     const now = this.now();
     const keys: string[] = [];
     for await (const key of this.listAll(TASKS)) keys.push(key);
-    let next = 0;
-    const worker = async () => {
-      while (next < keys.length) {
-        const key = keys[next++] as string;
-        const blob = await this.store.get(key);
-        if (blob === null) continue;
-        let rec: TaskRecord | DoneRecord;
-        try {
-          rec = parseRecord(blob.data);
-        } catch (err) {
-          this.log.error({ queue: this.name, key, err }, 'task queue: unreadable task record left in place');
-          continue;
-        }
-        if (rec.state === 'done') {
-          if (rec.expiresAt > now) this.done.set(rec.name, { expiresAt: rec.expiresAt, generation: blob.generation });
-          else await this.store.delete(key, { ifGenerationMatch: blob.generation });
-          continue;
-        }
-        if (this.cfg.maxAttempts !== -1 && rec.attempts >= this.cfg.maxAttempts) {
-          // Its last attempt was in flight when the previous process died: that attempt failed.
-          await this.finish(rec, blob.generation, 'dropped');
-          this.log.error({ queue: this.name, task: rec.name, attempts: rec.attempts }, 'task dropped: its last attempt was interrupted by a restart');
-          continue;
-        }
-        if (!this.entries.has(rec.name)) this.addEntry(rec, blob.generation);
+    await mapLimit(keys, LOAD_CONCURRENCY, async (key) => {
+      const blob = await this.store.get(key);
+      if (blob === null) return;
+      let rec: TaskRecord | DoneRecord;
+      try {
+        rec = parseRecord(blob.data);
+      } catch (err) {
+        this.log.error({ queue: this.name, key, err }, 'task queue: unreadable task record left in place');
+        return;
       }
-    };
-    await Promise.all(Array.from({ length: LOAD_CONCURRENCY }, worker));
+      if (rec.state === 'done') {
+        if (rec.expiresAt > now) this.done.set(rec.name, { expiresAt: rec.expiresAt, generation: blob.generation });
+        else await this.store.delete(key, { ifGenerationMatch: blob.generation });
+        return;
+      }
+      if (this.cfg.maxAttempts !== -1 && rec.attempts >= this.cfg.maxAttempts) {
+        // Its last attempt was in flight when the previous process died: that attempt failed.
+        await this.finish(rec, blob.generation, 'dropped');
+        this.log.error({ queue: this.name, task: rec.name, attempts: rec.attempts }, 'task dropped: its last attempt was interrupted by a restart');
+        return;
+      }
+      if (!this.entries.has(rec.name)) this.addEntry(rec, blob.generation);
+    });
     this.loaded = true;
   }
 

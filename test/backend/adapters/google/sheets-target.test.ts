@@ -203,6 +203,15 @@ describe('SheetsTarget', () => {
     expect(fake.text(ID, 1, fake.column(ID, 'Status'))).toBe('DONE');
   });
 
+  it('rounds a fractional Retry-After up, never retrying before the server said', async () => {
+    fake.addSpreadsheet(ID, [{ title: 'S', rows: [['Prompt', 'Row ID'], ['x', 'r_1']] }]);
+    const time = fakeTime();
+    fake.fail({ status: 429, kind: 'write', retryAfter: '7.0004' });
+    const out = await target({ now: time.now, sleep: time.sleep }).write(REF, 'acme', [row('r_1')]);
+    expect(out).toEqual({ ok: true, written: 1, missingRowIds: [] });
+    expect(time.sleeps).toContain(7001);
+  });
+
   it('gives up after maxRetries with a transient outcome', async () => {
     fake.addSpreadsheet(ID, [{ title: 'S', rows: [['Prompt', 'Row ID'], ['x', 'r_1']] }]);
     fake.fail({ status: 503, times: 10 });

@@ -3,8 +3,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { backoffDelayMs, parseRetryAfterMs } from '../../../../backend/src/adapters/local/backoff';
+import { backoffDelayMs } from '../../../../backend/src/adapters/local/backoff';
 import { LocalStore } from '../../../../backend/src/adapters/local/local-store';
+import { parseRetryAfterMs } from '../../../../backend/src/adapters/retry-after';
 import {
   LocalTaskQueue,
   type LocalTaskQueueConfig,

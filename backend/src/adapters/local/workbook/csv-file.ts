@@ -8,7 +8,7 @@
 // record, with the record delimiter only partly included). Parsing follows RFC 4180 as
 // Excel reads it; the tests check its values against csv-parse on the same input.
 import { TextDecoder } from 'node:util';
-import { formulaSafeText, type CellInput } from '../../../../../shared/index';
+import { cellToText, formulaSafeText, type CellInput } from '../../../../../shared/index';
 import { addressableHeaders, isBlank, WorkbookError, type EditableSheet, type SheetRow } from './workbook';
 
 interface CsvRecord {
@@ -204,11 +204,6 @@ export class CsvSheet implements EditableSheet {
     return this.names;
   }
 
-  /** The delimiter found in the file (written back unchanged). */
-  get fieldDelimiter(): string {
-    return this.delimiter;
-  }
-
   dataRows(): SheetRow[] {
     const rows: SheetRow[] = [];
     for (let i = 1; i < this.records.length; i++) {
@@ -234,7 +229,8 @@ export class CsvSheet implements EditableSheet {
   }
 
   setNumber(rowNumber: number, col: number, value: number): void {
-    const text = formatNumber(value);
+    // As a cell reads everywhere else (0.1 + 0.2 → 0.3); NaN or Infinity would be junk in a CSV.
+    const text = Number.isFinite(value) ? cellToText(value) : '';
     this.setField(rowNumber, col, text, text);
   }
 
@@ -275,9 +271,3 @@ function pad(record: CsvRecord, width: number): void {
   }
 }
 
-/** Numbers without float noise (0.1 + 0.2 → 0.3), never in exponent form for costs. */
-export function formatNumber(value: number): string {
-  if (!Number.isFinite(value)) return '';
-  if (Number.isInteger(value)) return String(value);
-  return String(Number(value.toPrecision(12)));
-}

@@ -1,22 +1,9 @@
 // Preparing a workbook for a batch: every output column present, every data row with a
 // stable Row ID, so results can later be written by ID wherever the row has moved to.
 import { randomBytes } from 'node:crypto';
-import { cellToText, mapHeaders, OUTPUT_FIELDS, OUTPUT_ORDER, type CellInput, type ColumnMapping } from '../../../../../shared/index';
+import { cellToText, isUsableRowId, mapHeaders, newRowId, OUTPUT_FIELDS, OUTPUT_ORDER, type CellInput, type ColumnMapping } from '../../../../../shared/index';
 import { editWorkbook, type ReadWorkbookOptions } from './read-workbook';
 import { cellsOf, type EditableSheet } from './workbook';
-
-// Crockford's base32 in lower case: no i, l, o, u, so IDs survive being read aloud or retyped.
-const BASE32 = '0123456789abcdefghjkmnpqrstvwxyz';
-
-/** `r_` + 10 random base32 characters (50 bits). */
-export function newRowId(): string {
-  const bytes = randomBytes(10);
-  let id = 'r_';
-  for (const b of bytes) id += BASE32[b & 31];
-  return id;
-}
-
-export const ROW_ID_PATTERN = /^r_[0-9a-hjkmnp-tv-z]{10}$/;
 
 export interface PreparedRow {
   rowNumber: number;
@@ -32,10 +19,11 @@ export interface EnsureRowIdsResult {
 }
 
 /**
- * Appends the output columns that are missing, gives every data row without a Row ID (or
- * with one already used by an earlier row) a fresh one, and writes the file back atomically
- * only if something changed. Existing IDs are never changed; headers match the way the
- * convention matches them (so an existing `row_id` column is reused).
+ * Appends the output columns that are missing, gives every data row without a usable Row ID
+ * (none, one the API would refuse such as a 70-character one, or one already used by an
+ * earlier row) a fresh one, and writes the file back atomically only if something changed.
+ * Usable IDs are never changed; headers match the way the convention matches them (so an
+ * existing `row_id` column is reused). The add-on applies the same rule (shared/row-id.ts).
  */
 export async function ensureRowIds(file: string, options: ReadWorkbookOptions = {}): Promise<EnsureRowIdsResult> {
   return editWorkbook(file, options, async (sheet) => {
@@ -75,8 +63,8 @@ function prepareSheet(sheet: EditableSheet): EnsureRowIdsResult {
   const headers = [...sheet.headers];
   const prepared = rows.map((row): PreparedRow => {
     let id = cellToText(row.values[idCol] ?? null).trim();
-    if (id === '' || seen.has(id)) {
-      do id = newRowId();
+    if (!isUsableRowId(id) || seen.has(id)) {
+      do id = newRowId(randomBytes(10));
       while (taken.has(id));
       taken.add(id);
       sheet.setText(row.rowNumber, idCol, id);

@@ -5,6 +5,7 @@ import { constants as fsConstants } from 'node:fs';
 import { access, mkdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { cellToText, mapHeaders, type TargetRef } from '../../../../../shared/index';
+import { mapLimit } from '../../../core/concurrency';
 import type { AssetLink, RowWrite, SheetTarget, WriteOutcome } from '../../../ports/sheet-target';
 import { AllowedRoots, isInside } from './allowed-paths';
 import { atomicWriteFile } from './atomic-write';
@@ -144,8 +145,17 @@ export class WorkbookTarget implements SheetTarget {
       const outcome: WriteOutcome = { ok: true, written: found.length, missingRowIds };
       if (found.length === 0) return { result: outcome, changed: false };
 
-      await mapLimit(found.filter((f) => !assets.has(f.write.rowId)), this.options.concurrency ?? 8, async ({ write }) => {
-        assets.set(write.rowId, await this.prepareAssets(write, ctx));
+      // After the first failure no new copy starts: the write fails anyway, and copies still
+      // going would run on after the workbook's lock is released, filling the disk for nothing.
+      let failed = false;
+      await mapLimit(found.filter((f) => !assets.has(f.write.rowId)), Math.max(1, this.options.concurrency ?? 8), async ({ write }) => {
+        if (failed) return;
+        try {
+          assets.set(write.rowId, await this.prepareAssets(write, ctx));
+        } catch (err) {
+          failed = true;
+          throw err;
+        }
       });
       const { columns: c } = ensureOutputColumns(sheet, mapping);
       // A re-run row keeps its previous images until it is final (see replacesImages).
@@ -278,20 +288,4 @@ async function copyFile(dest: string, data: Buffer): Promise<void> {
     return;
   }
   await atomicWriteFile(dest, data, { mode: 0o644, durable: false });
-}
-
-async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const worker = async (): Promise<void> => {
-    while (!failed && next < items.length) {
-      try {
-        await fn(items[next++]!);
-      } catch (err) {
-        failed = true; // stop starting new work; the first error is reported
-        throw err;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
 }

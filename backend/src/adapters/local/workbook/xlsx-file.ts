@@ -189,14 +189,6 @@ export class XlsxSheet implements EditableSheet {
     this.ws.getCell(rowNumber, col + 1).value = value;
   }
 
-  /** Embedded images anchored in this cell (by top-left corner). */
-  imagesAt(rowNumber: number, col: number): number {
-    return this.ws.getImages().filter((m) => {
-      const tl = m.range.tl as unknown as { nativeCol: number; nativeRow: number };
-      return tl.nativeCol === col && tl.nativeRow === rowNumber - 1;
-    }).length;
-  }
-
   /**
    * Replaces the picture in a cell: any image anchored there is removed (so re-running a
    * batch never stacks images), then `image`, if any, is placed centred in the cell, moving

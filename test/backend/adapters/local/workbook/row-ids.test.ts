@@ -4,8 +4,9 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readWorkbook } from '../../../../../backend/src/adapters/local/workbook/read-workbook';
-import { ensureRowIds, newRowId, ROW_ID_PATTERN } from '../../../../../backend/src/adapters/local/workbook/row-ids';
-import { OUTPUT_FIELDS, OUTPUT_ORDER, RowIdSchema } from '../../../../../shared/index';
+import { randomBytes } from 'node:crypto';
+import { ensureRowIds } from '../../../../../backend/src/adapters/local/workbook/row-ids';
+import { CreateBatchRequest, isUsableRowId, newRowId, NEW_ROW_ID_PATTERN as ROW_ID_PATTERN, OUTPUT_FIELDS, OUTPUT_ORDER, RowIdSchema } from '../../../../../shared/index';
 import { loadXlsx, tempDir } from './fixtures/helpers';
 
 let dir: string;
@@ -17,12 +18,22 @@ const ALL_OUTPUT_LABELS = OUTPUT_ORDER.map((f) => OUTPUT_FIELDS[f]);
 
 describe('newRowId', () => {
   it('is r_ + 10 base32 characters, valid as a Row ID, and random', () => {
-    const ids = new Set(Array.from({ length: 2000 }, () => newRowId()));
+    const ids = new Set(Array.from({ length: 2000 }, () => newRowId(randomBytes(10))));
     expect(ids.size).toBe(2000);
     for (const id of ids) {
       expect(id).toMatch(ROW_ID_PATTERN);
       expect(RowIdSchema.safeParse(id).success).toBe(true);
     }
+  });
+});
+
+describe('isUsableRowId', () => {
+  it('keeps exactly the IDs the batch contract accepts', () => {
+    for (const id of ['r_0123456789', 'SKU-1', '42', 'a b', 'é'.repeat(64), '', ' x', 'x ', 'a\tb', 'x'.repeat(64), 'x'.repeat(65), 'x'.repeat(70)]) {
+      expect(isUsableRowId(id), JSON.stringify(id)).toBe(RowIdSchema.safeParse(id).success);
+    }
+    expect(isUsableRowId('x'.repeat(70))).toBe(false);
+    expect(isUsableRowId('x'.repeat(64))).toBe(true);
   });
 });
 
@@ -70,6 +81,26 @@ describe('ensureRowIds', () => {
     expect(lines[1]).toBe(`A,keep-1,x${empties}`);
     expect(lines[3]).toBe(`C,${ids[2]},z${empties}`);
     expect(lines[4]).toBe(`D, keep-2 ,w${empties}`);
+  });
+
+  it('renews IDs the API would refuse, so the batch is accepted instead of failing as a whole', async () => {
+    const file = path.join(dir, 'long-ids.csv');
+    const long = 'x'.repeat(70);
+    const longest = 'y'.repeat(64);
+    await writeFile(file, `Prompt,Row ID\na,${long}\nb,${longest}\nc,"tab\there"\nd,${long}\n`);
+    const result = await ensureRowIds(file);
+    const ids = result.rows.map((r) => r.rowId);
+    expect(ids[0]).toMatch(ROW_ID_PATTERN);
+    expect(ids[1]).toBe(longest); // the longest the API takes is kept
+    expect(ids[2]).toMatch(ROW_ID_PATTERN); // a control character inside
+    expect(ids[3]).toMatch(ROW_ID_PATTERN);
+    expect(new Set(ids).size).toBe(4);
+    expect(result.added.rowIds).toBe(3);
+    // The request `rowshot run` sends from these rows passes the API's own schema (it got 422 before).
+    const request = { rows: result.rows.map((r) => ({ rowId: r.rowId, cells: r.cells })) };
+    expect(CreateBatchRequest.safeParse(request).success).toBe(true);
+    // And the file now holds the new IDs.
+    expect((await readWorkbook(file)).rows.map((r) => r.cells['Row ID'])).toEqual(ids);
   });
 
   it('does not touch the file when nothing is missing', async () => {
