@@ -6,7 +6,6 @@ import type { EntryPointNames } from './check-entry-points';
 
 export interface EntryPointsModule extends Omit<EntryPointNames, 'serverFunctions'> {
   sidebars: string[];
-  menuTitle: string;
 }
 
 export async function loadEntryPoints(file: string): Promise<EntryPointsModule> {
@@ -26,7 +25,6 @@ export async function loadEntryPoints(file: string): Promise<EntryPointsModule> 
   const sidebars = mod.SIDEBARS;
   if (sidebars === null || typeof sidebars !== 'object') throw new BuildError('missing_entry_points', `${file} does not export SIDEBARS`);
   return {
-    menuTitle: typeof mod.MENU_TITLE === 'string' ? mod.MENU_TITLE : '',
     menuHandlers,
     triggerHandlers: stringList(mod.TRIGGER_HANDLERS, 'TRIGGER_HANDLERS', file),
     customFunctions: stringList(mod.CUSTOM_FUNCTIONS, 'CUSTOM_FUNCTIONS', file),

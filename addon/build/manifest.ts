@@ -1,5 +1,6 @@
-// appsscript.json for dist/addon: the repository's manifest, plus the backend's origin in
-// urlFetchWhitelist when ROWSHOT_ADDON_BACKEND_URL names it (Marketplace review wants one).
+// appsscript.json for dist/addon: the repository's manifest, with urlFetchWhitelist narrowed to
+// the backend's origin alone when ROWSHOT_ADDON_BACKEND_URL names it (Marketplace review wants
+// the add-on to reach exactly its backend, not every `*.run.app` service).
 import { BuildError } from './build-error';
 
 export const BACKEND_URL_VAR = 'ROWSHOT_ADDON_BACKEND_URL';
@@ -16,9 +17,7 @@ export function buildManifest(manifestText: string, backendUrl: string | undefin
   }
   const out = { ...(manifest as Record<string, unknown>) };
   if (backendUrl !== undefined && backendUrl.trim() !== '') {
-    const prefix = whitelistPrefix(backendUrl.trim());
-    const existing = Array.isArray(out.urlFetchWhitelist) ? (out.urlFetchWhitelist as unknown[]).filter((u) => typeof u === 'string') : [];
-    out.urlFetchWhitelist = [...new Set([...existing, prefix])];
+    out.urlFetchWhitelist = [whitelistPrefix(backendUrl.trim())];
   }
   return `${JSON.stringify(out, null, 2)}\n`;
 }

@@ -7,7 +7,6 @@ import { cancelRun, retryFailedRun } from './batch/control';
 import { estimateRun } from './batch/estimate';
 import { getRunProgress } from './batch/progress';
 import { listSheetRuns } from './batch/runs-list';
-import { runScheduled } from './batch/scheduled-run';
 import { startRun } from './batch/start';
 import { rowshotCost } from './custom-functions/cost';
 import { rowshotPrompt } from './custom-functions/prompt';
@@ -26,7 +25,7 @@ import type { Services } from './services/ports';
 import { testConnection } from './settings/connection';
 import { readSettings, saveSettings, settingsView } from './settings/settings-store';
 import { getSheetContext, saveColumnMapping } from './sheet/sheet-context';
-import { syncAll, syncNow } from './sync/sync-all';
+import { syncNow } from './sync/sync-all';
 
 export interface App extends ServerFunctions {
   onOpen(): void;
@@ -81,8 +80,7 @@ export function createApp(makeServices: () => Services): App {
     syncResultsNow: () => syncResultsNow(makeServices()),
     rowshotDispatch() {
       const s = makeServices();
-      // The dispatcher holds the document lock around both: these must not take it again.
-      dispatch(s, { runScheduled: (input) => runScheduled(s, input), syncAll: () => syncAll(s) });
+      dispatch(s);
       // Last: the trigger removes itself once this user has no schedule and no run left to pull.
       try {
         refreshDispatcherTrigger(s);

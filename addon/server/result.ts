@@ -26,10 +26,6 @@ export class AddonError extends Error {
   }
 }
 
-export const fail = (code: string, message: string, fields?: RpcError['fields']): never => {
-  throw new AddonError(code, message, fields);
-};
-
 /** The error of anything thrown: an AddonError as it is, anything else as `internal`. */
 export function toRpcError(e: unknown): RpcError {
   if (e instanceof AddonError) return e.rpc;

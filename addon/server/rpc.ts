@@ -56,6 +56,8 @@ export interface SheetContext {
   counts: { rows: number; selected: number; notDone: number; failed: number };
   settingsOk: boolean;
   confirmAboveUsd: number;
+  /** The spreadsheet's time zone (IANA name): batch times are shown in it, as schedules are. */
+  timeZone: string;
 }
 
 export interface EstimateView {

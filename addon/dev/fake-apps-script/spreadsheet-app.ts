@@ -49,11 +49,6 @@ export class FakeSpreadsheet {
     return this.workbook.id;
   }
 
-  getName(): string {
-    this.state.calls.hit('Spreadsheet.getName');
-    return this.workbook.name;
-  }
-
   getSpreadsheetTimeZone(): string {
     this.state.calls.hit('Spreadsheet.getSpreadsheetTimeZone');
     return this.workbook.timeZone;

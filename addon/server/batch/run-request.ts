@@ -1,7 +1,10 @@
 // The rows of a run as the backend takes them. The body depends only on the sheet's input cells
 // and Row IDs (never on output columns, the time or the selection's order), so a repeated Run
 // click sends the same body and the backend's Idempotency-Key finds the same batch.
-import { INPUT_FIELDS, type BatchRowInput, type ColumnMapping, type CreateBatchRequest, type InputField, type TargetRef } from '../../../shared/index';
+import {
+  INPUT_FIELDS, mapHeaders, OUTPUT_FIELDS, OUTPUT_ORDER, type BatchRowInput, type ColumnMapping, type CreateBatchRequest, type InputField,
+  type TargetRef,
+} from '../../../shared/index';
 import type { Services } from '../services/ports';
 import { inputCells, inputColumns, type SheetData } from '../sheet/read-sheet';
 
@@ -20,8 +23,40 @@ export function batchRows(data: SheetData, rows: readonly number[], idOf: (index
   return rows.map((index) => ({ rowId: idOf(index), cells: inputCells(data, columns, index) }));
 }
 
-export function targetFor(s: Services, data: SheetData, backendWrites: boolean): TargetRef {
-  return backendWrites ? { kind: 'google-sheet', spreadsheetId: s.spreadsheet.id(), sheetName: data.sheet.name } : { kind: 'none' };
+export interface RunTarget {
+  target: TargetRef;
+  /** Set when the user asked for backend writes but this sheet cannot have them. */
+  notice: string | null;
+}
+
+/**
+ * Where the backend writes results. It finds a sheet's columns by mapping the headers of row 1
+ * automatically (it never sees the add-on's mapping), so a sheet whose headers are lower down,
+ * or whose output columns the user mapped to other headers, is left to the add-on's sync: sent
+ * as `google-sheet`, the batch would be refused or its writes would fail.
+ */
+export function targetFor(s: Services, data: SheetData, backendWrites: boolean): RunTarget {
+  if (!backendWrites) return { target: { kind: 'none' }, notice: null };
+  const reasons = backendWriteProblems(data);
+  if (reasons.length > 0) {
+    return {
+      target: { kind: 'none' },
+      notice: `Results are synced by the add-on: the backend can only write sheets whose headers are in row 1 with the standard column names (${reasons.join('; ')}).`,
+    };
+  }
+  return { target: { kind: 'google-sheet', spreadsheetId: s.spreadsheet.id(), sheetName: data.sheet.name }, notice: null };
+}
+
+/** What keeps the backend's automatic mapping of row 1 from finding this sheet's output columns. */
+function backendWriteProblems(data: SheetData): string[] {
+  if (data.headerIndex !== 0) return [`this sheet's headers are in row ${data.headerIndex + 1}`];
+  const automatic = mapHeaders(data.headers);
+  const out: string[] = [];
+  for (const field of OUTPUT_ORDER) {
+    const header = data.mapping[field];
+    if (header !== undefined && automatic[field] !== header) out.push(`${OUTPUT_FIELDS[field]} is mapped to "${header}"`);
+  }
+  return out;
 }
 
 export function batchRequest(

@@ -3,12 +3,25 @@
 // every outcome is a value the run log records.
 import { connect } from '../api/connect';
 import { AddonError, messageOf } from '../result';
+import type { ScheduleRun } from '../rpc';
 import type { Services } from '../services/ports';
 import { loadOverrides } from '../sheet/column-mapping-store';
 import { readSheet, requirePrompt } from '../sheet/read-sheet';
 import { noRowsMessage, selectRows } from '../sheet/select-rows';
-import type { ScheduledRunInput, ScheduledRunResult } from '../schedules/dispatcher';
 import { submitRun } from './submit';
+
+export interface ScheduledRunInput {
+  sheetId: number;
+  scope: 'not_done' | 'all';
+  maxCostUsd: number;
+}
+
+export interface ScheduledRunResult {
+  rows: number;
+  batchId: string | null;
+  outcome: ScheduleRun['outcome'];
+  message: string;
+}
 
 export function runScheduled(s: Services, input: ScheduledRunInput): ScheduledRunResult {
   let rows = 0;

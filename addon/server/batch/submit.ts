@@ -3,7 +3,8 @@
 // the backend has the batch, nothing may make the run look failed (a retry would find it, but
 // the user would think nothing started): recording it in the sheet's history, showing its rows
 // QUEUED and installing the hourly trigger that pulls its results are each tried, and a step
-// that fails becomes the summary's `warning`.
+// that fails becomes the summary's `warning`, as does the reason the backend was not asked to
+// write the results itself when the user chose that and this sheet cannot have it.
 import { api } from '../api/endpoints';
 import type { BackendClient } from '../api/backend-client';
 import type { BatchStatus, CreateBatchResponse } from '../../../shared/index';
@@ -27,7 +28,8 @@ export function submitRun(
 ): BatchSummary {
   addMissingOutputColumns(data);
   const ids = ensureRowIds(data, rows, () => s.uuid());
-  const request = batchRequest(data, rows, ids, targetFor(s, data, settings.backendWrites), opts.maxCostUsd);
+  const { target, notice } = targetFor(s, data, settings.backendWrites);
+  const request = batchRequest(data, rows, ids, target, opts.maxCostUsd);
   const created = api.createBatch(client, request, requestId);
   const now = s.clock.now().toISOString();
   const summary = toSummary(statusAfterCreate(client, created, now));
@@ -54,8 +56,9 @@ export function submitRun(
       problems.push(`the hourly trigger that pulls results could not be installed (${messageOf(e)}): use Sync results now`);
     }
   }
-  if (problems.length === 0) return summary;
-  return { ...summary, warning: `Batch ${summary.id} started, but ${problems.join('; and ')}.` };
+  const warnings = problems.length === 0 ? [] : [`Batch ${summary.id} started, but ${problems.join('; and ')}.`];
+  if (notice !== null) warnings.push(notice);
+  return warnings.length === 0 ? summary : { ...summary, warning: warnings.join(' ') };
 }
 
 /** The new batch's status; if that read fails, what the create answer tells (it did start). */

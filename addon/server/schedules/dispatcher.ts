@@ -3,10 +3,12 @@
 // document lock lets one through, and each schedule's next slot is saved before it runs, so a
 // slot runs at most once even if the execution dies mid-run. A trigger runs only its owner's
 // schedules (and those saved before schedules had owners): each editor pays for their own.
+import { runScheduled, type ScheduledRunResult } from '../batch/scheduled-run';
+import { withDocumentLock } from '../lock';
 import { messageOf } from '../result';
-import type { ScheduleRun, SyncReport } from '../rpc';
 import type { Services } from '../services/ports';
 import { currentUserId } from '../settings/user-id';
+import { syncAll } from '../sync/sync-all';
 import { nextRunAt } from './recurrence';
 import { appendRun } from './run-log';
 import { readSchedules, updateSchedule } from './schedule-store';
@@ -14,71 +16,44 @@ import { readSchedules, updateSchedule } from './schedule-store';
 /** How long a dispatch waits for the lock (a sidebar save holds it for milliseconds). */
 export const DISPATCH_LOCK_WAIT_MS = 5_000;
 
-export interface ScheduledRunInput {
-  sheetId: number;
-  scope: 'not_done' | 'all';
-  maxCostUsd: number;
+/** Runs the due schedules, then syncs; does nothing when another execution holds the lock. */
+export function dispatch(s: Services): void {
+  withDocumentLock(s, () => dispatchLocked(s), () => undefined, DISPATCH_LOCK_WAIT_MS);
 }
 
-export interface ScheduledRunResult {
-  rows: number;
-  batchId: string | null;
-  outcome: ScheduleRun['outcome'];
-  message: string;
-}
-
-export interface DispatchDeps {
-  runScheduled(input: ScheduledRunInput): ScheduledRunResult;
-  syncAll(): SyncReport;
-}
-
-export interface DispatchResult {
-  /** Ids of the schedules run, in order. */
-  ran: string[];
-  skipped: 'locked' | null;
-}
-
-export function dispatch(s: Services, deps: DispatchDeps): DispatchResult {
-  const lock = s.documentLock();
-  if (!lock.tryLock(DISPATCH_LOCK_WAIT_MS)) return { ran: [], skipped: 'locked' };
-  try {
-    const ran: string[] = [];
-    const now = s.clock.now();
-    const me = currentUserId(s);
-    const due = readSchedules(s.documentProperties).filter((x) =>
-      x.enabled && (x.ownerId === undefined || x.ownerId === me) && Date.parse(x.nextRunAt) <= now.getTime());
-    for (const schedule of due) {
-      const at = s.clock.now().toISOString();
-      const record = (r: ScheduledRunResult): void =>
-        appendRun(s.documentProperties, { scheduleId: schedule.id, at, rows: r.rows, batchId: r.batchId, outcome: r.outcome, message: r.message });
-      let advanced: boolean;
-      try {
-        // From now, not from the missed slot: a trigger that was late runs each schedule once.
-        const next = nextRunAt(schedule.recurrence, now, s.spreadsheet.timeZone()).toISOString();
-        advanced = updateSchedule(s.documentProperties, schedule.id, (x) => ({ ...x, nextRunAt: next })) !== null;
-      } catch (e) {
-        // Unschedulable (e.g. a time zone Intl does not know): disable it rather than fail every hour.
-        updateSchedule(s.documentProperties, schedule.id, (x) => ({ ...x, enabled: false }));
-        record({ rows: 0, batchId: null, outcome: 'failed', message: `Schedule disabled: ${messageOf(e)}` });
-        continue;
-      }
-      if (!advanced) continue; // deleted since we read the list
-      ran.push(schedule.id);
-      let result: ScheduledRunResult;
-      try {
-        result = deps.runScheduled({ sheetId: schedule.sheetId, scope: schedule.scope, maxCostUsd: schedule.maxCostUsd });
-      } catch (e) {
-        result = { rows: 0, batchId: null, outcome: 'failed', message: messageOf(e) };
-      }
-      record(result);
-    }
+/** Under the document lock: runScheduled and syncAll must not take it again. */
+function dispatchLocked(s: Services): void {
+  const now = s.clock.now();
+  const me = currentUserId(s);
+  const due = readSchedules(s.documentProperties).filter((x) =>
+    x.enabled && (x.ownerId === undefined || x.ownerId === me) && Date.parse(x.nextRunAt) <= now.getTime());
+  for (const schedule of due) {
+    const at = s.clock.now().toISOString();
+    const record = (r: ScheduledRunResult): void =>
+      appendRun(s.documentProperties, { scheduleId: schedule.id, at, rows: r.rows, batchId: r.batchId, outcome: r.outcome, message: r.message });
+    let advanced: boolean;
     try {
-      deps.syncAll();
+      // From now, not from the missed slot: a trigger that was late runs each schedule once.
+      const next = nextRunAt(schedule.recurrence, now, s.spreadsheet.timeZone()).toISOString();
+      advanced = updateSchedule(s.documentProperties, schedule.id, (x) => ({ ...x, nextRunAt: next })) !== null;
     } catch (e) {
-      s.log(`Scheduled sync failed: ${messageOf(e)}`);
+      // Unschedulable (e.g. a time zone Intl does not know): disable it rather than fail every hour.
+      updateSchedule(s.documentProperties, schedule.id, (x) => ({ ...x, enabled: false }));
+      record({ rows: 0, batchId: null, outcome: 'failed', message: `Schedule disabled: ${messageOf(e)}` });
+      continue;
     }
-    return { ran, skipped: null };
-  } finally {
-    lock.release();
+    if (!advanced) continue; // deleted since we read the list
+    let result: ScheduledRunResult;
+    try {
+      result = runScheduled(s, { sheetId: schedule.sheetId, scope: schedule.scope, maxCostUsd: schedule.maxCostUsd });
+    } catch (e) {
+      result = { rows: 0, batchId: null, outcome: 'failed', message: messageOf(e) };
+    }
+    record(result);
+  }
+  try {
+    syncAll(s);
+  } catch (e) {
+    s.log(`Scheduled sync failed: ${messageOf(e)}`);
   }
 }

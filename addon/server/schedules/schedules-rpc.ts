@@ -1,6 +1,7 @@
 // The Schedules sidebar's server functions. Writes take the document lock so they never
 // interleave with the dispatcher advancing a schedule (a lost write could re-run a slot).
 // Saving a schedule makes the saver its owner: it runs from their trigger, with their key.
+import { withDocumentLock } from '../lock';
 import { err, messageOf, ok } from '../result';
 import type { Result, ScheduleInput, SchedulesView } from '../rpc';
 import type { Services } from '../services/ports';
@@ -68,13 +69,7 @@ export function deleteSchedule(s: Services, id: string): Result<SchedulesView> {
 }
 
 function withLock(s: Services, body: () => Result<SchedulesView>): Result<SchedulesView> {
-  const lock = s.documentLock();
-  if (!lock.tryLock(SAVE_LOCK_WAIT_MS)) return err('busy', 'A scheduled run is in progress: try again in a minute.');
-  try {
-    return body();
-  } finally {
-    lock.release();
-  }
+  return withDocumentLock(s, body, () => err('busy', 'A scheduled run is in progress: try again in a minute.'), SAVE_LOCK_WAIT_MS);
 }
 
 function takeOverNotice(name: string, legacy: boolean): string {

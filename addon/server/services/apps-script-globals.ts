@@ -24,7 +24,6 @@ export interface GSheet {
 }
 export interface GSpreadsheet {
   getId(): string;
-  getName(): string;
   getSpreadsheetTimeZone(): string;
   getActiveSheet(): GSheet;
   getSheets(): GSheet[];

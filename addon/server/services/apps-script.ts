@@ -61,7 +61,6 @@ function spreadsheetPort(g: AppsScriptGlobals, ss: () => GSpreadsheet): Spreadsh
   const timeZone = once(() => ss().getSpreadsheetTimeZone());
   return {
     id: () => ss().getId(),
-    name: () => ss().getName(),
     timeZone,
     activeSheet: () => sheetPort(g, ss().getActiveSheet(), timeZone),
     sheetById(id) {

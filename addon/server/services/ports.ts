@@ -34,7 +34,6 @@ export interface SheetPort {
 
 export interface SpreadsheetPort {
   id(): string;
-  name(): string;
   timeZone(): string;
   activeSheet(): SheetPort;
   sheetById(id: number): SheetPort | null;
@@ -118,14 +117,14 @@ export interface UiPort {
 /*
  * The Apps Script calls the adapter makes, and so the ones the fakes in addon/dev must serve:
  * SpreadsheetApp.getActiveSpreadsheet() getUi() newDataValidation();
- * Spreadsheet: getId getName getSpreadsheetTimeZone getActiveSheet getSheets getActiveRangeList getActiveRange toast;
+ * Spreadsheet: getId getSpreadsheetTimeZone getActiveSheet getSheets getActiveRangeList getActiveRange toast;
  * Sheet: getSheetId getName getLastRow getLastColumn getMaxColumns insertColumnsAfter getRange(row, column, numRows, numColumns);
  * Range: getValues getFormulas setValues setDataValidation getRow getColumn getNumRows getNumColumns; RangeList: getRanges;
  * DataValidationBuilder: requireValueInList(values, true) setAllowInvalid build;
  * Ui: createAddonMenu → Menu addItem addSeparator addToUi; showSidebar; alert(title, prompt, ButtonSet.OK); Ui.ButtonSet.OK;
  * HtmlService.createHtmlOutputFromFile(name) → setTitle; UrlFetchApp.fetch(url, { method, headers, contentType,
  * payload, muteHttpExceptions: true, followRedirects }) → getResponseCode getAllHeaders getContentText;
- * Utilities.base64Decode getUuid sleep; PropertiesService.getUserProperties getDocumentProperties →
+ * Utilities.base64Decode getUuid; PropertiesService.getUserProperties getDocumentProperties →
  * getProperty setProperty deleteProperty; CacheService.getDocumentCache getScriptCache → get put;
  * LockService.getDocumentLock → tryLock releaseLock; ScriptApp.getUserTriggers(spreadsheet) newTrigger(fn)
  * .timeBased().everyHours(1).create() deleteTrigger → Trigger getUniqueId getHandlerFunction; console.log.

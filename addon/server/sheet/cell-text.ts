@@ -1,12 +1,13 @@
-// What goes into a cell through setValues, which reads a string as if typed: text that looks
-// like a formula (or starts with the apostrophe Sheets strips) gets a leading `'` so it stays
-// text; only `=IMAGE()` of a result URL is written as a formula; numbers stay numbers.
-import { cellToText, imageFormula, looksLikeFormula, type ResultCell } from '../../../shared/index';
+// What goes into a cell through setValues, which reads a string as if typed: "0012" would become
+// 12, "true" TRUE, "2024-05-01" a date and "=x" a formula. So every non-empty text goes out with
+// a leading `'` (Sheets stores the rest as text and shows no apostrophe); only `=IMAGE()` of a
+// result URL is written as a formula; numbers and booleans stay what they are.
+import { cellToText, imageFormula, type ResultCell } from '../../../shared/index';
 import type { CellValue } from '../services/ports';
 
-/** A text as setValues must receive it to keep it text. */
+/** A text as setValues must receive it to keep it exactly this text ('' stays an empty cell). */
 export function textForSheet(text: string): string {
-  return looksLikeFormula(text) || text.startsWith("'") ? `'${text}` : text;
+  return text === '' ? '' : `'${text}`;
 }
 
 /** A result cell as setValues takes it. */

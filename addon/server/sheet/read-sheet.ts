@@ -55,9 +55,6 @@ export function columnOf(data: SheetData, field: InputField | OutputField): numb
   return header ? data.headers.indexOf(header) : -1;
 }
 
-/** 1-based sheet row number of a 0-based values index. */
-export const sheetRow = (index: number): number => index + 1;
-
 /** The 0-based indexes of every row below the header. */
 export function dataRowIndexes(data: SheetData): number[] {
   const out: number[] = [];

@@ -26,6 +26,7 @@ export function getSheetContext(s: Services): SheetContext {
     counts: countScopes(data, s.spreadsheet.selectedRows()),
     settingsOk: missingSettings(settings) === null,
     confirmAboveUsd: settings.confirmAboveUsd,
+    timeZone: s.spreadsheet.timeZone(),
   };
 }
 

@@ -23,15 +23,18 @@ export interface CardActions {
   retryFailed?: (batch: BatchSummary, button: HTMLButtonElement) => void;
 }
 
-/** A list item for a batch; `live` adds the progress bar and the ETA. */
-export function batchCard(batch: BatchSummary, actions: CardActions, live: boolean): HTMLLIElement {
+/**
+ * A list item for a batch; `live` adds the progress bar and the ETA. Times are in `timeZone`
+ * (the spreadsheet's, as Schedules shows them), or the browser's until the sheet is known.
+ */
+export function batchCard(batch: BatchSummary, actions: CardActions, live: boolean, timeZone?: string): HTMLLIElement {
   const pct = percent(batch.progress);
   const finished = !isActive(batch);
   const item = el('li', { 'data-batch-id': batch.id, class: 'batch' },
     el('div', { class: 'card-title' },
       el('strong', { title: batch.name }, batch.name || batch.id),
       el('span', { class: `chip ${batch.state}` }, batch.state)),
-    el('div', { class: 'muted' }, `${when(batch.createdAt)} · ${batch.rowCount} rows`));
+    el('div', { class: 'muted' }, `${when(batch.createdAt, timeZone)} · ${batch.rowCount} rows`));
   if (live) {
     item.append(
       el('div', { class: `progress${finished ? ' done' : ''}`, role: 'progressbar', 'aria-label': `Progress of ${batch.name || batch.id}`, 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': Math.round(batch.progress * 100) },

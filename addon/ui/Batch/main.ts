@@ -2,7 +2,7 @@
 import type { BatchSummary, SheetContext } from '../../server/rpc';
 import { byId, clearBanner, showBanner, whileBusy } from '../common/dom';
 import { plural } from '../common/format';
-import { call, callOrShow, errorText } from '../common/rpc';
+import { callOrShow } from '../common/rpc';
 import { isActive, type CardActions } from './batch-card';
 import { mappingFromForm, renderContext, selectedScope } from './context-view';
 import { renderHistory } from './history';
@@ -13,17 +13,17 @@ let context: SheetContext | null = null;
 
 const actions: CardActions = {
   cancel: (batch, button) => void whileBusy(button, async () => {
-    const result = await call('cancelRun', batch.id);
-    if (!result.ok) return showBanner('error', errorText(result.error));
-    tracker.update(result.value);
-    showBanner('info', `Cancelled “${result.value.name}”. Rows already made are kept.`);
+    const cancelled = await callOrShow('cancelRun', batch.id);
+    if (!cancelled) return;
+    tracker.update(cancelled);
+    showBanner('info', `Cancelled “${cancelled.name}”. Rows already made are kept.`);
     await loadHistory();
   }),
   retryFailed: (batch, button) => void whileBusy(button, async () => {
-    const result = await call('retryFailedRun', batch.id);
-    if (!result.ok) return showBanner('error', errorText(result.error));
-    tracker.update(result.value);
-    showBanner('success', `Retrying ${plural(batch.counts.FAILED, 'failed row')} of “${result.value.name}”.`);
+    const retried = await callOrShow('retryFailedRun', batch.id);
+    if (!retried) return;
+    tracker.update(retried);
+    showBanner('success', `Retrying ${plural(batch.counts.FAILED, 'failed row')} of “${retried.name}”.`);
     await loadHistory();
   }),
 };
@@ -31,7 +31,7 @@ const actions: CardActions = {
 const tracker = new Tracker(actions, () => {
   void loadHistory();
   void loadContext();
-});
+}, () => context?.timeZone);
 
 async function loadContext(): Promise<void> {
   const ctx = await callOrShow('getSheetContext');
@@ -44,7 +44,7 @@ async function loadContext(): Promise<void> {
 async function loadHistory(): Promise<BatchSummary[]> {
   const batches = await callOrShow('listSheetRuns');
   if (!batches) return [];
-  renderHistory(batches, actions);
+  renderHistory(batches, actions, context?.timeZone);
   return batches;
 }
 

@@ -5,7 +5,7 @@
 import type { BatchSummary, EstimateView, Scope } from '../../server/rpc';
 import { byId, clearBanner, el, newRequestId, replace, showBanner } from '../common/dom';
 import { plural, usd } from '../common/format';
-import { call, errorText, isRetryable } from '../common/rpc';
+import { call, callOrShow, errorText, isRetryable } from '../common/rpc';
 
 /** A startRun whose answer was lost (it may have started a batch); resent for the same scope only. */
 let unanswered: { scope: Scope; requestId: string; confirmed: boolean } | null = null;
@@ -21,13 +21,9 @@ export function renderEstimate(est: EstimateView): void {
 }
 
 export async function estimate(scope: Scope): Promise<EstimateView | null> {
-  const result = await call('estimateRun', scope);
-  if (!result.ok) {
-    showBanner('error', errorText(result.error));
-    return null;
-  }
-  renderEstimate(result.value);
-  return result.value;
+  const est = await callOrShow('estimateRun', scope);
+  if (est) renderEstimate(est);
+  return est;
 }
 
 function maxCost(): number | undefined {

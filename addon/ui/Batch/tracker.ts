@@ -27,7 +27,12 @@ interface Tracked {
 export class Tracker {
   private readonly tracked = new Map<string, Tracked>();
 
-  constructor(private readonly actions: CardActions, private readonly onFinished: (batch: BatchSummary) => void) {}
+  /** `timeZone` answers the spreadsheet's zone (undefined until the sheet context is loaded). */
+  constructor(
+    private readonly actions: CardActions,
+    private readonly onFinished: (batch: BatchSummary) => void,
+    private readonly timeZone: () => string | undefined,
+  ) {}
 
   /** Shows a batch and keeps polling while it runs. Tracking a batch twice is harmless. */
   track(batch: BatchSummary): void {
@@ -97,7 +102,7 @@ export class Tracker {
     const refocus = focusedCard && focused instanceof HTMLButtonElement ? { id: focusedCard.dataset.batchId, cls: focused.classList[focused.classList.length - 1] } : null;
     const all = [...this.tracked.values()];
     const items = all.map((t) => {
-      const card = batchCard(t.batch, this.actions, true);
+      const card = batchCard(t.batch, this.actions, true, this.timeZone());
       if (t.error) {
         const line = document.createElement('div');
         line.className = 'write-error';

@@ -1,14 +1,13 @@
 // The "New pack" form: choose or drop up to 6 images plus a logo; each is uploaded at once,
 // one at a time, with its own progress; then Create sends the upload ids in list order.
 import type { PackImageMode } from '../../../shared/contracts/packs';
+import { MAX_PACK_IMAGES } from '../../../shared/limits';
 import type { PackView, UploadView } from '../../server/rpc';
 import { byId, el, replace, showBanner } from '../common/dom';
-import { call, errorText } from '../common/rpc';
+import { call, callOrShow, errorText } from '../common/rpc';
 import { makeSortable, moveButtons } from './sortable';
 import { modeSelect } from './mode-select';
 import { prepareUpload } from './upload';
-
-const MAX_IMAGES = 6;
 
 type Status = 'waiting' | 'uploading' | 'done' | 'failed';
 interface Entry {
@@ -113,8 +112,8 @@ async function uploadOne(entry: Entry): Promise<void> {
 
 export function addFiles(files: Iterable<File>): void {
   const images = [...files].filter((f) => f.type.startsWith('image/') || f.type === '');
-  const room = MAX_IMAGES + 1 - entries.length;
-  if (images.length > room) showBanner('error', `A pack holds up to ${MAX_IMAGES} images and a logo; ${images.length - Math.max(room, 0)} were left out.`);
+  const room = MAX_PACK_IMAGES + 1 - entries.length;
+  if (images.length > room) showBanner('error', `A pack holds up to ${MAX_PACK_IMAGES} images and a logo; ${images.length - Math.max(room, 0)} were left out.`);
   for (const file of images.slice(0, Math.max(room, 0))) {
     const entry: Entry = { key: `n${nextKey++}`, file, preview: URL.createObjectURL(file), status: 'waiting', message: '', upload: null, mode: 'style_and_composition' };
     entries.push(entry);
@@ -133,24 +132,21 @@ export async function createFromForm(): Promise<PackView | null> {
   }
   byId('pack-name').setAttribute('aria-invalid', 'false');
   const style = styleImages();
-  if (style.length > MAX_IMAGES) {
-    showBanner('error', `A pack holds up to ${MAX_IMAGES} images besides the logo; remove ${style.length - MAX_IMAGES}.`);
+  if (style.length > MAX_PACK_IMAGES) {
+    showBanner('error', `A pack holds up to ${MAX_PACK_IMAGES} images besides the logo; remove ${style.length - MAX_PACK_IMAGES}.`);
     return null;
   }
   const logo = entries.find((e) => e.key === logoKey);
-  const result = await call('createPack', {
+  const pack = await callOrShow('createPack', {
     name,
     images: style.map((e) => ({ uploadId: e.upload?.uploadId ?? '', mode: e.mode })),
     logoUploadId: logo?.upload?.uploadId ?? null,
   });
-  if (!result.ok) {
-    showBanner('error', errorText(result.error));
-    return null;
-  }
+  if (!pack) return null;
   for (const e of entries) URL.revokeObjectURL(e.preview);
   entries = [];
   logoKey = null;
   byId<HTMLInputElement>('pack-name').value = '';
   render();
-  return result.value;
+  return pack;
 }

@@ -1,9 +1,9 @@
 // The packs gallery: thumbnails, per-image mode and order, rename, delete, insert the name.
 import type { PackImageMode } from '../../../shared/contracts/packs';
 import type { PackImageView, PackView } from '../../server/rpc';
-import { byId, el, replace, showBanner, whileBusy } from '../common/dom';
+import { byId, confirmInline, el, replace, showBanner, whileBusy } from '../common/dom';
 import { plural } from '../common/format';
-import { call, errorText } from '../common/rpc';
+import { callOrShow } from '../common/rpc';
 import { modeSelect } from './mode-select';
 import { makeSortable, moveButtons } from './sortable';
 
@@ -14,14 +14,9 @@ export interface GalleryEvents {
 }
 
 async function patch(pack: PackView, change: { name?: string; order?: string[]; modes?: Record<string, PackImageMode> }, events: GalleryEvents): Promise<boolean> {
-  const result = await call('updatePack', { id: pack.id, ...change });
-  if (!result.ok) {
-    showBanner('error', errorText(result.error));
-    events.changed(pack); // put the old state back on screen
-    return false;
-  }
-  events.changed(result.value);
-  return true;
+  const updated = await callOrShow('updatePack', { id: pack.id, ...change });
+  events.changed(updated ?? pack); // on failure, put the old state back on screen
+  return updated !== null;
 }
 
 function imageTile(pack: PackView, image: PackImageView, i: number, events: GalleryEvents): HTMLLIElement {
@@ -54,19 +49,15 @@ function renameForm(pack: PackView, title: HTMLElement, events: GalleryEvents): 
 }
 
 function deleteConfirm(pack: PackView, actions: HTMLElement, events: GalleryEvents): void {
-  const yes = el('button', { type: 'button', class: 'small danger confirm-delete' }, 'Delete');
-  const no = el('button', { type: 'button', class: 'small' }, 'Keep');
-  const box = el('div', { class: 'confirm', role: 'alertdialog', 'aria-label': `Delete ${pack.name}?` },
-    el('p', {}, `Delete “${pack.name}”? Rows that name it will fail until you pick another pack.`), el('div', { class: 'actions' }, yes, no));
-  yes.addEventListener('click', () => void whileBusy(yes, async () => {
-    const result = await call('deletePack', pack.id);
-    if (!result.ok) return showBanner('error', errorText(result.error));
-    showBanner('success', `Deleted “${pack.name}”.`);
-    events.deleted(pack.id);
-  }));
-  no.addEventListener('click', () => events.changed(pack));
-  actions.replaceWith(box);
-  no.focus();
+  confirmInline(actions, {
+    label: `Delete ${pack.name}?`,
+    text: `Delete “${pack.name}”? Rows that name it will fail until you pick another pack.`,
+    confirm: async () => {
+      if (!(await callOrShow('deletePack', pack.id))) return;
+      showBanner('success', `Deleted “${pack.name}”.`);
+      events.deleted(pack.id);
+    },
+  });
 }
 
 export function packCard(pack: PackView, events: GalleryEvents): HTMLLIElement {
@@ -75,9 +66,8 @@ export function packCard(pack: PackView, events: GalleryEvents): HTMLLIElement {
   makeSortable(tiles, (order) => void patch(pack, { order }, events));
   const insert = el('button', { type: 'button', class: 'small insert' }, 'Insert name into selected cells');
   insert.addEventListener('click', () => void whileBusy(insert, async () => {
-    const result = await call('insertPackName', pack.name);
-    if (result.ok) showBanner('success', `Put “${pack.name}” into ${plural(result.value.cells, 'cell')}.`);
-    else showBanner('error', errorText(result.error));
+    const inserted = await callOrShow('insertPackName', pack.name);
+    if (inserted) showBanner('success', `Put “${pack.name}” into ${plural(inserted.cells, 'cell')}.`);
   }));
   const rename = el('button', { type: 'button', class: 'small rename' }, 'Rename');
   rename.addEventListener('click', () => renameForm(pack, title, events));

@@ -2,7 +2,7 @@
 import type { PackView } from '../../server/rpc';
 import { byId, clearBanner, showBanner, whileBusy } from '../common/dom';
 import { plural } from '../common/format';
-import { call, callOrShow, errorText } from '../common/rpc';
+import { callOrShow } from '../common/rpc';
 import { addFiles, createFromForm, refreshButton } from './create-form';
 import { packCard, renderGallery, type GalleryEvents } from './gallery';
 
@@ -63,9 +63,8 @@ byId('create-form').addEventListener('submit', (e) => {
 
 const dropdownButton = byId<HTMLButtonElement>('dropdown');
 dropdownButton.addEventListener('click', () => void whileBusy(dropdownButton, async () => {
-  const result = await call('applyPackDropdown');
-  if (result.ok) showBanner('success', `Added a dropdown of ${plural(result.value.packs, 'pack')} to ${plural(result.value.rows, 'row')} of the Reference pack column.`);
-  else showBanner('error', errorText(result.error));
+  const added = await callOrShow('applyPackDropdown');
+  if (added) showBanner('success', `Added a dropdown of ${plural(added.packs, 'pack')} to ${plural(added.rows, 'row')} of the Reference pack column.`);
 }));
 
 void loadPacks();

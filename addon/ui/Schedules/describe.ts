@@ -1,17 +1,6 @@
-// Schedules and runs in words.
-import type { Recurrence, ScheduleRun } from '../../server/rpc';
-
-export const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-
-export function hourText(hour: number): string {
-  return `${String(hour).padStart(2, '0')}:00`;
-}
-
-export function recurrenceText(r: Recurrence): string {
-  if (r.every === 'hour') return 'Every hour';
-  if (r.every === 'day') return `Every day at ${hourText(r.hour)}`;
-  return `Every ${WEEKDAYS[r.weekday] ?? '?'} at ${hourText(r.hour)}`;
-}
+// Schedules and runs in words. A recurrence is worded by the server's describeRecurrence
+// (imported directly: it pulls nothing else into the sidebar).
+import type { ScheduleRun } from '../../server/rpc';
 
 export function scopeText(scope: 'not_done' | 'all'): string {
   return scope === 'all' ? 'all rows' : 'rows not DONE';

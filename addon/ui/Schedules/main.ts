@@ -1,9 +1,10 @@
 // Schedules sidebar: the list, the create/edit form, delete, and the recent run log.
 import type { Schedule, SchedulesView } from '../../server/rpc';
-import { byId, clearBanner, el, replace, showBanner, whileBusy } from '../common/dom';
+import { byId, clearBanner, confirmInline, el, replace, showBanner, whileBusy } from '../common/dom';
 import { usd, when } from '../common/format';
 import { call, callOrShow, errorText } from '../common/rpc';
-import { outcomeText, recurrenceText, scopeText } from './describe';
+import { describeRecurrence } from '../../server/schedules/recurrence';
+import { outcomeText, scopeText } from './describe';
 import { closeForm, formInput, initForm, markInvalid, openForm } from './schedule-form';
 
 let view: SchedulesView | null = null;
@@ -14,25 +15,21 @@ function scheduleItem(v: SchedulesView, s: Schedule): HTMLLIElement {
   edit.addEventListener('click', () => openForm(v, s));
   const remove = el('button', { type: 'button', class: 'small danger delete', 'aria-label': `Delete ${s.name}` }, 'Delete');
   const actions = el('div', { class: 'actions' }, edit, remove);
-  remove.addEventListener('click', () => {
-    const yes = el('button', { type: 'button', class: 'small danger confirm-delete' }, 'Delete');
-    const no = el('button', { type: 'button', class: 'small' }, 'Keep');
-    const box = el('div', { class: 'confirm', role: 'alertdialog', 'aria-label': `Delete ${s.name}?` }, el('p', {}, `Delete “${s.name}”?`), el('div', { class: 'actions' }, yes, no));
-    yes.addEventListener('click', () => void whileBusy(yes, async () => {
+  remove.addEventListener('click', () => confirmInline(actions, {
+    label: `Delete ${s.name}?`,
+    text: `Delete “${s.name}”?`,
+    confirm: async () => {
       const next = await callOrShow('deleteSchedule', s.id);
       if (!next) return;
       showBanner('success', `Deleted “${s.name}”.`);
       render(next);
-    }));
-    no.addEventListener('click', () => box.replaceWith(actions));
-    actions.replaceWith(box);
-    no.focus();
-  });
+    },
+  }));
   return el('li', { 'data-schedule-id': s.id },
     el('div', { class: 'card-title' }, el('strong', {}, s.name), el('span', { class: `chip ${s.enabled ? 'DONE' : ''}` }, s.enabled ? 'On' : 'Paused')),
     el('dl', { class: 'kv' },
       el('dt', {}, 'Sheet'), el('dd', {}, sheet),
-      el('dt', {}, 'Repeat'), el('dd', { class: 'recurrence' }, recurrenceText(s.recurrence)),
+      el('dt', {}, 'Repeat'), el('dd', { class: 'recurrence' }, describeRecurrence(s.recurrence)),
       el('dt', {}, 'Rows'), el('dd', {}, scopeText(s.scope)),
       el('dt', {}, 'Cost cap'), el('dd', {}, usd(s.maxCostUsd)),
       el('dt', {}, 'Next run'), el('dd', { class: 'next-run' }, s.enabled ? when(s.nextRunAt, v.timeZone) : '—'),

@@ -1,7 +1,6 @@
 // The create/edit form of a schedule.
 import type { Recurrence, Schedule, ScheduleInput, SchedulesView } from '../../server/rpc';
 import { byId, el, replace } from '../common/dom';
-import { hourText } from './describe';
 
 const nameInput = () => byId<HTMLInputElement>('s-name');
 const sheetSelect = () => byId<HTMLSelectElement>('s-sheet');
@@ -12,6 +11,11 @@ const capInput = () => byId<HTMLInputElement>('s-cap');
 const enabledBox = () => byId<HTMLInputElement>('s-enabled');
 
 let editingId: string | undefined;
+
+/** "09:00", as describeRecurrence words the hour. */
+function hourText(hour: number): string {
+  return `${String(hour).padStart(2, '0')}:00`;
+}
 
 export function initForm(): void {
   replace(hourSelect(), ...Array.from({ length: 24 }, (_, h) => el('option', { value: h, selected: h === 9 }, hourText(h))));

@@ -72,9 +72,8 @@ testButton.addEventListener('click', () => {
     clearBanner();
     if (dirty() && !(await save())) return;
     showBanner('info', 'Testing the connection…');
-    const result = await call('testConnection');
-    if (result.ok) showBanner('success', result.value.message);
-    else showBanner('error', errorText(result.error));
+    const check = await callOrShow('testConnection');
+    if (check) showBanner('success', check.message);
   });
 });
 

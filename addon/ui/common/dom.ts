@@ -1,4 +1,5 @@
-// Tiny DOM helpers shared by the sidebars: element lookup, element building, the banner.
+// Tiny DOM helpers shared by the sidebars: element lookup, element building, the banner,
+// the inline delete confirmation.
 
 /** The element with this id; throws early when the page and the script disagree. */
 export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
@@ -31,8 +32,27 @@ export function replace(parent: Element, ...children: Child[]): void {
   append(parent, ...children);
 }
 
-export function show(node: HTMLElement, visible: boolean): void {
-  node.hidden = !visible;
+export interface InlineConfirm {
+  /** The box's accessible name, e.g. "Delete Leaves?". */
+  label: string;
+  /** The question shown, with what deleting does. */
+  text: string;
+  /** Runs on Delete, with the button busy; the box stays until the caller re-renders. */
+  confirm: () => Promise<unknown>;
+}
+
+/**
+ * Swaps `actions` for an inline "Delete / Keep" box (no modal: Sheets sidebars have no room for
+ * one). Keep puts `actions` back; focus starts on Keep, so Enter does not delete by accident.
+ */
+export function confirmInline(actions: HTMLElement, ask: InlineConfirm): void {
+  const yes = el('button', { type: 'button', class: 'small danger confirm-delete' }, 'Delete');
+  const no = el('button', { type: 'button', class: 'small' }, 'Keep');
+  const box = el('div', { class: 'confirm', role: 'alertdialog', 'aria-label': ask.label }, el('p', {}, ask.text), el('div', { class: 'actions' }, yes, no));
+  yes.addEventListener('click', () => void whileBusy(yes, ask.confirm));
+  no.addEventListener('click', () => box.replaceWith(actions));
+  actions.replaceWith(box);
+  no.focus();
 }
 
 export type BannerKind = 'error' | 'success' | 'info';

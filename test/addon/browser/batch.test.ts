@@ -68,6 +68,17 @@ describe('Batch sidebar', () => {
     // The history lists this batch once.
     await expect.poll(() => page.locator('#history li.batch').count()).toBe(1);
     expect(await batchCount(stack)).toBe(1);
+
+    // Its time is in the spreadsheet's time zone, as Schedules shows times, not the browser's.
+    const context = await stack.harness.call('getSheetContext');
+    const timeZone = context.ok ? (context.value as { value: { timeZone: string } }).value.timeZone : '';
+    expect(timeZone).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone); // the harness's sheet zone
+    const runs = await stack.harness.call('listSheetRuns');
+    const createdAt = runs.ok ? (runs.value as { value: { createdAt: string }[] }).value[0]?.createdAt ?? '' : '';
+    const shown = (zone: string) => new Date(createdAt).toLocaleString('en-US', { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: zone });
+    expect(shown(timeZone), 'the sheet and the browser (Pacific/Auckland) show different times').not.toBe(shown('Pacific/Auckland'));
+    expect(await page.locator('#history li.batch div.muted').first().textContent()).toBe(`${shown(timeZone)} · 20 rows`);
+    expect(await card.locator('div.muted').first().textContent()).toBe(`${shown(timeZone)} · 20 rows`);
     expect(errors).toEqual([]);
   });
 

@@ -121,6 +121,15 @@ describe('Packs sidebar', () => {
     expect(await names()).toContain('Autumn 2026');
     expect(await names()).not.toContain('Autumn');
 
+    // Keep puts the card's buttons back and deletes nothing.
+    await page.locator('.pack[data-pack-name="Autumn 2026"] button.delete').click();
+    const confirmBox = page.locator('.pack[data-pack-name="Autumn 2026"] [role="alertdialog"]');
+    expect(await confirmBox.getAttribute('aria-label')).toBe('Delete Autumn 2026?');
+    expect(await page.locator(':focus').textContent()).toBe('Keep');
+    await confirmBox.locator('button', { hasText: 'Keep' }).click();
+    expect(await confirmBox.count()).toBe(0);
+    expect(await names()).toContain('Autumn 2026');
+
     await page.locator('.pack[data-pack-name="Autumn 2026"] button.delete').click();
     await screenshot(page, 'packs-delete-confirm');
     await page.click('button.confirm-delete');

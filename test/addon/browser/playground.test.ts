@@ -1,11 +1,12 @@
 // The playground as `npm start` runs it: one line with both URLs, a grid of the workbook, the
 // Extensions → Rowshot menu, row selection, and the workbook file saved after a change.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
+import { writeExampleWorkbooks } from '../../../examples/make-workbooks';
 import { launchChromium, screenshot } from './stack';
 
 let browser: Browser;
@@ -17,8 +18,10 @@ let output = '';
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'rowshot-playground-'));
-  workbook = path.join(dir, 'cards.csv');
-  await copyFile('examples/greeting-cards.csv', workbook);
+  // A pristine copy: the README quick start (`npx rowshot run examples/greeting-cards.csv`)
+  // writes Row IDs and results into the committed example.
+  await writeExampleWorkbooks(dir);
+  workbook = path.join(dir, 'greeting-cards.csv');
   browser = await launchChromium();
   child = spawn(process.execPath, ['bin/run-ts.mjs', 'addon/dev/playground/main.ts', '--workbook', workbook], {
     env: { ...process.env, PORT: '0', PLAYGROUND_PORT: '0', ROWSHOT_DATA_DIR: path.join(dir, 'data'), ROWSHOT_FLUSH_INTERVAL_MS: '200' },
@@ -80,9 +83,12 @@ describe('playground', () => {
     await screenshot(page, 'playground');
 
     // Starting a run adds the output columns and Row IDs; the workbook file follows.
+    const header = async () => (await readFile(workbook, 'utf8')).split(/\r?\n/)[0];
+    expect(await header()).toMatch(/^\uFEFF?Name,Team,/);
+    expect(await header()).not.toContain('Row ID');
     const started = await fetch(`${url}/rpc/startRun`, { method: 'POST', body: JSON.stringify({ args: [{ scope: 'selected', requestId: 'playground-test' }] }) });
     expect(((await started.json()) as { ok: boolean; value: { ok: boolean } }).value.ok).toBe(true);
-    await expect.poll(async () => (await readFile(workbook, 'utf8')).split(/\r?\n/)[0]).toContain('Row ID');
+    await expect.poll(header).toContain('Row ID');
     expect(errors).toEqual([]);
   });
 

@@ -1,10 +1,11 @@
-// appsscript.json is copied into the build; ROWSHOT_ADDON_BACKEND_URL adds the backend's origin
-// to urlFetchWhitelist, and a non-https URL stops the build with one line naming the variable.
+// appsscript.json is copied into the build; ROWSHOT_ADDON_BACKEND_URL replaces urlFetchWhitelist
+// with the backend's origin alone, and a non-https URL stops the build with one line naming the variable.
 import { execFile } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { buildManifest } from '../../../addon/build/manifest';
 import { buildFixture, fixture, tempOutDir } from './fixture-build';
 
 const run = promisify(execFile);
@@ -28,6 +29,17 @@ describe('manifest', () => {
   it('whitelists the origin of ROWSHOT_ADDON_BACKEND_URL', async () => {
     const manifest = await builtManifest({ ROWSHOT_ADDON_BACKEND_URL: 'https://rowshot.example.com:8443/api/v1?x=1' });
     expect(manifest).toMatchObject({ runtimeVersion: 'V8', urlFetchWhitelist: ['https://rowshot.example.com:8443/'] });
+  });
+
+  it('replaces the default whitelist with exactly the backend origin, and keeps the default when unset', async () => {
+    const source = JSON.stringify({ runtimeVersion: 'V8', urlFetchWhitelist: ['https://*.run.app/'] });
+    expect(JSON.parse(buildManifest(source, 'https://rowshot-abc.a.run.app/v1'))).toEqual({
+      runtimeVersion: 'V8', urlFetchWhitelist: ['https://rowshot-abc.a.run.app/'],
+    });
+    expect(JSON.parse(buildManifest(source, undefined)).urlFetchWhitelist).toEqual(['https://*.run.app/']);
+    expect(JSON.parse(buildManifest(source, '  ')).urlFetchWhitelist).toEqual(['https://*.run.app/']);
+    const repository = JSON.parse(await readFile(path.resolve(fixture(), '../../../../appsscript.json'), 'utf8'));
+    expect(JSON.parse(buildManifest(JSON.stringify(repository), 'https://rowshot.example.com')).urlFetchWhitelist).toEqual(['https://rowshot.example.com/']);
   });
 
   it('refuses a non-https backend URL with a message naming the variable, leaving the previous build', async () => {

@@ -50,6 +50,33 @@ describe('startRun', () => {
     expect(backend.onlyBatch().request.target).toEqual({ kind: 'google-sheet', spreadsheetId: 'ss_0123456789abcdef', sheetName: 'Shop' });
   });
 
+  it('leaves the writing to the add-on, and says why, when the headers are not in row 1', () => {
+    const { backend, app, s } = setup([['Spring catalogue'], [''], ['Product', 'Prompt', 'Status'], ['Mug', 'A {{Product}}', '']]);
+    s.userProperties.set('rowshot.backendWrites', 'true');
+    const started = value(app.startRun({ scope: 'not_done', requestId: 'k' }));
+    expect(backend.onlyBatch().request.target).toEqual({ kind: 'none' });
+    expect(started.warning).toBe(
+      "Results are synced by the add-on: the backend can only write sheets whose headers are in row 1 with the standard column names (this sheet's headers are in row 3).",
+    );
+  });
+
+  it('leaves the writing to the add-on, and says why, when an output column is mapped to another header', () => {
+    const { backend, app, s } = setup([['Product', 'Prompt', 'Estado'], ['Mug', 'A {{Product}}', '']]);
+    s.userProperties.set('rowshot.backendWrites', 'true');
+    value(app.saveColumnMapping({ status: 'Estado' }));
+    const started = value(app.startRun({ scope: 'not_done', requestId: 'k' }));
+    expect(backend.onlyBatch().request.target).toEqual({ kind: 'none' });
+    expect(started.warning).toBe(
+      'Results are synced by the add-on: the backend can only write sheets whose headers are in row 1 with the standard column names (Status is mapped to "Estado").',
+    );
+  });
+
+  it('has no warning when the backend can write the sheet itself', () => {
+    const { app, s } = setup();
+    s.userProperties.set('rowshot.backendWrites', 'true');
+    expect(value(app.startRun({ scope: 'not_done', requestId: 'k' })).warning).toBeUndefined();
+  });
+
   it('refuses to start above the confirmation threshold until confirmed, writing nothing first', () => {
     const { sheet, backend, app, s } = setup();
     s.userProperties.set('rowshot.confirmAboveUsd', '0.05');

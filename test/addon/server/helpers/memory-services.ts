@@ -14,9 +14,6 @@ export class MemorySpreadsheet implements SpreadsheetPort {
   id(): string {
     return this.ssId;
   }
-  name(): string {
-    return 'Test spreadsheet';
-  }
   timeZone(): string {
     return this.zone;
   }
@@ -104,9 +101,19 @@ export function memoryServices(opts: { sheets: MemorySheet[]; http: HttpPort; no
     lock: new MemoryDocumentLock(),
     http: opts.http,
     clock,
-    uuid: () => `${(++uuids).toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`,
+    uuid: () => countingUuid(++uuids),
   };
   return execution(document, newUser());
+}
+
+/**
+ * The n-th UUID: n in the first 8 hex digits, and n >> 5 and n >> 10 again in the next two bytes,
+ * so code that keeps only a few bits of each byte (Row IDs use the low 5) still sees them all
+ * differ. The first 31 are `0000000n-0000-4000-8000-000000000000`, which tests spell out.
+ */
+function countingUuid(n: number): string {
+  const byte = (v: number): string => (v & 31).toString(16).padStart(2, '0');
+  return `${n.toString(16).padStart(8, '0')}-${byte(n >> 5)}${byte(n >> 10)}-4000-8000-000000000000`;
 }
 
 /** A second editor of the same document: own settings, user id and triggers; the same sheets, document properties and lock. */

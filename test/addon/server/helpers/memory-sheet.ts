@@ -1,5 +1,6 @@
 // An in-memory SheetPort that behaves like setValues/getValues/getFormulas on a grid and counts
 // every call, so a test can prove a 1,000-row run makes as many Sheet calls as a 10-row one.
+import { toStored } from '../../../../addon/dev/fake-apps-script/sheet-model';
 import type { CellValue, SheetPort } from '../../../../addon/server/services/ports';
 
 interface Cell {
@@ -17,10 +18,6 @@ export class MemorySheet implements SheetPort {
 
   constructor(readonly id: number, public name: string, rows: readonly (readonly CellValue[])[] = []) {
     rows.forEach((row, r) => row.forEach((v, c) => this.set(r + 1, c + 1, v)));
-  }
-
-  totalCalls(): number {
-    return Object.values(this.calls).reduce((a, b) => a + b, 0);
   }
 
   resetCalls(): void {
@@ -65,14 +62,17 @@ export class MemorySheet implements SheetPort {
     this.validations.push({ row, column, numRows, values: [...values] });
   }
 
-  /** As setValues reads a typed string: `=…` is a formula (an IMAGE shows no value), `'…` is text. */
+  /**
+   * As setValues reads a typed string (the Apps Script fake's rules): `=…` is a formula (an IMAGE
+   * shows no value), `'…` is text without the `'`, "0012" is the number 12 and "true" is TRUE.
+   */
   set(row: number, column: number, v: CellValue): void {
     while (this.grid.length < row) this.grid.push([]);
     const r = this.grid[row - 1]!;
     while (r.length < column) r.push({ value: '', formula: '' });
-    if (typeof v === 'string' && v.startsWith('=')) r[column - 1] = { value: '', formula: v };
-    else if (typeof v === 'string' && v.startsWith("'")) r[column - 1] = { value: v.slice(1), formula: '' };
-    else r[column - 1] = { value: v, formula: '' };
+    const stored = toStored(v);
+    // A CellValue is never a Date, so neither is what it is stored as.
+    r[column - 1] = { value: stored.value instanceof Date ? stored.value.toISOString() : stored.value, formula: stored.formula };
   }
 
   /** Test view (no call counted): the value of a 1-based cell. */

@@ -22,7 +22,7 @@ function fakeGlobals() {
     },
   };
   const ss = {
-    getId: () => 'ss1', getName: () => 'Book', getSpreadsheetTimeZone: () => (calls.push('getSpreadsheetTimeZone'), 'Europe/Paris'), getActiveSheet: () => sheet, getSheets: () => [sheet],
+    getId: () => 'ss1', getSpreadsheetTimeZone: () => (calls.push('getSpreadsheetTimeZone'), 'Europe/Paris'), getActiveSheet: () => sheet, getSheets: () => [sheet],
     getActiveRangeList: () => ({ getRanges: () => [range(5, 1, 2, 3), range(2, 2, 1, 1), range(6, 4, 2, 1)] }),
     getActiveRange: () => range(5, 1, 2, 3),
     toast: (m: string, t?: string) => calls.push(`toast ${m} | ${t}`),

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { addMissingOutputColumns } from '../../../../addon/server/sheet/output-columns';
 import { readSheet } from '../../../../addon/server/sheet/read-sheet';
-import { ensureRowIds } from '../../../../addon/server/sheet/row-ids';
+import { ensureRowIds, freshRowId, uuidBytes } from '../../../../addon/server/sheet/row-ids';
+import { NEW_ROW_ID_PATTERN, RowIdSchema } from '../../../../shared/index';
 import { MemorySheet } from '../helpers/memory-sheet';
 
 let n = 0;
@@ -32,12 +33,38 @@ describe('ensureRowIds', () => {
     expect(sheet.formula(6, 2)).toBe('');
   });
 
+  it('renews IDs the backend would refuse (longer than 64 characters) instead of sending them', () => {
+    const long = 'x'.repeat(70);
+    const sheet = new MemorySheet(1, 'S', [['Prompt', 'Row ID'], ['a', long], ['b', 'ok-1'], ['c', 'y'.repeat(64)]]);
+    const data = readSheet(sheet, {});
+    const ids = ensureRowIds(data, [1, 2, 3], uuid);
+    expect(ids.get(1)).toMatch(NEW_ROW_ID_PATTERN);
+    expect(ids.get(2)).toBe('ok-1');
+    expect(ids.get(3)).toBe('y'.repeat(64)); // the longest the API takes is kept
+    for (const id of ids.values()) expect(RowIdSchema.safeParse(id).success).toBe(true);
+    expect(sheet.rows()[1]?.[1]).toBe(ids.get(1));
+  });
+
   it('writes nothing when every row in scope has an ID', () => {
     const sheet = new MemorySheet(1, 'S', [['Prompt', 'Row ID'], ['a', 'x1'], ['b', 'x2']]);
     const data = readSheet(sheet, {});
     sheet.resetCalls();
     expect([...ensureRowIds(data, [1, 2], uuid).values()]).toEqual(['x1', 'x2']);
     expect(sheet.calls.write).toBe(0);
+  });
+});
+
+describe('freshRowId', () => {
+  it('makes r_ + 10 base32 characters from a UUID, unique across UUIDs, skipping taken ones', () => {
+    const real = ['0f8e7c1a-9b2d-4e3f-a5c6-7d8e9f0a1b2c', '123e4567-e89b-42d3-a456-426614174000'];
+    const made = real.map((u) => freshRowId(() => u, new Set()));
+    for (const id of made) expect(id).toMatch(NEW_ROW_ID_PATTERN);
+    expect(made[0]).not.toBe(made[1]);
+    // The version digit (the 13th hex digit, always 4) is left out: every byte is random.
+    expect(uuidBytes(real[0]!).slice(0, 7)).toEqual([0x0f, 0x8e, 0x7c, 0x1a, 0x9b, 0x2d, 0xe3]);
+    const queue = [real[0]!, real[0]!, real[1]!];
+    expect(freshRowId(() => queue.shift()!, new Set([made[0]!]))).toBe(made[1]);
+    expect(() => freshRowId(() => real[0]!, new Set([made[0]!]))).toThrow(/keeps repeating/);
   });
 });
 
