@@ -2,7 +2,7 @@
 // google.script.run. Everything here is JSON-safe (ISO strings, no Date, no undefined in
 // arrays): google.script.run refuses anything else. Every call answers a Result: expected
 // failures are values with a code and a readable message, never thrown strings.
-import type { ColumnMapping, InputField, OutputField, PackImageMode, RowCounts } from '../../shared/index';
+import type { BatchState, ColumnMapping, InputField, OutputField, PackImageMode, RowCounts } from '../../shared/index';
 
 export type RpcError = {
   /**
@@ -83,7 +83,7 @@ export interface StartBatchInput {
 export interface BatchSummary {
   id: string;
   name: string;
-  state: 'ACCEPTED' | 'RUNNING' | 'DONE' | 'CANCELLED';
+  state: BatchState;
   createdAt: string;
   rowCount: number;
   counts: RowCounts;

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../backend/src/config';
 import { createRowshot, type Overrides, type Rowshot } from '../../backend/src/compose';
-import type { BatchStatus } from '../../shared/index';
+import { isFinalBatch, type BatchStatus } from '../../shared/index';
 
 export interface TestServer {
   url: string;
@@ -46,7 +46,7 @@ export async function startTestServer(env: Record<string, string> = {}, override
       const until = Date.now() + timeoutMs;
       for (;;) {
         const s = (await (await api(`/v1/batches/${id}`)).json()) as BatchStatus;
-        if (s.state === 'DONE' || s.state === 'CANCELLED') return s;
+        if (isFinalBatch(s.state)) return s;
         if (Date.now() > until) throw new Error(`batch ${id} did not finish: ${JSON.stringify(s.counts)}`);
         await new Promise((r) => setTimeout(r, 50));
       }

@@ -5,7 +5,7 @@
 // so an editor with another key never sees a line fetched with someone else's.
 import { api } from '../api/endpoints';
 import { BackendClient } from '../api/backend-client';
-import type { BatchStatus } from '../../../shared/index';
+import { isFinalBatch, type BatchStatus } from '../../../shared/index';
 import { AddonError, messageOf } from '../result';
 import type { Services } from '../services/ports';
 import { missingSettings, readSettings } from '../settings/settings-store';
@@ -37,7 +37,7 @@ export function statusLine(b: BatchStatus): string {
   if (b.counts.SKIPPED > 0) parts.push(`${b.counts.SKIPPED} skipped`);
   if (b.counts.CANCELLED > 0) parts.push(`${b.counts.CANCELLED} cancelled`);
   parts.push(`$${b.cost.actualUsd.toFixed(2)}`);
-  if ((b.state === 'RUNNING' || b.state === 'ACCEPTED') && b.etaSeconds !== null) parts.push(`ETA ${eta(b.etaSeconds)}`);
+  if (!isFinalBatch(b.state) && b.etaSeconds !== null) parts.push(`ETA ${eta(b.etaSeconds)}`);
   return parts.join(', ');
 }
 
