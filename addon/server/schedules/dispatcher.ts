@@ -43,13 +43,8 @@ function dispatchLocked(s: Services): void {
       continue;
     }
     if (!advanced) continue; // deleted since we read the list
-    let result: ScheduledRunResult;
-    try {
-      result = runScheduled(s, { sheetId: schedule.sheetId, scope: schedule.scope, maxCostUsd: schedule.maxCostUsd });
-    } catch (e) {
-      result = { rows: 0, batchId: null, outcome: 'failed', message: messageOf(e) };
-    }
-    record(result);
+    // runScheduled never throws: every outcome, failures included, is a value to record.
+    record(runScheduled(s, { sheetId: schedule.sheetId, scope: schedule.scope, maxCostUsd: schedule.maxCostUsd }));
   }
   try {
     syncAll(s);
