@@ -5,14 +5,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { batchCount, openBatch } from './batch-page';
 import { GatedProvider, PAID_MODEL } from './gated-provider';
-import { buildOnce, launchChromium, openSidebar, screenshot, startStack, type BuiltAddon, type Stack } from './stack';
+import { launchChromium, openSidebar, screenshot, startStack, type Stack } from './stack';
+import { builtAddon, type BuiltAddon } from '../../helpers/built-addon';
 
 let addon: BuiltAddon;
 let browser: Browser;
 let stack: Stack | null = null;
 
 beforeAll(async () => {
-  [addon, browser] = await Promise.all([buildOnce(), launchChromium()]);
+  [addon, browser] = await Promise.all([Promise.resolve(builtAddon()), launchChromium()]);
 });
 afterEach(async () => {
   await stack?.close();

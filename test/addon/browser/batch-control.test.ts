@@ -7,7 +7,8 @@ import type { Browser, Route } from 'playwright-core';
 import type { Grid } from '../../../addon/dev/harness/index';
 import { backendBatch, batchCount, listBatches, openBatch, statusCount } from './batch-page';
 import { GatedProvider, PAID_MODEL } from './gated-provider';
-import { buildOnce, launchChromium, openSidebar, screenshot, startStack, type BuiltAddon, type Stack } from './stack';
+import { launchChromium, openSidebar, screenshot, startStack, type Stack } from './stack';
+import { builtAddon, type BuiltAddon } from '../../helpers/built-addon';
 
 let addon: BuiltAddon;
 let browser: Browser;
@@ -15,7 +16,7 @@ let stack: Stack | null = null;
 let provider: GatedProvider | null = null;
 
 beforeAll(async () => {
-  [addon, browser] = await Promise.all([buildOnce(), launchChromium()]);
+  [addon, browser] = await Promise.all([Promise.resolve(builtAddon()), launchChromium()]);
 });
 afterEach(async () => {
   provider?.open(); // the backend waits for calls in flight before it closes

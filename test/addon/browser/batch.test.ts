@@ -5,14 +5,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Route } from 'playwright-core';
 import type { Grid } from '../../../addon/dev/harness/index';
 import { batchCount, column, openBatch as openBatchPage } from './batch-page';
-import { buildOnce, createPackVia, launchChromium, screenshot, startStack, type BuiltAddon, type Stack } from './stack';
+import { createPackVia, launchChromium, screenshot, startStack, type Stack } from './stack';
+import { builtAddon, type BuiltAddon } from '../../helpers/built-addon';
 
 let addon: BuiltAddon;
 let browser: Browser;
 let stack: Stack | null = null;
 
 beforeAll(async () => {
-  [addon, browser] = await Promise.all([buildOnce(), launchChromium()]);
+  [addon, browser] = await Promise.all([Promise.resolve(builtAddon()), launchChromium()]);
 });
 afterEach(async () => {
   await stack?.close();

@@ -9,7 +9,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { Pack } from '../../../shared/index';
-import { buildOnce, launchChromium, openSidebar, screenshot, startStack, type BuiltAddon, type Stack } from './stack';
+import { launchChromium, openSidebar, screenshot, startStack, type Stack } from './stack';
+import { builtAddon, type BuiltAddon } from '../../helpers/built-addon';
 
 let addon: BuiltAddon;
 let browser: Browser;
@@ -27,7 +28,7 @@ async function pngOf(colour: Colour): Promise<Buffer> {
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'rowshot-pack-arrange-'));
-  [addon, browser] = await Promise.all([buildOnce(), launchChromium()]);
+  [addon, browser] = await Promise.all([Promise.resolve(builtAddon()), launchChromium()]);
   await Promise.all((Object.keys(SIZES) as Colour[]).map(async (c) => writeFile(path.join(dir, `${c}.png`), await pngOf(c))));
   stack = await startStack(addon, [['Prompt', 'Reference pack'], ['a red fox', '']]);
 });

@@ -7,7 +7,8 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { buildOnce, createPackVia, launchChromium, openSidebar, screenshot, startStack, type BuiltAddon, type Stack } from './stack';
+import { createPackVia, launchChromium, openSidebar, screenshot, startStack, type Stack } from './stack';
+import { builtAddon, type BuiltAddon } from '../../helpers/built-addon';
 
 let addon: BuiltAddon;
 let browser: Browser;
@@ -24,7 +25,7 @@ async function png(file: string, width: number, height: number, rgb: { r: number
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'rowshot-pack-images-'));
   [addon, browser, files] = await Promise.all([
-    buildOnce(),
+    Promise.resolve(builtAddon()),
     launchChromium(),
     Promise.all([png('red.png', 640, 480, { r: 220, g: 40, b: 40 }), png('green.png', 800, 800, { r: 40, g: 180, b: 60 }), png('wide-blue.png', 3000, 1500, { r: 30, g: 60, b: 200 })]),
   ]);

@@ -2,14 +2,15 @@
 // answer, a weekly schedule is saved, edited and deleted; Help links the backend's API.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { buildOnce, launchChromium, openSidebar, screenshot, startStack, type BuiltAddon, type Stack } from './stack';
+import { launchChromium, openSidebar, screenshot, startStack, type Stack } from './stack';
+import { builtAddon, type BuiltAddon } from '../../helpers/built-addon';
 
 let addon: BuiltAddon;
 let browser: Browser;
 let stack: Stack;
 
 beforeAll(async () => {
-  [addon, browser] = await Promise.all([buildOnce(), launchChromium()]);
+  [addon, browser] = await Promise.all([Promise.resolve(builtAddon()), launchChromium()]);
   stack = await startStack(addon, [['Prompt'], ['a red fox']]);
 });
 afterAll(async () => {

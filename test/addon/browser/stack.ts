@@ -1,12 +1,11 @@
 // What every browser test needs: Debian's Chromium (never a downloaded one), the add-on built
 // once per file, a real backend (template provider, no network), the harness running the built
 // add-on, and screenshots in test-artifacts/addon/.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
-import { buildAddon } from '../../../addon/build/build-addon';
+import type { BuiltAddon } from '../../helpers/built-addon';
 import { AddonHarness, type Grid } from '../../../addon/dev/harness/index';
 import type { Overrides } from '../../../backend/src/compose';
 import { startTestServer, type TestServer } from '../../helpers/server';
@@ -20,16 +19,6 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
 }
 
-export interface BuiltAddon {
-  dir: string;
-  remove(): Promise<void>;
-}
-
-export async function buildOnce(): Promise<BuiltAddon> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'rowshot-browser-addon-'));
-  await buildAddon({ outDir: dir, env: {} });
-  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
-}
 
 export interface Stack {
   backend: TestServer;

@@ -2,11 +2,12 @@
 // must make as many calls as one of 10 (block reads and writes, never a call per row).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchSummary, SyncReport } from '../../../addon/server/rpc';
-import { buildRealAddon, startAddon, valueOf, type BuiltAddon } from './harness';
+import { startAddon, valueOf } from './harness';
+import { builtAddon, type BuiltAddon } from '../../helpers/built-addon';
 
 let built: BuiltAddon;
 beforeAll(async () => {
-  built = await buildRealAddon();
+  built = builtAddon();
 });
 afterAll(() => built.remove());
 

@@ -3,12 +3,13 @@
 // answers a message in the cell instead of throwing (a throw shows #ERROR!).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pricePerImage } from '../../../shared/index';
-import { buildRealAddon, startAddon, type BuiltAddon, type RunningAddon } from './harness';
+import { startAddon, type RunningAddon } from './harness';
+import { builtAddon, type BuiltAddon } from '../../helpers/built-addon';
 
 let built: BuiltAddon;
 let addon: RunningAddon;
 beforeAll(async () => {
-  built = await buildRealAddon();
+  built = builtAddon();
   addon = startAddon(built, 0);
 });
 afterAll(() => built.remove());

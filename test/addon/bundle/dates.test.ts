@@ -6,11 +6,12 @@ import { CreateBatchRequest } from '../../../shared/index';
 import { createFakeAppsScript, createFakeClock } from '../../../addon/dev/fake-apps-script/index';
 import type { BatchSummary } from '../../../addon/server/rpc';
 import { API_KEY, BACKEND_URL, createFakeBackend } from './fake-backend';
-import { buildRealAddon, EXECUTION_MODES, valueOf, type BuiltAddon } from './harness';
+import { EXECUTION_MODES, valueOf } from './harness';
+import { builtAddon, type BuiltAddon } from '../../helpers/built-addon';
 
 let built: BuiltAddon;
 beforeAll(async () => {
-  built = await buildRealAddon();
+  built = builtAddon();
 });
 afterAll(() => built.remove());
 

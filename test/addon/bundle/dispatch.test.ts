@@ -2,11 +2,12 @@
 // first is still in its batch POST (two users' triggers, or a slow run overlapping the next).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SchedulesView } from '../../../addon/server/rpc';
-import { buildRealAddon, startAddon, valueOf, type BuiltAddon } from './harness';
+import { startAddon, valueOf } from './harness';
+import { builtAddon, type BuiltAddon } from '../../helpers/built-addon';
 
 let built: BuiltAddon;
 beforeAll(async () => {
-  built = await buildRealAddon();
+  built = builtAddon();
 });
 afterAll(() => built.remove());
 

@@ -6,13 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readInterfaceMembers } from '../../../addon/build/entry-docs';
 import { topLevelFunctions } from '../../../addon/dev/fake-apps-script/index';
 import { CUSTOM_FUNCTIONS, MENU_ITEMS, SIDEBARS, TRIGGER_HANDLERS } from '../../../addon/server/entry-points';
-import { buildRealAddon, startAddon, type BuiltAddon } from './harness';
+import { startAddon } from './harness';
+import { builtAddon, type BuiltAddon } from '../../helpers/built-addon';
 
 const RPC_FILE = fileURLToPath(new URL('../../../addon/server/rpc.ts', import.meta.url));
 
 let built: BuiltAddon;
 beforeAll(async () => {
-  built = await buildRealAddon();
+  built = builtAddon();
 });
 afterAll(() => built.remove());
 

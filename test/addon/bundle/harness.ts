@@ -5,18 +5,14 @@ import os from 'node:os';
 import path from 'node:path';
 import type vm from 'node:vm';
 import { buildAddon } from '../../../addon/build/build-addon';
+import type { BuiltAddon } from '../../helpers/built-addon';
 import {
   createFakeAppsScript, createFakeClock, type ExecutionMode, type FakeAppsScript,
 } from '../../../addon/dev/fake-apps-script/index';
 import { CUSTOM_FUNCTIONS, TRIGGER_HANDLERS } from '../../../addon/server/entry-points';
 import { API_KEY, BACKEND_URL, createFakeBackend, type FakeBackend } from './fake-backend';
 
-export interface BuiltAddon {
-  dir: string;
-  code: string;
-  remove(): Promise<void>;
-}
-
+/** For bench/addon.ts, which runs outside vitest; tests use builtAddon() (built once per run). */
 export async function buildRealAddon(): Promise<BuiltAddon> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'rowshot-bundle-'));
   await buildAddon({ outDir: dir, env: {} });

@@ -5,11 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFakeAppsScript, createFakeClock, createFakeDocument } from '../../../addon/dev/fake-apps-script/index';
 import type { BatchSummary, SchedulesView } from '../../../addon/server/rpc';
 import { API_KEY, BACKEND_URL, createFakeBackend } from './fake-backend';
-import { buildRealAddon, EXECUTION_MODES, startAddon, valueOf, type BuiltAddon } from './harness';
+import { EXECUTION_MODES, startAddon, valueOf } from './harness';
+import { builtAddon, type BuiltAddon } from '../../helpers/built-addon';
 
 let built: BuiltAddon;
 beforeAll(async () => {
-  built = await buildRealAddon();
+  built = builtAddon();
 });
 afterAll(() => built.remove());
 

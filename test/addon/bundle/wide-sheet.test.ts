@@ -3,11 +3,12 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { BatchSummary } from '../../../addon/server/rpc';
 import { OUTPUT_ORDER } from '../../../shared/index';
-import { buildRealAddon, startAddon, valueOf, type BuiltAddon } from './harness';
+import { startAddon, valueOf } from './harness';
+import { builtAddon, type BuiltAddon } from '../../helpers/built-addon';
 
 let built: BuiltAddon;
 beforeAll(async () => {
-  built = await buildRealAddon();
+  built = builtAddon();
 });
 afterAll(() => built.remove());
 
