@@ -1,24 +1,16 @@
-// What every browser test needs: Debian's Chromium (never a downloaded one), the add-on built
+// What every browser test needs: a Chromium found on this machine (never a downloaded one), the add-on built
 // once per file, a real backend (template provider, no network), the harness running the built
 // add-on, and screenshots in test-artifacts/addon/.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import type { BuiltAddon } from '../../helpers/built-addon';
 import { AddonHarness, type Grid } from '../../../addon/dev/harness/index';
 import type { Overrides } from '../../../backend/src/compose';
 import { startTestServer, type TestServer } from '../../helpers/server';
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
-];
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-}
-
+export { launchChromium } from '../../helpers/browser';
 
 export interface Stack {
   backend: TestServer;
