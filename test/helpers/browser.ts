@@ -15,6 +15,12 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
 ];
 
+const SPARTICUZ = '@sparticuz/chromium';
+interface SparticuzChromium {
+  setGraphicsMode: boolean;
+  executablePath(input?: string): Promise<string>;
+}
+
 export interface ChromiumChoice {
   source: 'CHROMIUM_PATH' | 'debian' | 'npm';
   executablePath: string;
@@ -55,9 +61,11 @@ export async function launchChromium(options: FindOptions = {}): Promise<Browser
  */
 async function npmChromium(cacheRoot: string): Promise<ChromiumChoice> {
   // The package exports no package.json: find its folder from its entry (build/cjs/index.cjs).
-  const pkgDir = path.resolve(path.dirname(createRequire(import.meta.url).resolve('@sparticuz/chromium')), '../..');
+  const pkgDir = path.resolve(path.dirname(createRequire(import.meta.url).resolve(SPARTICUZ)), '../..');
   const { version } = JSON.parse(await readFile(path.join(pkgDir, 'package.json'), 'utf8')) as { version: string };
-  const { default: Sparticuz } = await import('@sparticuz/chromium');
+  // Loaded only on a machine with no other browser; typed locally so checkouts whose
+  // node_modules predate the dependency still typecheck.
+  const { default: Sparticuz } = (await import(SPARTICUZ)) as { default: SparticuzChromium };
   Sparticuz.setGraphicsMode = false; // no WebGL needed; skips unpacking SwiftShader
   const dir = path.join(cacheRoot, `rowshot-sparticuz-chromium-${version}`);
   const executablePath = path.join(dir, 'chromium');
