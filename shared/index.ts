@@ -2,6 +2,8 @@
 // bundled into Apps Script).
 export * as z from './zod';
 export * from './sheet-convention';
+export * from './header-preflight';
+export * from './yes-no';
 export * from './models';
 export * from './prompt-template';
 export * from './row';

@@ -3,6 +3,7 @@
 import { ASPECT_RATIOS, mapHeaders, type AspectRatio, type ColumnMapping, type InputField } from './sheet-convention';
 import { cellToText, fillTemplateFrom, placeholderValues } from './prompt-template';
 import { findModel } from './models';
+import { parseYesNo } from './yes-no';
 
 export const LIMITS = {
   promptChars: 4000,
@@ -65,7 +66,7 @@ export function readRow(cells: Readonly<Record<string, CellInput>>, columns: Col
   const aspectRatios = parseAspectRatios(raw('aspectRatios'), reasons);
   const variants = parseVariants(raw('variants'), reasons);
   const model = parseModel(raw('model'), reasons);
-  const logo = parseYesNo(raw('logo'), reasons);
+  const logo = parseLogo(raw('logo'), reasons);
   const pack = raw('referencePack');
 
   if (reasons.length > 0) return { ok: false, reasons };
@@ -133,12 +134,10 @@ function parseModel(text: string, reasons: string[]): string {
   return id;
 }
 
-function parseYesNo(text: string, reasons: string[]): boolean {
-  const t = text.toLowerCase();
-  if (['', 'no', 'n', 'false', '0'].includes(t)) return false;
-  if (['yes', 'y', 'true', '1'].includes(t)) return true;
-  reasons.push(`Logo must be yes or no (got "${text}")`);
-  return false;
+function parseLogo(text: string, reasons: string[]): boolean {
+  const yes = parseYesNo(text);
+  if (yes === null) reasons.push(`Logo must be yes or no (got "${text}")`);
+  return yes ?? false;
 }
 
 /** Images one row produces: one per aspect ratio and variant. */

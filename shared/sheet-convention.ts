@@ -34,46 +34,85 @@ export const OUTPUT_FIELDS = {
 } as const;
 export type OutputField = keyof typeof OUTPUT_FIELDS;
 
-/** Extra spellings people actually use, already normalised. */
-const ALIASES: Record<string, InputField | OutputField> = {
-  aspectratio: 'aspectRatios',
-  ratio: 'aspectRatios',
-  ratios: 'aspectRatios',
-  pack: 'referencePack',
-  negative: 'negativePrompt',
-  variant: 'variants',
-  subheadline: 'subline',
-  imageurls: 'imageUrl',
-  cost: 'costUsd',
-  costusd: 'costUsd',
+/**
+ * Other names people give each column (matched the way headers are, see `normalizeHeader`).
+ * The one header rule of Rowshot: the CLI, the playground, the add-on and the API all map
+ * through `mapHeaders`, so a sheet reads the same everywhere.
+ */
+export const HEADER_SYNONYMS: Readonly<Record<InputField | OutputField, readonly string[]>> = {
+  prompt: ['Image prompt', 'Prompts', 'Description', 'Image description', 'Image brief', 'Prompt text', 'Text prompt'],
+  negativePrompt: ['Negative', 'Negative prompts', 'Avoid'],
+  referencePack: ['Pack', 'Brand kit', 'Template', 'Style pack', 'Reference packs'],
+  aspectRatios: ['Aspect ratio', 'Ratio', 'Ratios', 'Sizes', 'Size', 'Format', 'Formats', 'Dimensions'],
+  variants: ['Variant', 'Variations', 'Images per size'],
+  model: ['AI model', 'Image model'],
+  headline: ['Heading', 'Headline text'],
+  subline: ['Subheadline', 'Sub headline', 'Subtitle', 'Tagline'],
+  logo: ['Use logo?', 'Logo?', 'Add logo', 'Show logo', 'With logo'],
+  // Output columns are overwritten by Rowshot: only names nobody uses for their own data.
+  rowId: ['Rowshot ID'],
+  status: ['Rowshot status'],
+  image: [],
+  imageUrl: ['Image URLs'],
+  thumbnailUrl: ['Thumbnail URLs'],
+  error: [],
+  provider: [],
+  costUsd: ['Cost', 'Cost USD'],
+  batchId: [],
+  updatedAt: [],
 };
 
-/** Headers match case-insensitively, ignoring spaces, underscores, dashes and brackets. */
+/**
+ * Headers match case-insensitively, ignoring spaces, underscores, dashes, brackets and
+ * punctuation (`Use logo?` is `uselogo`), and accents (`Descripción` is `descripcion`).
+ */
 export function normalizeHeader(header: string): string {
-  return header.toLowerCase().replace(/[\s_\-()]+/g, '');
+  return header.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[\s_\-()[\]{}?!.:;,'"*#/\\]+/g, '');
 }
 
 export type ColumnMapping = Partial<Record<InputField | OutputField, string>>;
+type Field = InputField | OutputField;
+
+const FIELD_LABELS = { ...INPUT_FIELDS, ...OUTPUT_FIELDS } as Readonly<Record<Field, string>>;
+
+/** Every normalised name a field answers to, its own label first. */
+export function namesOf(field: Field): string[] {
+  const names = [FIELD_LABELS[field], field, ...HEADER_SYNONYMS[field]].map(normalizeHeader);
+  return [...new Set(names)];
+}
 
 /**
  * Maps convention fields to the header text found in the sheet. `overrides` name a header
- * for a field explicitly (the user's mapping wins over the automatic one).
+ * for a field explicitly (the user's mapping wins over the automatic one; '' means no column, and
+ * stays '' in the result).
+ * A field's own label wins over another field's synonym; among synonyms, the earlier listed wins;
+ * a header is used for one field only.
  */
 export function mapHeaders(headers: readonly string[], overrides: ColumnMapping = {}): ColumnMapping {
   const byNorm = new Map<string, string>();
   for (const h of headers) if (h.trim() !== '' && !byNorm.has(normalizeHeader(h))) byNorm.set(normalizeHeader(h), h);
   const mapping: ColumnMapping = {};
-  const fields = { ...INPUT_FIELDS, ...OUTPUT_FIELDS } as Record<InputField | OutputField, string>;
-  for (const [field, label] of Object.entries(fields) as [InputField | OutputField, string][]) {
-    const found = byNorm.get(normalizeHeader(label)) ?? byNorm.get(normalizeHeader(field));
-    if (found !== undefined) mapping[field] = found;
+  const used = new Set<string>();
+  for (const [field, header] of Object.entries(overrides) as [Field, string | undefined][]) {
+    if (header !== undefined) {
+      mapping[field] = header;
+      if (header !== '') used.add(header);
+    }
   }
-  for (const [alias, field] of Object.entries(ALIASES)) {
-    const found = byNorm.get(alias);
-    if (found !== undefined && mapping[field] === undefined) mapping[field] = found;
-  }
-  for (const [field, header] of Object.entries(overrides) as [InputField | OutputField, string | undefined][]) {
-    if (header !== undefined) mapping[field] = header;
+  const fields = Object.keys(FIELD_LABELS) as Field[];
+  const names = new Map(fields.map((f) => [f, namesOf(f)]));
+  const maxRank = Math.max(...[...names.values()].map((n) => n.length));
+  // Rank by rank, so every field's exact label is taken before any field's synonym.
+  for (let rank = 0; rank < maxRank; rank++) {
+    for (const field of fields) {
+      if (field in mapping) continue;
+      const name = names.get(field)?.[rank];
+      const found = name === undefined ? undefined : byNorm.get(name);
+      if (found !== undefined && !used.has(found)) {
+        mapping[field] = found;
+        used.add(found);
+      }
+    }
   }
   return mapping;
 }

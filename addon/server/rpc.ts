@@ -53,6 +53,8 @@ export interface SheetContext {
   inputFields: InputField[];
   /** Output columns that a run will add at the right of the header row. */
   missingOutputs: OutputField[];
+  /** The header pre-flight's warnings: columns that look like inputs but are not read. */
+  columnWarnings: string[];
   counts: { rows: number; selected: number; notDone: number; failed: number };
   settingsOk: boolean;
   confirmAboveUsd: number;

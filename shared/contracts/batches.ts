@@ -76,7 +76,11 @@ export const BatchStatus = z.object({
 });
 export type BatchStatus = z.infer<typeof BatchStatus>;
 
-export const CreateBatchResponse = z.object({ id: z.string(), statusUrl: z.string(), state: z.enum(BATCH_STATES), rowCount: z.number() });
+export const CreateBatchResponse = z.object({
+  id: z.string(), statusUrl: z.string(), state: z.enum(BATCH_STATES), rowCount: z.number(),
+  /** Pre-flight warnings: columns that look like inputs but are not read. */
+  warnings: z.optional(z.array(z.string())),
+});
 export type CreateBatchResponse = z.infer<typeof CreateBatchResponse>;
 
 export const RowImage = z.object({ aspectRatio: z.string(), variant: z.number(), url: z.string(), thumbnailUrl: z.string() });

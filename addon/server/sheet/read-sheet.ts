@@ -1,6 +1,6 @@
 // One read of a sheet's whole used range, its header row and column mapping. Everything after
 // works on these values in memory, so a sheet of 10,000 rows costs the same Sheet calls as 10.
-import { mapHeaders, OUTPUT_FIELDS, type ColumnMapping, type InputField, type OutputField } from '../../../shared/index';
+import { mapHeaders, OUTPUT_FIELDS, preflightHeaders, SIDEBAR_MAP_HINT, type ColumnMapping, type InputField, type OutputField } from '../../../shared/index';
 import { AddonError } from '../result';
 import type { CellValue, SheetPort } from '../services/ports';
 import { cellString } from './cell-text';
@@ -102,8 +102,10 @@ export function hasInput(data: SheetData, columns: readonly { header: string; co
   return columns.some(({ column }) => cellString(row[column]) !== '');
 }
 
-/** Fails with a readable reason when no column is mapped to Prompt. */
+/** The header pre-flight: fails with one readable message when no column is mapped to Prompt. */
 export function requirePrompt(data: SheetData): void {
   if (columnOf(data, 'prompt') >= 0) return;
-  throw new AddonError('no_header_row', `Sheet "${data.sheet.name}" has no Prompt column: name a column "Prompt" in the header row (row ${data.headerIndex + 1}) or map one in the Batch sidebar.`);
+  const check = preflightHeaders(data.headers, overridesPresent(data.overrides, data.headers), SIDEBAR_MAP_HINT);
+  const message = check.ok ? 'No Prompt column.' : check.message;
+  throw new AddonError('no_header_row', `Sheet "${data.sheet.name}" (headers in row ${data.headerIndex + 1}): ${message}`);
 }

@@ -1,13 +1,14 @@
 // What the Batch sidebar shows about the active sheet: its header row, the column mapping
 // (automatic, then the user's saved overrides), the output columns a run will add, and how many
 // rows each scope takes. Saving a mapping keeps only what differs from the automatic one.
-import { INPUT_FIELDS, mapHeaders, OUTPUT_FIELDS, type ColumnMapping, type InputField, type OutputField } from '../../../shared/index';
+import { INPUT_FIELDS, mapHeaders, OUTPUT_FIELDS, preflightHeaders, SIDEBAR_MAP_HINT, type ColumnMapping, type InputField, type OutputField } from '../../../shared/index';
 import type { SheetContext } from '../rpc';
 import { AddonError } from '../result';
 import type { Services } from '../services/ports';
 import { missingSettings, readSettings } from '../settings/settings-store';
 import { loadOverrides, saveOverrides } from './column-mapping-store';
 import { missingOutputs } from './output-columns';
+import { overridesPresent } from './header-row';
 import { readSheet } from './read-sheet';
 import { countScopes } from './select-rows';
 
@@ -23,6 +24,7 @@ export function getSheetContext(s: Services): SheetContext {
     mapping: data.mapping,
     inputFields: Object.keys(INPUT_FIELDS) as InputField[],
     missingOutputs: missingOutputs(data),
+    columnWarnings: preflightHeaders(data.headers, overridesPresent(data.overrides, data.headers), SIDEBAR_MAP_HINT).warnings.map((w) => w.message),
     counts: countScopes(data, s.spreadsheet.selectedRows()),
     settingsOk: missingSettings(settings) === null,
     confirmAboveUsd: settings.confirmAboveUsd,

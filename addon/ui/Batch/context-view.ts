@@ -12,6 +12,9 @@ export function renderContext(ctx: SheetContext): void {
   const headers = ctx.headers.filter((h) => h.trim() !== '');
   byId('header-line').textContent = `Headers in row ${ctx.headerRow} (${plural(headers.length, 'column')}, ${plural(ctx.counts.rows, 'data row')}):`;
   replace(byId('headers'), ...headers.map((h) => el('span', { class: 'chip' }, h)));
+  const warnings = byId('column-warnings');
+  replace(warnings, ...ctx.columnWarnings.map((w) => el('li', {}, w)));
+  warnings.hidden = ctx.columnWarnings.length === 0;
   renderMapping(ctx);
   const missing = ctx.missingOutputs.map((f) => OUTPUT_FIELDS[f]);
   byId('missing-outputs').textContent = missing.length > 0

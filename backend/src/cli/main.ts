@@ -12,10 +12,12 @@ import { createApiKey, ensureTenant, rotateLinkKey } from '../core/tenants/tenan
 import { serve } from '../main';
 import { DataDirBusyError } from '../data-dir-lock';
 import { ApiClient, ApiError } from './api-client';
+import { FlagError, RunRefused } from './cli-errors';
+import { parseColumnMaps } from './column-map';
 import { runCommand, UsageError } from './run-command';
 
 const USAGE = `Usage:
-  rowshot run FILE.csv|FILE.xlsx [--pack-dir DIR] [--out DIR] [--retry-failed] [--sheet NAME] [--server URL --api-key KEY]
+  rowshot run FILE.csv|FILE.xlsx [--pack-dir DIR] [--out DIR] [--retry-failed] [--sheet NAME] [--map "COLUMN=HEADER"]… [--server URL --api-key KEY]
   rowshot serve [--port N]
   rowshot keys create --tenant NAME [--label TEXT]
   rowshot keys rotate-links --tenant NAME
@@ -45,11 +47,11 @@ export async function main(argv: string[], env: Record<string, string | undefine
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (err) {
-    if (err instanceof DataDirBusyError) {
+    if (err instanceof DataDirBusyError || err instanceof RunRefused) {
       console.error(`rowshot: ${err.message}`);
       return 1;
     }
-    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (err instanceof UsageError || err instanceof FlagError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       console.error(`rowshot: ${(err as Error).message}\n\n${USAGE}`);
       return 1;
     }
@@ -67,6 +69,7 @@ async function run(args: string[], env: Record<string, string | undefined>): Pro
     options: {
       'pack-dir': { type: 'string' }, out: { type: 'string' }, 'retry-failed': { type: 'boolean', default: false },
       server: { type: 'string' }, 'api-key': { type: 'string' }, sheet: { type: 'string' },
+      map: { type: 'string', multiple: true },
     },
   });
   if (positionals.length !== 1) throw new UsageError('run takes exactly one FILE');
@@ -78,6 +81,7 @@ async function run(args: string[], env: Record<string, string | undefined>): Pro
     ...(values.server ? { server: values.server } : {}),
     ...(values['api-key'] ? { apiKey: values['api-key'] } : {}),
     ...(values.sheet ? { sheet: values.sheet } : {}),
+    ...(values.map ? { columns: parseColumnMaps(values.map) } : {}),
   }, env);
 }
 

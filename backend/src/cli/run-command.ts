@@ -5,13 +5,14 @@ import { createHash, randomUUID } from 'node:crypto';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pino } from 'pino';
-import { isFinalBatch, mapHeaders, OUTPUT_FIELDS, type BatchStatus, type CreateBatchRequest, type RowResult } from '../../../shared/index';
+import { isFinalBatch, mapHeaders, OUTPUT_FIELDS, type BatchStatus, type ColumnMapping, type CreateBatchRequest, type RowResult } from '../../../shared/index';
 import { ensureRowIds } from '../adapters/local/workbook/row-ids';
 import { loadConfig } from '../config';
 import { createRowshot, type Rowshot } from '../compose';
 import { createLogger } from '../http/logger';
 import { ApiClient, ApiError } from './api-client';
 import { syncPackDir } from './pack-dir';
+import { preflightFile } from './preflight';
 import { createProgress } from './progress';
 
 export interface RunOptions {
@@ -23,6 +24,8 @@ export interface RunOptions {
   apiKey?: string;
   sheet?: string;
   pollMs?: number;
+  /** `--map`: field → header, over the automatic mapping. */
+  columns?: ColumnMapping;
 }
 
 export class UsageError extends Error {}
@@ -52,9 +55,13 @@ export async function runCommand(opts: RunOptions, env: Record<string, string | 
   if (!loaded.ok) throw new UsageError(loaded.message);
   const dataDir = path.resolve(loaded.config.ROWSHOT_DATA_DIR);
 
-  // 1. Prepare the workbook: output columns and Row IDs are written before anything runs.
+  // 1. Pre-flight (reads only), then prepare the workbook: output columns and Row IDs are
+  // written before anything runs.
+  const columns = opts.columns ?? {};
+  await preflightFile(file, opts.sheet, columns, (line) => process.stderr.write(`${line}\n`));
   const table = await ensureRowIds(file, opts.sheet ? { sheet: opts.sheet } : {});
-  const mapping = mapHeaders(table.headers);
+  const mapping = mapHeaders(table.headers, columns);
+  const outputHeaders = new Set(Object.keys(OUTPUT_FIELDS).map((f) => mapping[f as keyof typeof OUTPUT_FIELDS]).filter((h) => h !== undefined));
   const statusOf = (cells: Record<string, unknown>) => String(mapping.status ? (cells[mapping.status] ?? '') : '').trim().toUpperCase();
   const todo = table.rows.filter((r) => {
     const s = statusOf(r.cells);
@@ -122,7 +129,8 @@ export async function runCommand(opts: RunOptions, env: Record<string, string | 
       }
       const request: CreateBatchRequest = {
         name: path.basename(file),
-        rows: todo.map((r) => ({ rowId: r.rowId, cells: inputCells(r.cells) })),
+        rows: todo.map((r) => ({ rowId: r.rowId, cells: inputCells(r.cells, outputHeaders) })),
+        ...(Object.keys(columns).length > 0 ? { columns: columns as Record<string, string> } : {}),
         target: { kind: 'workbook', path: file, links: 'files', assetsDir, ...(opts.sheet ? { sheet: opts.sheet } : {}) },
       };
       state = state && state.batchId === null ? state : { idempotencyKey: randomUUID(), batchId: null };
@@ -161,8 +169,8 @@ export async function runCommand(opts: RunOptions, env: Record<string, string | 
   }
 }
 
-function inputCells(cells: Record<string, string | number | boolean | null>): Record<string, string | number | boolean | null> {
-  return Object.fromEntries(Object.entries(cells).filter(([h]) => !OUTPUT_LABELS.has(h.trim().toLowerCase())));
+function inputCells(cells: Record<string, string | number | boolean | null>, outputs: ReadonlySet<string>): Record<string, string | number | boolean | null> {
+  return Object.fromEntries(Object.entries(cells).filter(([h]) => !outputs.has(h) && !OUTPUT_LABELS.has(h.trim().toLowerCase())));
 }
 
 async function summarise(

@@ -87,7 +87,7 @@ describe('Batch sidebar before a run', () => {
 
     // No column is called Prompt: the estimate says so.
     await page.click('#estimate');
-    await expect.poll(() => page.textContent('#banner')).toContain('has no Prompt column');
+    await expect.poll(() => page.textContent('#banner')).toContain('No Prompt column. Headers found: "Image idea", "Headline".');
 
     await page.click('#mapping-details summary');
     expect(await page.inputValue('#map-prompt')).toBe('');

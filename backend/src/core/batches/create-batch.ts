@@ -12,6 +12,7 @@ import { layout } from '../layout';
 import { remainingDailyBudget } from '../ledger';
 import { statusUrl } from './batch-view';
 import { scheduleWatchdog } from './watchdog';
+import { preflightColumns } from './preflight-columns';
 import { emptyCounts, type InputRow, type Manifest, type RowStates, type StatusRecord } from './records';
 
 export async function createBatch(
@@ -22,6 +23,7 @@ export async function createBatch(
 ): Promise<{ response: CreateBatchResponse; replayed: boolean }> {
   const { store, clock, config } = deps;
   rejectDuplicateRowIds(request);
+  const warnings = preflightColumns(request);
   const requestHash = sha256Hex(JSON.stringify(request));
 
   let batchId: string | null = null;
@@ -36,7 +38,7 @@ export async function createBatch(
       const manifest = await getJson<Manifest>(store, layout.manifest(tenant, batchId));
       if (manifest) {
         await enqueueFanOut(deps, tenant, batchId, 0);
-        return { response: accepted(deps, manifest.value), replayed: true };
+        return { response: withWarnings(accepted(deps, manifest.value), warnings), replayed: true };
       }
       // The first request crashed before writing its manifest: finish creating it now.
     } else {
@@ -102,7 +104,11 @@ export async function createBatch(
   await enqueueFanOut(deps, tenant, batchId, 0);
   await scheduleWatchdog(deps, tenant, batchId, null);
   deps.log.info({ tenant, batchId, rows: n, estimatedUsd: estimate.totalUsd }, 'batch accepted');
-  return { response: accepted(deps, manifest), replayed: false };
+  return { response: withWarnings(accepted(deps, manifest), warnings), replayed: false };
+}
+
+function withWarnings(r: CreateBatchResponse, warnings: string[]): CreateBatchResponse {
+  return warnings.length > 0 ? { ...r, warnings } : r;
 }
 
 export async function enqueueFanOut(deps: CoreDeps, tenant: string, batchId: string, gen: number): Promise<void> {

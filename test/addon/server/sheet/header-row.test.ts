@@ -21,9 +21,11 @@ describe('header row', () => {
   });
 
   it('is the row holding the header the user mapped to Prompt', () => {
-    const rows = [['Notes about this sheet'], ['Product', 'Description'], ['Mug', 'A mug']];
+    const rows = [['Notes about this sheet'], ['Product', 'Details'], ['Mug', 'A mug']];
     expect(detectHeaderRow(rows, {})).toBe(0); // nothing Rowshot knows: the first non-empty row
-    expect(detectHeaderRow(rows, { prompt: 'Description' })).toBe(1);
+    expect(detectHeaderRow(rows, { prompt: 'Details' })).toBe(1);
+    // "Description" is one of Prompt's names (the shared header rule): found without a mapping.
+    expect(detectHeaderRow([['Notes about this sheet'], ['Product', 'Description'], ['Mug', 'A mug']], {})).toBe(1);
   });
 
   it('is -1 for empty top rows, and the sidebar says so', () => {
@@ -85,5 +87,18 @@ describe('column mapping', () => {
     const r = app.getSheetContext();
     expect(r.ok && r.value.mapping.prompt).toBe('Prompt');
     expect(s.documentProperties.get('rowshot.mapping.3')).not.toBeNull();
+  });
+});
+
+describe('header pre-flight in the add-on', () => {
+  it('warns in the sidebar about a look-alike column, and refuses an estimate without Prompt naming the nearest header', () => {
+    const { app } = appFor([['Prompt', 'Pack name'], ['a', 'Brand']]);
+    const ctx = app.getSheetContext();
+    if (!ctx.ok) throw new Error(ctx.error.message);
+    expect(ctx.value.columnWarnings).toEqual(['Column "Pack name" is not read (it is not a name Rowshot reads as Reference pack). Map it to Reference pack in the Batch sidebar (Column mapping) or rename it.']);
+
+    const { app: other } = appFor([['Promt', 'Size'], ['a cat', '1:1']]);
+    const r = other.estimateRun('not_done');
+    expect(!r.ok && r.error.message).toBe('Sheet "Campaign" (headers in row 1): No Prompt column. Headers found: "Promt", "Size". Did you mean "Promt"? Map it to Prompt in the Batch sidebar (Column mapping) or rename it.');
   });
 });
