@@ -1,6 +1,8 @@
 // Where things go on a template image: safe margins, the logo corner and the text block.
 import type { Rect } from './contrast';
-import { fitTextBlock, type TextBlock } from './text-layout';
+import { cleanText, fitTextBlock, type SizeRange, type TextBlock } from './text-layout';
+import type { TextFonts } from './text-metrics';
+import { isRtlParagraph } from './text-shaper';
 
 export type LayoutMode = 'centered' | 'lower-third';
 
@@ -47,6 +49,23 @@ export interface LayoutInput {
   subline: string;
   /** The logo's footprint (its drawn size, see logoSize, plus plate padding), or null. */
   logo: { width: number; height: number } | null;
+  /** Brand fonts in front of Rowshot's own; default: Rowshot's. */
+  fonts?: TextFonts;
+  /** Overrides of the headline and subline size ranges (px), e.g. a brand kit's limits or a set's shared size. */
+  headlineSize?: Partial<SizeRange>;
+  sublineSize?: Partial<SizeRange>;
+}
+
+/** The default minimum legible sizes, as a share of the image's short side (and a floor in px). */
+export function minTextSizes(width: number, height: number): { headline: number; subline: number } {
+  const short = Math.min(width, height);
+  return { headline: Math.max(14, Math.round(short * 0.034)), subline: Math.max(11, Math.round(short * 0.024)) };
+}
+
+function range(base: SizeRange, override: Partial<SizeRange> | undefined): SizeRange {
+  const max = override?.max ?? base.max;
+  const min = Math.min(max, override?.min ?? base.min);
+  return { max, min };
 }
 
 /**
@@ -63,12 +82,16 @@ export function layoutTemplate(input: LayoutInput): TemplateLayout {
   const scale = Math.sqrt(width * height);
   const margin = safeMargin(width, height);
   const gap = Math.round(short * 0.035);
+  // Right-to-left text starts at the right: the layout is mirrored, the logo goes bottom-left.
+  const rtl = isRtlParagraph(cleanText(input.headline || input.subline).split('\n')[0] ?? '');
   const logoRect: Rect | null = logo
-    ? { left: width - margin - logo.width, top: height - margin - logo.height, width: logo.width, height: logo.height }
+    ? { left: rtl ? margin : width - margin - logo.width, top: height - margin - logo.height, width: logo.width, height: logo.height }
     : null;
+  const mins = minTextSizes(width, height);
   const safeW = width - 2 * margin;
   const safeH = height - 2 * margin;
-  const sublineSize = { max: Math.round(scale * 0.05), min: Math.max(10, Math.round(short * 0.026)) };
+  const sublineSize = range({ max: Math.round(scale * 0.05), min: mins.subline }, input.sublineSize);
+  const fonts = input.fonts;
 
   if (mode === 'centered') {
     const reserve = logo ? logo.height + gap : 0;
@@ -77,8 +100,9 @@ export function layoutTemplate(input: LayoutInput): TemplateLayout {
       subline: input.subline,
       maxWidth: safeW,
       maxHeight: safeH - reserve,
-      headlineSize: { max: Math.round(scale * 0.115), min: Math.max(12, Math.round(short * 0.034)) },
+      headlineSize: range({ max: Math.round(scale * 0.115), min: mins.headline }, input.headlineSize),
       sublineSize,
+      ...(fonts ? { fonts } : {}),
     });
     const top = Math.min(margin + (safeH - block.height) * 0.46, height - margin - reserve - block.height);
     return {
@@ -100,8 +124,9 @@ export function layoutTemplate(input: LayoutInput): TemplateLayout {
       subline: input.subline,
       maxWidth,
       maxHeight,
-      headlineSize: { max: Math.round(scale * 0.095), min: Math.max(12, Math.round(short * 0.032)) },
+      headlineSize: range({ max: Math.round(scale * 0.095), min: mins.headline }, input.headlineSize),
       sublineSize,
+      ...(fonts ? { fonts } : {}),
     });
   const maxHeight = Math.round(safeH * 0.5);
   let block = fitLowerThird(safeW - (logo ? logo.width + gap : 0), maxHeight);
@@ -111,7 +136,7 @@ export function layoutTemplate(input: LayoutInput): TemplateLayout {
     const size = (b: TextBlock): number => b.headline?.fontSize ?? b.subline?.fontSize ?? 0;
     const lines = (b: TextBlock): number => (b.headline?.lines.length ?? 0) + (b.subline?.lines.length ?? 0);
     const better = size(above) > size(block) || (size(above) === size(block) && lines(above) < lines(block));
-    if (better && !above.truncated) {
+    if ((better && !above.problem) || (block.problem && !above.problem)) {
       block = above;
       bottom = height - margin - logo.height - gap;
     }
@@ -121,9 +146,9 @@ export function layoutTemplate(input: LayoutInput): TemplateLayout {
     margin,
     mode,
     block,
-    textRect: { left: margin, top, width: block.width, height: block.height },
+    textRect: { left: rtl ? width - margin - block.width : margin, top, width: block.width, height: block.height },
     align: 'start',
-    anchorX: margin,
+    anchorX: rtl ? width - margin : margin,
     logoRect,
   };
 }

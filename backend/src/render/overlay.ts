@@ -1,36 +1,71 @@
-// SVG overlays drawn over the background: the scrim and the text.
+// SVG overlays drawn over the background: the scrim and the text. Text is drawn as the
+// shaped glyph outlines of the fonts that measured it (and Twemoji pictures for emoji), so what
+// is drawn is exactly what was laid out, whatever fonts the machine has.
 import type { Rect } from './contrast';
 import type { TemplateLayout } from './layout';
 import { escapeXml, num } from './svg';
-import { FONT_ASCENT, FONT_FAMILY } from './text-metrics';
-import type { TextPart } from './text-layout';
+import { EMOJI_SIZE, EMOJI_TOP } from './text-emoji';
+import type { TextLine, TextPart } from './text-layout';
+
+/** Where a line's advance box starts (x of its left edge), for the block's alignment. */
+export function lineLeft(layout: TemplateLayout, part: TextPart, line: TextLine): number {
+  const { textRect, align, anchorX } = layout;
+  if (align === 'center') return anchorX - line.width / 2;
+  return part.rtl ? textRect.left + textRect.width - line.width : textRect.left;
+}
+
+/** Each line's baseline and the left edge of its box in image pixels (the pen starts at x + line.offset), in drawing order. */
+export function placedLines(layout: TemplateLayout): { part: TextPart; line: TextLine; x: number; baseline: number }[] {
+  const out: { part: TextPart; line: TextLine; x: number; baseline: number }[] = [];
+  let y = layout.textRect.top;
+  for (const part of [layout.block.headline, layout.block.subline]) {
+    if (!part) continue;
+    let baseline = y + part.ascent;
+    for (const line of part.lines) {
+      out.push({ part, line, x: lineLeft(layout, part, line), baseline });
+      baseline += part.lineHeight;
+    }
+    y += part.height + layout.block.gap;
+  }
+  return out;
+}
 
 /**
  * SVG of the text block on a canvas covering `canvas` (a rectangle of the image, so only the
- * area around the text is rasterised). Headline bold, subline regular, DejaVu Sans.
+ * area around the text is rasterised). Headline bold, subline regular.
  */
 export function textSvg(layout: TemplateLayout, canvas: Rect, color: string): string {
-  const { block, textRect, align, anchorX } = layout;
-  const out: string[] = [];
-  const x = anchorX - canvas.left;
-  let y = textRect.top - canvas.top;
-  const part = (p: TextPart | null, opacity: number): void => {
-    if (!p) return;
-    let baseline = y + p.fontSize * FONT_ASCENT;
-    const weight = p.bold ? ' font-weight="bold"' : '';
-    const fade = opacity < 1 ? ` fill-opacity="${num(opacity)}"` : '';
-    for (const line of p.lines) {
-      out.push(`<text x="${num(x)}" y="${num(baseline)}" font-size="${num(p.fontSize)}"${weight}${fade}>${escapeXml(line.text)}</text>`);
-      baseline += p.lineHeight;
+  const defs = new Map<string, string>();
+  const faceIds = new Map<string, number>();
+  const body: string[] = [];
+  for (const { part, line, x, baseline } of placedLines(layout)) {
+    const size = part.fontSize;
+    const ox = x + line.offset - canvas.left;
+    const oy = baseline - canvas.top;
+    const uses: string[] = [];
+    for (const g of line.shaped.glyphs) {
+      const d = g.face.path(g.gid);
+      if (d === '') continue;
+      let fid = faceIds.get(g.face.name);
+      if (fid === undefined) {
+        fid = faceIds.size;
+        faceIds.set(g.face.name, fid);
+      }
+      const id = `g${fid}-${g.gid}`;
+      if (!defs.has(id)) defs.set(id, `<path id="${id}" d="${d}"/>`);
+      const s = size / g.face.upem;
+      uses.push(`<use href="#${id}" transform="translate(${num(ox + g.x * size)} ${num(oy - g.y * size)}) scale(${s.toFixed(5)} ${(-s).toFixed(5)})"/>`);
     }
-    y += p.height + block.gap;
-  };
-  part(block.headline, 1);
-  part(block.subline, 0.92);
-  const anchor = align === 'center' ? 'middle' : 'start';
+    const fade = part.bold ? '' : ' fill-opacity="0.92"';
+    if (uses.length > 0) body.push(`<g${fade}>${uses.join('')}</g>`);
+    for (const e of line.shaped.emoji) {
+      const attrs = `x="${num(ox + e.x * size)}" y="${num(oy - EMOJI_TOP * size)}" width="${num(EMOJI_SIZE * size)}" height="${num(EMOJI_SIZE * size)}"`;
+      body.push(e.svg.replace(/^\s*<svg\b/, `<svg ${attrs}`));
+    }
+  }
   return (
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${canvas.width}" height="${canvas.height}">` +
-    `<g font-family="${FONT_FAMILY}, sans-serif" text-anchor="${anchor}" fill="${color}">${out.join('')}</g></svg>`
+    `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${canvas.width}" height="${canvas.height}">` +
+    `<defs>${[...defs.values()].join('')}</defs><g fill="${escapeXml(color)}">${body.join('')}</g></svg>`
   );
 }
 

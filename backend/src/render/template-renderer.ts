@@ -14,6 +14,7 @@ import { layoutTemplate } from './layout';
 import { decodeLogo, logoPadding, logoPlate, plateSvg } from './logo';
 import { rawOf, type RawImage } from './raw-image';
 import { textLayers } from './text-layers';
+import { textProblemReason } from './text-layout';
 
 export const TEMPLATE_PROVIDER_NAME = 'template';
 export const TEMPLATE_MODEL = 'template';
@@ -77,6 +78,7 @@ async function render(request: GenerateRequest, signal?: AbortSignal): Promise<G
     subline: request.subline,
     logo: logo ? { width: logo.width + 2 * pad, height: logo.height + 2 * pad } : null,
   });
+  if (layout.block.problem) throw new PermanentFailure(textProblemReason(layout.block.problem, request.aspectRatio));
 
   // Background statistics are read from the background as drawn (the gradient at its scale).
   const scale = background.width / width;
@@ -117,7 +119,7 @@ async function render(request: GenerateRequest, signal?: AbortSignal): Promise<G
     ok: true,
     image: { data, mimeType: 'image/png', width: info.width, height: info.height },
     costUsd: 0,
-    notes: layout.block.truncated ? ['text was too long to fit and was shortened with an ellipsis'] : [],
+    notes: [],
   };
 }
 

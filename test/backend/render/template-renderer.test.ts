@@ -200,10 +200,12 @@ describe('TemplateRenderer', () => {
     }
   });
 
-  it('shortens text that cannot fit and says so in a note', async () => {
+  it('fails text that cannot fit at a legible size with how much to shorten it (never a silent cut)', async () => {
+    const started = performance.now();
     const outcome = await renderer.generate(request({ aspectRatio: '21:9', palette: LIGHT, headline: 'word '.repeat(1500) }));
-    expect(outcome.ok).toBe(true);
-    if (outcome.ok) expect(outcome.notes.join(' ')).toMatch(/shortened/);
+    expect(outcome).toMatchObject({ ok: false, kind: 'permanent' });
+    if (!outcome.ok) expect(outcome.reason).toMatch(/^Headline does not fit 21:9 at \d+ px or more \(shorten it by about \d+ characters\)$/);
+    expect(performance.now() - started).toBeLessThan(3000);
   });
 
   it('places the logo in the bottom-right corner, scaled, keeping its transparency', async () => {
