@@ -4,7 +4,8 @@ import { normalizeHeader } from './sheet-convention';
 
 const PLACEHOLDER = /\{\{\s*([^{}]+?)\s*\}\}/g;
 
-export type TemplateResult = { ok: true; text: string } | { ok: false; missing: string[] };
+/** Past `maxChars` only the first `maxChars` are built, and `fullLength` says how long it would be. */
+export type TemplateResult = { ok: true; text: string; fullLength?: number } | { ok: false; missing: string[] };
 
 export function fillTemplate(template: string, values: Readonly<Record<string, unknown>>): TemplateResult {
   return fillTemplateFrom(template, placeholderValues(values));
@@ -17,18 +18,39 @@ export function placeholderValues(values: Readonly<Record<string, unknown>>): Re
   return byNorm;
 }
 
-export function fillTemplateFrom(template: string, byNorm: ReadonlyMap<string, string>): TemplateResult {
-  if (!template.includes('{{')) return { ok: true, text: template };
+/**
+ * Fills the placeholders, building at most `maxChars` of output: a row repeating `{{A}}` over a
+ * large cell would otherwise pass the engine's string limit and fail the whole request, where
+ * it must only fail its own row ("Prompt is … characters long").
+ */
+export function fillTemplateFrom(template: string, byNorm: ReadonlyMap<string, string>, maxChars = Number.POSITIVE_INFINITY): TemplateResult {
+  if (!template.includes('{{')) return template.length > maxChars ? { ok: true, text: template.slice(0, maxChars), fullLength: template.length } : { ok: true, text: template };
   const missing: string[] = [];
-  const text = template.replace(PLACEHOLDER, (_m, name: string) => {
+  const parts: string[] = [];
+  let built = 0;
+  let length = 0;
+  let last = 0;
+  const add = (piece: string) => {
+    length += piece.length;
+    if (built >= maxChars) return;
+    const kept = built + piece.length > maxChars ? piece.slice(0, maxChars - built) : piece;
+    parts.push(kept);
+    built += kept.length;
+  };
+  for (const m of template.matchAll(PLACEHOLDER)) {
+    add(template.slice(last, m.index));
+    last = m.index + m[0].length;
+    const name = m[1] as string;
     const value = byNorm.get(normalizeHeader(name));
     if (value === undefined) {
       if (!missing.includes(name)) missing.push(name);
-      return '';
+      continue;
     }
-    return value;
-  });
-  return missing.length > 0 ? { ok: false, missing } : { ok: true, text };
+    add(value);
+  }
+  add(template.slice(last));
+  if (missing.length > 0) return { ok: false, missing };
+  return length > maxChars ? { ok: true, text: parts.join(''), fullLength: length } : { ok: true, text: parts.join('') };
 }
 
 /** How a spreadsheet cell reads as text: numbers without float noise, booleans as words. */

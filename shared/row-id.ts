@@ -3,9 +3,14 @@
 // no Node API: the add-on and the CLI's workbook preparation both call these on every row.
 
 export const ROW_ID_MAX_LENGTH = 64;
-/** Not blank, no surrounding spaces, no control characters (a key or file name encodes the rest safely). */
-export const ROW_ID_TEXT_PATTERN = /^[^\u0000-\u001f\s](?:[^\u0000-\u001f]*[^\u0000-\u001f\s])?$/;
-export const ROW_ID_TEXT_MESSAGE = 'Row ID must not be blank, start or end with a space, or contain control characters';
+/**
+ * Not blank, no surrounding spaces, no control characters (C0, DEL or C1), and no lone UTF-16
+ * surrogate: those have no UTF-8 form, so two different ones would encode to the same bytes (and
+ * the same storage key). A key or file name encodes everything else safely and injectively.
+ */
+export const ROW_ID_TEXT_PATTERN =
+  /^(?![^]*(?:[\ud800-\udbff](?![\udc00-\udfff])|(?:^|[^\ud800-\udbff])[\udc00-\udfff]))[^\u0000-\u001f\u007f-\u009f\s](?:[^\u0000-\u001f\u007f-\u009f]*[^\u0000-\u001f\u007f-\u009f\s])?$/;
+export const ROW_ID_TEXT_MESSAGE = 'Row ID must not be blank, start or end with a space, or contain control characters or broken (lone surrogate) characters';
 
 /** Whether `text` may stay as a row's ID; rows with any other text get a new one. */
 export function isUsableRowId(text: string): boolean {

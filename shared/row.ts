@@ -39,29 +39,24 @@ export function readRow(cells: Readonly<Record<string, CellInput>>, columns: Col
     return header === undefined ? '' : cellToText(cells[header]).trim();
   };
   const reasons: string[] = [];
-  const templated = (field: 'prompt' | 'headline' | 'subline', label: string): string => {
+  /** Expanded at most to its limit (+1, to tell "too long"); the reason gives the full length. */
+  const templated = (field: 'prompt' | 'headline' | 'subline', label: string, limit: number): string => {
     values ??= placeholderValues(cells);
-    const filled = fillTemplateFrom(raw(field), values);
+    const filled = fillTemplateFrom(raw(field), values, limit + 1);
     if (!filled.ok) {
       reasons.push(`${label} uses ${filled.missing.map((m) => `{{${m}}}`).join(', ')} but the row has no such column`);
       return '';
     }
-    return filled.text.trim();
+    const text = filled.text.trim();
+    const length = filled.fullLength ?? text.length;
+    if (length > limit) reasons.push(`${label} is ${length} characters long; the limit is ${limit}`);
+    return text;
   };
 
-  const prompt = templated('prompt', 'Prompt');
+  const prompt = templated('prompt', 'Prompt', LIMITS.promptChars);
   if (prompt === '' && !reasons.some((r) => r.startsWith('Prompt'))) reasons.push('Prompt is empty');
-  if (prompt.length > LIMITS.promptChars) {
-    reasons.push(`Prompt is ${prompt.length} characters long; the limit is ${LIMITS.promptChars}`);
-  }
-  const headline = templated('headline', 'Headline');
-  if (headline.length > LIMITS.headlineChars) {
-    reasons.push(`Headline is ${headline.length} characters long; the limit is ${LIMITS.headlineChars}`);
-  }
-  const subline = templated('subline', 'Subline');
-  if (subline.length > LIMITS.sublineChars) {
-    reasons.push(`Subline is ${subline.length} characters long; the limit is ${LIMITS.sublineChars}`);
-  }
+  const headline = templated('headline', 'Headline', LIMITS.headlineChars);
+  const subline = templated('subline', 'Subline', LIMITS.sublineChars);
 
   const aspectRatios = parseAspectRatios(raw('aspectRatios'), reasons);
   const variants = parseVariants(raw('variants'), reasons);

@@ -10,7 +10,9 @@ export const MAX_ROWS_PER_BATCH = 50_000;
 // control characters, surrounding spaces and over-long ids are refused (rule in row-id.ts).
 export const RowIdSchema = z.string().check(z.minLength(1), z.maxLength(ROW_ID_MAX_LENGTH), z.regex(ROW_ID_TEXT_PATTERN, ROW_ID_TEXT_MESSAGE));
 
-export const BatchRowInput = z.object({
+// Request bodies are strict: an unknown field (a typo such as `maxCostUSD`) is refused and
+// listed, never silently ignored.
+export const BatchRowInput = z.strictObject({
   rowId: RowIdSchema,
   /** The row as header → value; headers follow the sheet convention. */
   cells: z.record(z.string(), CellValue),
@@ -21,8 +23,8 @@ export const ColumnsOverride = z.optional(z.record(z.string(), z.string()));
 
 /** Where results are written back. `none`: results are pulled through the API. */
 export const TargetRef = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('none') }),
-  z.object({
+  z.strictObject({ kind: z.literal('none') }),
+  z.strictObject({
     kind: z.literal('workbook'),
     path: z.string().check(z.minLength(1)),
     sheet: z.optional(z.string()),
@@ -30,11 +32,11 @@ export const TargetRef = z.discriminatedUnion('kind', [
     links: z.optional(z.enum(['files', 'urls'])),
     assetsDir: z.optional(z.string()),
   }),
-  z.object({ kind: z.literal('google-sheet'), spreadsheetId: z.string().check(z.minLength(10)), sheetName: z.optional(z.string()) }),
+  z.strictObject({ kind: z.literal('google-sheet'), spreadsheetId: z.string().check(z.minLength(10)), sheetName: z.optional(z.string()) }),
 ]);
 export type TargetRef = z.infer<typeof TargetRef>;
 
-export const CreateBatchRequest = z.object({
+export const CreateBatchRequest = z.strictObject({
   name: z.optional(z.string().check(z.maxLength(200))),
   rows: z.array(BatchRowInput).check(z.minLength(1), z.maxLength(MAX_ROWS_PER_BATCH)),
   columns: ColumnsOverride,
@@ -122,7 +124,7 @@ export const BatchList = z.object({ batches: z.array(BatchStatus), nextPageToken
 
 export const ExportQuery = z.object({ format: z._default(z.enum(['csv', 'json', 'zip']), 'json') });
 
-export const EstimateRequest = z.object({
+export const EstimateRequest = z.strictObject({
   rows: z.array(BatchRowInput).check(z.minLength(1), z.maxLength(MAX_ROWS_PER_BATCH)),
   columns: ColumnsOverride,
   providerChain: z.optional(z.array(z.string()).check(z.minLength(1))),

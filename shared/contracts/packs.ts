@@ -37,7 +37,7 @@ export const CreatePackFields = z.object({
   modes: z.optional(z.array(PackImageMode)),
 });
 
-export const PatchPackRequest = z.object({
+export const PatchPackRequest = z.strictObject({
   name: z.optional(PackName),
   /** Image ids in their new order: a permutation of the pack's images. */
   order: z.optional(z.array(z.string())),
@@ -62,9 +62,9 @@ export const Upload = z.object({
 export type Upload = z.infer<typeof Upload>;
 
 /** `POST /v1/packs` as JSON: a pack made of earlier uploads. */
-export const CreatePackFromUploads = z.object({
+export const CreatePackFromUploads = z.strictObject({
   name: PackName,
-  images: z.array(z.object({ uploadId: z.string().check(z.minLength(1)), mode: z._default(PackImageMode, 'style_and_composition') })),
+  images: z.array(z.strictObject({ uploadId: z.string().check(z.minLength(1)), mode: z._default(PackImageMode, 'style_and_composition') })),
   logoUploadId: z.optional(z.nullable(z.string().check(z.minLength(1)))),
 });
 export type CreatePackFromUploads = z.infer<typeof CreatePackFromUploads>;

@@ -16,10 +16,14 @@ export const Problem = z.object({
 });
 export type Problem = z.infer<typeof Problem>;
 
-/** Turns zod issues into the `invalidFields` list of a 400 problem: one entry per bad field. */
-export function issuesToFields(issues: readonly { path: readonly PropertyKey[]; message: string }[]): InvalidField[] {
-  return issues.map((i) => ({
-    field: i.path.length === 0 ? '(body)' : i.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '['),
-    message: i.message,
-  }));
+const fieldName = (path: readonly PropertyKey[]): string =>
+  path.length === 0 ? '(body)' : path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[');
+
+/** Turns zod issues into the `invalidFields` list of a 400 problem: one entry per bad field; an object's unknown keys are listed one by one, under their own names. */
+export function issuesToFields(issues: readonly { path: readonly PropertyKey[]; message: string; code?: string; keys?: readonly string[] }[]): InvalidField[] {
+  return issues.flatMap((i) =>
+    i.code === 'unrecognized_keys' && i.keys
+      ? i.keys.map((k) => ({ field: fieldName([...i.path, k]), message: 'unknown field (names are case-sensitive; check the spelling)' }))
+      : [{ field: fieldName(i.path), message: i.message }],
+  );
 }

@@ -1,20 +1,54 @@
 // Where every record lives. Everything a tenant owns is under `tenants/<tenant>/`, and the
 // only way to build such a key is through these functions, so isolation is structural.
+import { createHash } from 'node:crypto';
 import { pad } from './ids';
 
 export const TENANT_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
+/** What newBatchId makes (ids.ts); anything else names no batch. */
+export const BATCH_ID_PATTERN = /^b_[a-z0-9]{11,40}$/;
 
 export function tenantRoot(tenant: string): string {
   if (!TENANT_PATTERN.test(tenant)) throw new Error(`invalid tenant id: ${JSON.stringify(tenant)}`);
   return `tenants/${tenant}`;
 }
 
+const PLAIN_SEGMENT = /^[a-z0-9_][a-z0-9_-]{0,63}$/;
+const ENCODED_MAX = 100;
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
+
+function base32(bytes: Uint8Array): string {
+  let out = '';
+  let bits = 0;
+  let acc = 0;
+  for (const b of bytes) {
+    acc = (acc << 8) | b;
+    bits += 8;
+    while (bits >= 5) {
+      out += BASE32[(acc >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+    acc &= (1 << bits) - 1;
+  }
+  if (bits > 0) out += BASE32[(acc << (5 - bits)) & 31];
+  return out;
+}
+
 /**
- * A Row ID as one safe key (and file) segment: simple ids stay readable, anything else (`:`,
- * spaces, `..`, non-ASCII) is base64url-encoded, so no Row ID can break or escape a path.
+ * A Row ID as one safe key (and file or zip folder) segment, injective: two different Row IDs
+ * never share a segment, also on case-insensitive file systems (macOS, Windows, unzip tools).
+ *   - lower-case ids of [a-z0-9_-] (Rowshot's own `r_…` ones) stay as they are, unless they
+ *     start with `x-` or `h-`, the prefixes of the two encoded forms;
+ *   - anything else is `x-` + lower-case base32 of its UTF-8 (`a:` → `x-me5a`, `x-YTo` →
+ *     `x-pawvsvdp`), or, when that would pass 100 characters, `h-` + base32 of its SHA-256.
+ * The API refuses lone surrogates (row-id.ts), the only strings UTF-8 cannot tell apart.
+ * Keys written before this rule (ids with upper case or starting `x-`) are kept in row records;
+ * only a retry in flight of such a row regenerates its images instead of reusing them.
  */
 export function rowSegment(rowId: string): string {
-  return /^[A-Za-z0-9_-]{1,64}$/.test(rowId) ? rowId : `x-${Buffer.from(rowId, 'utf8').toString('base64url')}`;
+  if (PLAIN_SEGMENT.test(rowId) && !rowId.startsWith('x-') && !rowId.startsWith('h-')) return rowId;
+  const encoded = base32(Buffer.from(rowId, 'utf8'));
+  if (encoded.length + 2 <= ENCODED_MAX) return `x-${encoded}`;
+  return `h-${base32(createHash('sha256').update(rowId, 'utf8').digest())}`;
 }
 
 export const layout = {

@@ -4,6 +4,7 @@ import type { CoreDeps } from '../core/deps';
 import { AppError } from '../core/app-error';
 import { apiKeyAuth } from './auth';
 import type { Metrics } from './metrics';
+import { JSON_TYPES, requireJsonBody } from './body-types';
 import { buildOpenApi } from './openapi';
 import { errorMiddleware } from './problem';
 import { rateLimit } from './rate-limit';
@@ -52,7 +53,7 @@ export function createApp(deps: CoreDeps, opts: AppOptions): express.Express {
   app.use('/v1', apiKeyAuth(deps.store), rateLimit({ perMinute: opts.rateLimitPerMinute, burst: Math.max(10, Math.ceil(opts.rateLimitPerMinute / 6)), clock: deps.clock }));
   // Raw image bodies: parsed by its own express.raw, before the JSON parser.
   app.use(uploadRoutes(deps));
-  app.use('/v1', express.json({ limit: '64mb', type: ['application/json', 'application/*+json'] }));
+  app.use('/v1', requireJsonBody(['/packs']), express.json({ limit: '64mb', type: JSON_TYPES }));
   app.use(batchRoutes(deps));
   app.use(estimateRoutes(deps));
   app.use(packRoutes(deps));

@@ -11,6 +11,7 @@ import { getJson, putJson } from '../json-blobs';
 import { layout } from '../layout';
 import { remainingDailyBudget } from '../ledger';
 import { statusUrl } from './batch-view';
+import { assertKnownNames } from './check-names';
 import { scheduleWatchdog } from './watchdog';
 import { preflightColumns } from './preflight-columns';
 import { emptyCounts, type InputRow, type Manifest, type RowStates, type StatusRecord } from './records';
@@ -26,9 +27,11 @@ export async function createBatch(
   const warnings = preflightColumns(request);
   const requestHash = sha256Hex(JSON.stringify(request));
 
+  assertKnownNames(deps, request);
+  const idemKey = idempotencyKey === null ? null : layout.idempotency(tenant, sha256Hex(idempotencyKey));
+
   let batchId: string | null = null;
-  if (idempotencyKey !== null) {
-    const idemKey = layout.idempotency(tenant, sha256Hex(idempotencyKey));
+  if (idemKey !== null) {
     const existing = await getJson<{ batchId: string; requestHash: string }>(store, idemKey);
     if (existing) {
       if (existing.value.requestHash !== requestHash) {
@@ -41,13 +44,8 @@ export async function createBatch(
         return { response: withWarnings(accepted(deps, manifest.value), warnings), replayed: true };
       }
       // The first request crashed before writing its manifest: finish creating it now.
-    } else {
-      batchId = newBatchId(clock.now());
-      const won = await putJson(store, idemKey, { batchId, requestHash }, 0);
-      if (won === null) return createBatch(deps, tenant, request, idempotencyKey);
     }
   }
-  batchId ??= newBatchId(clock.now());
 
   await checkTarget(deps, tenant, request.target ?? { kind: 'none' });
   const chain = request.providerChain ?? config.defaultProviderChain;
@@ -64,6 +62,14 @@ export async function createBatch(
       estimate: { totalUsd: estimate.totalUsd, images: estimate.images, dailyRemainingUsd: daily.remainingUsd },
     });
   }
+  // Only an accepted batch claims its Idempotency-Key: a refusal above (422, 400) leaves it free
+  // for the corrected retry.
+  if (idemKey !== null && batchId === null) {
+    batchId = newBatchId(clock.now());
+    const won = await putJson(store, idemKey, { batchId, requestHash }, 0);
+    if (won === null) return createBatch(deps, tenant, request, idempotencyKey);
+  }
+  batchId ??= newBatchId(clock.now());
 
   const now = iso(clock.now());
   const n = request.rows.length;

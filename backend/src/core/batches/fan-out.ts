@@ -8,21 +8,22 @@ import { taskName } from '../ids';
 import { getJson } from '../json-blobs';
 import { layout } from '../layout';
 import type { InputRow, Manifest, RowStates } from './records';
+import { TaskBatchId, TaskCount, TaskTenant } from './task-ids';
 import { done, retryLater, type TaskOutcome } from './task-outcome';
 
 export const FanOutBody = z.object({
-  tenant: z.string(),
-  batchId: z.string(),
-  gen: z.number(),
-  chunk: z.optional(z.number()),
+  tenant: TaskTenant,
+  batchId: TaskBatchId,
+  gen: TaskCount,
+  chunk: z.optional(TaskCount),
 });
 export type FanOutBody = z.infer<typeof FanOutBody>;
 
 export const RowTaskBody = z.object({
-  tenant: z.string(),
-  batchId: z.string(),
-  index: z.number(),
-  gen: z.number(),
+  tenant: TaskTenant,
+  batchId: TaskBatchId,
+  index: TaskCount,
+  gen: TaskCount,
   rowId: z.string(),
   /** The row's cells travel with the task (one read less per row); a row too big for a task payload is read from its chunk. */
   cells: z.optional(z.record(z.string(), CellValue)),
@@ -51,6 +52,7 @@ export async function fanOut(deps: CoreDeps, body: FanOutBody): Promise<TaskOutc
     return done(`enqueued ${chunks} chunk tasks`);
   }
 
+  if (body.chunk >= chunks || gen > m.retryGen) return done('stale task: no such chunk or generation in this batch');
   const rows = await getJson<InputRow[]>(deps.store, layout.inputChunk(tenant, batchId, body.chunk));
   if (!rows) return retryLater(503, `input chunk ${body.chunk} is missing`);
   let states: RowStates | null = null;

@@ -15,8 +15,9 @@ import { finishedCount, linkerFor, type LinkFor } from './batch-view';
 import { CODE_STATES, emptyCounts, STATE_CODES, type Manifest, type RowRecord, type RowStates, type StatusRecord } from './records';
 import { scheduleNextFlush } from './row-events';
 import { done, retryLater, type TaskOutcome } from './task-outcome';
+import { TaskBatchId, TaskTenant } from './task-ids';
 
-export const FlushBody = z.object({ tenant: z.string(), batchId: z.string() });
+export const FlushBody = z.object({ tenant: TaskTenant, batchId: TaskBatchId });
 export type FlushBody = z.infer<typeof FlushBody>;
 
 const LEASE_MS = 60_000;

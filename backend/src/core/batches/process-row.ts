@@ -15,7 +15,7 @@ import type { RowTaskBody } from './fan-out';
 import { chooseProvider } from './provider-choice';
 import { inputRows } from './input-rows';
 import type { Manifest, RowRecord } from './records';
-import { cachedManifest } from './manifest-cache';
+import { cachedManifest, forgetManifest } from './manifest-cache';
 import { publishRow } from './row-events';
 import { done, retryLater, type TaskContext, type TaskOutcome } from './task-outcome';
 
@@ -27,9 +27,17 @@ export async function processRow(deps: CoreDeps, body: RowTaskBody, ctx: TaskCon
   const { tenant, batchId, index, gen } = body;
   const log = deps.log.child({ tenant, batchId, rowId: body.rowId, task: ctx.taskName });
   const lastAttempt = ctx.retryCount + 1 >= config.rowMaxAttempts;
-  const found = await cachedManifest(deps, tenant, batchId);
+  let found = await cachedManifest(deps, tenant, batchId);
+  // A retry started in another process since the cache was filled: read the manifest afresh.
+  if (found && gen > found.retryGen) {
+    forgetManifest(tenant, batchId);
+    found = await cachedManifest(deps, tenant, batchId);
+  }
   if (!found) return done('batch no longer exists');
   const m: Manifest = found;
+  // A stale or malformed task must not create a record: a row outside the batch, or a
+  // generation no retry has started, is dropped.
+  if (index >= m.rowCount || gen > m.retryGen) return done('stale task: no such row or generation in this batch');
 
   // 1. Claim the row.
   const key = layout.row(tenant, batchId, index);
@@ -37,6 +45,7 @@ export async function processRow(deps: CoreDeps, body: RowTaskBody, ctx: TaskCon
   const now = clock.now();
   if (cur) {
     const r = cur.value;
+    if (r.rowId !== body.rowId) return done('stale task: the row has another Row ID');
     if (r.gen > gen) return done('superseded by a retry');
     if (r.gen === gen && FINAL_ROW_STATES.includes(r.state)) {
       // A crash can fall between writing the final record and publishing it; publishing again

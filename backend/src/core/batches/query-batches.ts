@@ -5,13 +5,13 @@ import { notFound } from '../app-error';
 import { mapLimit } from '../concurrency';
 import type { CoreDeps } from '../deps';
 import { getJson } from '../json-blobs';
-import { layout } from '../layout';
+import { BATCH_ID_PATTERN, layout } from '../layout';
 import { linkerFor, queuedRow, toBatchStatus, toRowResult, type LinkFor } from './batch-view';
 import { inputRows } from './input-rows';
 import { CODE_STATES, type Manifest, type RowRecord, type RowStates, type StatusRecord } from './records';
 
 export async function loadBatch(deps: CoreDeps, tenant: string, batchId: string): Promise<{ m: Manifest; s: StatusRecord }> {
-  if (!/^b_[a-z0-9]{11,40}$/.test(batchId)) throw notFound(`Batch ${batchId}`);
+  if (!BATCH_ID_PATTERN.test(batchId)) throw notFound(`Batch ${batchId}`);
   const [m, s] = await Promise.all([
     getJson<Manifest>(deps.store, layout.manifest(tenant, batchId)),
     getJson<StatusRecord>(deps.store, layout.status(tenant, batchId)),

@@ -13,9 +13,10 @@ import { enqueueRow, rowTaskBody } from './fan-out';
 import { scheduleFlush } from './row-events';
 import { inputRows } from './input-rows';
 import type { Manifest, RowStates, StatusRecord } from './records';
+import { TaskBatchId, TaskTenant } from './task-ids';
 import { done, type TaskOutcome } from './task-outcome';
 
-export const WatchdogBody = z.object({ tenant: z.string(), batchId: z.string(), lastSeen: z.nullable(z.string()) });
+export const WatchdogBody = z.object({ tenant: TaskTenant, batchId: TaskBatchId, lastSeen: z.nullable(z.string()) });
 export type WatchdogBody = z.infer<typeof WatchdogBody>;
 
 const MAX_RESCUES_PER_VISIT = 2000;

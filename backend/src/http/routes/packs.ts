@@ -9,13 +9,14 @@ import { createPack, type NewPack } from '../../core/packs/create-pack';
 import { deletePack, getPack, listPacks, patchPack } from '../../core/packs/manage-packs';
 import { createPackFromUploads } from '../../core/packs/uploads';
 import { tenantOf } from '../auth';
+import { JSON_TYPES, readableMultipart } from '../body-types';
 import { parseOr400 } from '../parse';
 
-const upload = multer({
+const upload = readableMultipart(multer({
   storage: multer.memoryStorage(),
   // One byte over the limit is enough to know a file is too large.
   limits: { fileSize: MAX_UPLOAD_BYTES, files: MAX_PACK_IMAGES + 1, fields: 20, fieldSize: 64 * 1024 },
-}).fields([{ name: 'images', maxCount: MAX_PACK_IMAGES }, { name: 'logo', maxCount: 1 }]);
+}).fields([{ name: 'images', maxCount: MAX_PACK_IMAGES }, { name: 'logo', maxCount: 1 }]));
 
 function modesField(raw: unknown): string[] | undefined {
   if (raw === undefined || raw === '') return undefined;
@@ -36,7 +37,6 @@ function files(req: Request, field: string): Express.Multer.File[] {
   return f?.[field] ?? [];
 }
 
-const JSON_TYPES = ['application/json', 'application/*+json'];
 
 function multipartPack(req: Request): NewPack {
   const body = (req.body ?? {}) as Record<string, unknown>;
