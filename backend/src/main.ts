@@ -3,14 +3,16 @@ import { loadConfig } from './config';
 import { createRowshot, type Rowshot } from './compose';
 import type { Logger } from './core/deps';
 import { DataDirBusyError } from './data-dir-lock';
+import { readableDestination } from './http/log-lines';
+import { createLogger } from './http/logger';
 
-export async function serve(env: Record<string, string | undefined>): Promise<number> {
+export async function serve(env: Record<string, string | undefined>, opts: { logFormat?: 'text' | 'json' } = {}): Promise<number> {
   const loaded = loadConfig(env);
   if (!loaded.ok) {
     console.error(loaded.message);
     return 1;
   }
-  const rowshot = await createRowshot(loaded.config);
+  const rowshot = await createRowshot(loaded.config, opts.logFormat === 'text' ? { logger: createLogger(loaded.config.ROWSHOT_LOG_LEVEL, readableDestination(process.stdout)) } : {});
   let url: string;
   try {
     ({ url } = await rowshot.listen());

@@ -10,15 +10,18 @@ import { loadConfig } from '../config';
 import { createRowshot, LOCAL_TENANT } from '../compose';
 import { createApiKey, ensureTenant, rotateLinkKey } from '../core/tenants/tenants';
 import { serve } from '../main';
+import { logFormat } from '../http/log-lines';
 import { DataDirBusyError } from '../data-dir-lock';
 import { ApiClient, ApiError } from './api-client';
 import { FlagError, RunRefused } from './cli-errors';
 import { parseColumnMaps } from './column-map';
+import { runFlags } from './run-flags';
 import { runCommand, UsageError } from './run-command';
 
 const USAGE = `Usage:
-  rowshot run FILE.csv|FILE.xlsx [--pack-dir DIR] [--out DIR] [--retry-failed] [--sheet NAME] [--map "COLUMN=HEADER"]… [--server URL --api-key KEY]
-  rowshot serve [--port N]
+  rowshot run FILE.csv|FILE.xlsx [--pack-dir DIR] [--out DIR] [--retry-failed] [--sheet NAME] [--map "COLUMN=HEADER"]…
+      [--dry-run] [--max-cost USD] [--limit N] [--rows 2-5,9] [--force] [--name TEXT] [--server URL --api-key KEY]
+  rowshot serve [--port N] [--log-format text|json]
   rowshot keys create --tenant NAME [--label TEXT]
   rowshot keys rotate-links --tenant NAME
   rowshot packs create NAME IMAGE… [--mode style_only|style_and_composition[,…]] [--logo FILE] [--server URL --api-key KEY]
@@ -69,7 +72,8 @@ async function run(args: string[], env: Record<string, string | undefined>): Pro
     options: {
       'pack-dir': { type: 'string' }, out: { type: 'string' }, 'retry-failed': { type: 'boolean', default: false },
       server: { type: 'string' }, 'api-key': { type: 'string' }, sheet: { type: 'string' },
-      map: { type: 'string', multiple: true },
+      map: { type: 'string', multiple: true }, 'dry-run': { type: 'boolean', default: false }, 'max-cost': { type: 'string' },
+      limit: { type: 'string' }, force: { type: 'boolean', default: false }, rows: { type: 'string' }, name: { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new UsageError('run takes exactly one FILE');
@@ -82,12 +86,15 @@ async function run(args: string[], env: Record<string, string | undefined>): Pro
     ...(values['api-key'] ? { apiKey: values['api-key'] } : {}),
     ...(values.sheet ? { sheet: values.sheet } : {}),
     ...(values.map ? { columns: parseColumnMaps(values.map) } : {}),
+    ...runFlags(values),
   }, env);
 }
 
 async function serveCommand(args: string[], env: Record<string, string | undefined>): Promise<number> {
-  const { values } = parseArgs({ args, strict: true, options: { port: { type: 'string' } } });
-  return serve({ ...env, ...(values.port ? { PORT: values.port } : {}) });
+  const { values } = parseArgs({ args, strict: true, options: { port: { type: 'string' }, 'log-format': { type: 'string' } } });
+  const flag = values['log-format'];
+  if (flag !== undefined && flag !== 'text' && flag !== 'json') throw new UsageError(`--log-format "${flag}" must be text or json`);
+  return serve({ ...env, ...(values.port ? { PORT: values.port } : {}) }, { logFormat: logFormat(flag, process.stdout.isTTY === true) });
 }
 
 async function localDeps(env: Record<string, string | undefined>) {

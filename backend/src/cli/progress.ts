@@ -7,26 +7,39 @@ export interface Progress {
   stop(): void;
 }
 
-/** The server's ETA, or (early on, before it has two samples) one from the rate seen here. */
-const eta = (s: BatchStatus, finished: number, perSecond: number): string => {
-  const secs = s.etaSeconds ?? (perSecond > 0 && finished > 0 ? Math.ceil((s.rowCount - finished) / perSecond) : null);
+/**
+ * The server's ETA, or (early on, before it has two samples, and while its status still lags
+ * behind the rows after a resume) one from the rate seen here.
+ */
+const eta = (s: BatchStatus, finished: number, perSecond: number, useServer: boolean): string => {
+  const local = perSecond > 0 ? Math.ceil((s.rowCount - finished) / perSecond) : null;
+  const secs = finished >= s.rowCount ? 0 : useServer ? (s.etaSeconds ?? local) : local;
   if (secs === null) return '…';
   const m = Math.floor(secs / 60);
   return m > 0 ? `${m}m${String(secs % 60).padStart(2, '0')}s` : `${secs}s`;
 };
 
-export function createProgress(total: number, out: NodeJS.WriteStream = process.stderr): Progress {
+const finishedOf = (c: BatchStatus['counts']): number => c.DONE + c.FAILED + c.SKIPPED + c.CANCELLED;
+
+/**
+ * `resumed`: the counts read from the rows when a run resumes. Until the server's status has
+ * caught up with them, they are shown instead, and the rate counts only rows finished here.
+ */
+export function createProgress(total: number, out: NodeJS.WriteStream = process.stderr, resumed?: BatchStatus['counts']): Progress {
   const started = Date.now();
+  const baseline = resumed ? finishedOf(resumed) : 0;
   const fields = (s: BatchStatus) => {
-    const finished = s.counts.DONE + s.counts.FAILED + s.counts.SKIPPED + s.counts.CANCELLED;
+    const lagging = resumed !== undefined && finishedOf(s.counts) < baseline;
+    const counts = lagging && resumed ? resumed : s.counts;
+    const finished = finishedOf(counts);
     const secs = (Date.now() - started) / 1000;
-    const perSecond = secs > 0 ? finished / secs : 0;
+    const perSecond = secs > 0 ? Math.max(0, finished - baseline) / secs : 0;
     return {
       finished,
-      done: s.counts.DONE,
-      failed: s.counts.FAILED + s.counts.SKIPPED,
+      done: counts.DONE,
+      failed: counts.FAILED + counts.SKIPPED,
       rate: perSecond.toFixed(1),
-      etaText: eta(s, finished, perSecond),
+      etaText: eta(s, finished, perSecond, !lagging && !(resumed && finished === baseline)),
       cost: s.cost.actualUsd.toFixed(2),
     };
   };
@@ -38,7 +51,7 @@ export function createProgress(total: number, out: NodeJS.WriteStream = process.
       },
       cliProgress.Presets.shades_classic,
     );
-    bar.start(total, 0, { done: 0, failed: 0, rate: '0.0', etaText: '…', cost: '0.00' });
+    bar.start(total, baseline, { done: resumed?.DONE ?? 0, failed: (resumed?.FAILED ?? 0) + (resumed?.SKIPPED ?? 0), rate: '0.0', etaText: '…', cost: '0.00' });
     return { update: (s) => { const f = fields(s); bar.update(f.finished, f); }, stop: () => bar.stop() };
   }
   let last = 0;

@@ -5,14 +5,18 @@ import { createHash, randomUUID } from 'node:crypto';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pino } from 'pino';
-import { isFinalBatch, mapHeaders, OUTPUT_FIELDS, type BatchStatus, type ColumnMapping, type CreateBatchRequest, type RowResult } from '../../../shared/index';
+import { isFinalBatch, mapHeaders, OUTPUT_FIELDS, type BatchRowInput, type BatchStatus, type ColumnMapping, type CreateBatchRequest, type RowResult } from '../../../shared/index';
 import { ensureRowIds } from '../adapters/local/workbook/row-ids';
 import { loadConfig } from '../config';
 import { createRowshot, type Rowshot } from '../compose';
 import { createLogger } from '../http/logger';
 import { ApiClient, ApiError } from './api-client';
 import { syncPackDir } from './pack-dir';
+import { RunRefused } from './cli-errors';
+import { dryRun, priceRows } from './dry-run';
 import { preflightFile } from './preflight';
+import { currentCounts } from './resume-counts';
+import { selectRows, type RowChoice, type Selection } from './row-selection';
 import { createProgress } from './progress';
 
 export interface RunOptions {
@@ -26,6 +30,16 @@ export interface RunOptions {
   pollMs?: number;
   /** `--map`: field → header, over the automatic mapping. */
   columns?: ColumnMapping;
+  dryRun?: boolean;
+  maxCostUsd?: number;
+  /** `--limit`: the first N rows that need work. */
+  limit?: number;
+  /** `--force`: re-render rows even if DONE. */
+  force?: boolean;
+  /** `--rows 2-5,9`: sheet row numbers. */
+  rows?: ReadonlySet<number>;
+  /** `--name`: the batch's name. */
+  name?: string;
 }
 
 export class UsageError extends Error {}
@@ -58,20 +72,32 @@ export async function runCommand(opts: RunOptions, env: Record<string, string | 
   // 1. Pre-flight (reads only), then prepare the workbook: output columns and Row IDs are
   // written before anything runs.
   const columns = opts.columns ?? {};
-  await preflightFile(file, opts.sheet, columns, (line) => process.stderr.write(`${line}\n`));
+  const read = await preflightFile(file, opts.sheet, columns, (line) => process.stderr.write(`${line}\n`));
+  const choice: RowChoice = { retryFailed: opts.retryFailed, force: opts.force ?? false, rows: opts.rows ?? null, limit: opts.limit ?? null };
+  const readMapping = mapHeaders(read.headers, columns);
+  const planned = selectRows(read.rows, (r) => statusCell(readMapping, r.cells), choice);
+  const plannedRows = planned.todo.map((r) => ({ rowNumber: r.rowNumber, cells: inputCells(r.cells, outputHeadersOf(readMapping)) }));
+  const server = opts.server ? new ApiClient(opts.server, requireKey(opts, env)) : null;
+  const pricing = {
+    columns, chain: loaded.config.ROWSHOT_PROVIDER_CHAIN ?? ['template'], imageSize: loaded.config.ROWSHOT_IMAGE_SIZE,
+    ...(server ? { price: (rows: BatchRowInput[]) => server.estimate({ rows, ...(Object.keys(columns).length > 0 ? { columns: columns as Record<string, string> } : {}) }) } : {}),
+  };
+  if (opts.dryRun) {
+    return dryRun({ ...pricing, file: path.relative(process.cwd(), file) || file, rows: plannedRows, skipped: skippedText(planned), maxCostUsd: opts.maxCostUsd ?? null }, out);
+  }
+  // --max-cost is checked before the file is prepared, so a refused run changes nothing.
+  if (opts.maxCostUsd !== undefined && plannedRows.length > 0) {
+    const e = await priceRows(pricing, plannedRows);
+    if (e.totalUsd > opts.maxCostUsd) {
+      throw new RunRefused(`The estimate of $${e.totalUsd.toFixed(2)} for ${plannedRows.length} row(s) is over --max-cost $${opts.maxCostUsd.toFixed(2)}: nothing was submitted and the file is unchanged (try --dry-run or --limit).`);
+    }
+  }
   const table = await ensureRowIds(file, opts.sheet ? { sheet: opts.sheet } : {});
   const mapping = mapHeaders(table.headers, columns);
-  const outputHeaders = new Set(Object.keys(OUTPUT_FIELDS).map((f) => mapping[f as keyof typeof OUTPUT_FIELDS]).filter((h) => h !== undefined));
-  const statusOf = (cells: Record<string, unknown>) => String(mapping.status ? (cells[mapping.status] ?? '') : '').trim().toUpperCase();
-  const todo = table.rows.filter((r) => {
-    const s = statusOf(r.cells);
-    if (s === 'DONE') return false;
-    if (s.startsWith('FAILED') && !opts.retryFailed) return false;
-    return true;
-  });
+  const outputHeaders = outputHeadersOf(mapping);
+  const selection = selectRows(table.rows, (r) => statusCell(mapping, r.cells), choice);
+  const { todo, skippedDone, skippedFailed } = selection;
   const rowNumbers = new Map(table.rows.map((r) => [r.rowId, r.rowNumber]));
-  const skippedDone = table.rows.filter((r) => statusOf(r.cells) === 'DONE').length;
-  const skippedFailed = table.rows.length - todo.length - skippedDone;
 
   // 2. A server: embedded (in this process) or the one given.
   let rowshot: Rowshot | null = null;
@@ -79,8 +105,7 @@ export async function runCommand(opts: RunOptions, env: Record<string, string | 
   let apiKey: string;
   if (opts.server) {
     baseUrl = opts.server;
-    apiKey = opts.apiKey ?? env.ROWSHOT_API_KEY ?? '';
-    if (!apiKey) throw new UsageError('--server needs an API key: pass --api-key or set ROWSHOT_API_KEY');
+    apiKey = requireKey(opts, env);
   } else {
     await mkdir(dataDir, { recursive: true });
     const logger = createLogger(loaded.config.ROWSHOT_LOG_LEVEL, pino.destination({ dest: path.join(dataDir, 'rowshot.log'), sync: true, mkdir: true }));
@@ -112,6 +137,7 @@ export async function runCommand(opts: RunOptions, env: Record<string, string | 
     const stateFile = path.join(dataDir, 'cli-runs', `${createHash('sha256').update(file).digest('hex').slice(0, 24)}.json`);
     let state = await readRunState(stateFile);
     let batch: BatchStatus | null = null;
+    let resumed: BatchStatus['counts'] | undefined;
     if (state?.batchId) {
       // Only "no such batch" means start afresh; any other error (a network blip with --server)
       // must not submit the same rows a second time.
@@ -120,15 +146,19 @@ export async function runCommand(opts: RunOptions, env: Record<string, string | 
         throw err;
       });
       if (batch && isFinalBatch(batch.state)) batch = null;
-      else if (batch) out.write(`Resuming batch ${batch.id} (${batch.rowCount} rows)\n`);
+      else if (batch) {
+        resumed = await currentCounts(client, batch.id);
+        out.write(`Resuming batch ${batch.id} (${batch.rowCount} rows, ${finishedText(resumed)} already)\n`);
+      }
     }
     if (!batch) {
       if (todo.length === 0) {
-        out.write(`Nothing to do: ${skippedDone} row(s) already DONE${skippedFailed > 0 ? `, ${skippedFailed} FAILED (use --retry-failed to run them again)` : ''}.\n`);
+        out.write(`Nothing to do: ${skippedDone} row(s) already DONE${skippedFailed > 0 ? `, ${skippedFailed} FAILED (use --retry-failed to run them again)` : ''}${skippedDone > 0 ? '; --force re-renders DONE rows' : ''}.\n`);
         return skippedFailed > 0 ? 2 : 0;
       }
       const request: CreateBatchRequest = {
-        name: path.basename(file),
+        name: opts.name ?? path.basename(file),
+        ...(opts.maxCostUsd !== undefined ? { maxCostUsd: opts.maxCostUsd } : {}),
         rows: todo.map((r) => ({ rowId: r.rowId, cells: inputCells(r.cells, outputHeaders) })),
         ...(Object.keys(columns).length > 0 ? { columns: columns as Record<string, string> } : {}),
         target: { kind: 'workbook', path: file, links: 'files', assetsDir, ...(opts.sheet ? { sheet: opts.sheet } : {}) },
@@ -144,13 +174,13 @@ export async function runCommand(opts: RunOptions, env: Record<string, string | 
       });
       state = { ...state, batchId: created.id };
       await writeRunState(stateFile, state);
-      const skipped = [skippedDone > 0 ? `${skippedDone} already DONE` : '', skippedFailed > 0 ? `${skippedFailed} FAILED (use --retry-failed)` : ''].filter(Boolean).join(', ');
+      const skipped = skippedText(selection);
       out.write(`Batch ${created.id}: ${todo.length} row(s)${skipped ? ` (skipping ${skipped})` : ''}\n`);
       batch = await client.getBatch(created.id);
     }
 
     // 5. Progress until the results are in the file.
-    const progress = createProgress(batch.rowCount);
+    const progress = createProgress(batch.rowCount, process.stderr, resumed);
     const started = Date.now();
     while (!isFinalBatch(batch.state)) {
       progress.update(batch);
@@ -167,6 +197,32 @@ export async function runCommand(opts: RunOptions, env: Record<string, string | 
     process.removeListener('SIGINT', onSigint);
     await stop();
   }
+}
+
+function finishedText(c: BatchStatus['counts']): string {
+  return `${c.DONE} done, ${c.FAILED + c.SKIPPED} failed`;
+}
+
+function requireKey(opts: RunOptions, env: Record<string, string | undefined>): string {
+  const key = opts.apiKey ?? env.ROWSHOT_API_KEY ?? '';
+  if (!key) throw new UsageError('--server needs an API key: pass --api-key or set ROWSHOT_API_KEY');
+  return key;
+}
+
+function statusCell(mapping: ColumnMapping, cells: Record<string, unknown>): string {
+  return String(mapping.status ? (cells[mapping.status] ?? '') : '').trim().toUpperCase();
+}
+
+function outputHeadersOf(mapping: ColumnMapping): Set<string> {
+  return new Set(Object.keys(OUTPUT_FIELDS).flatMap((f) => mapping[f as keyof typeof OUTPUT_FIELDS] ?? []));
+}
+
+function skippedText(sel: Selection<unknown>): string {
+  return [
+    sel.skippedDone > 0 ? `${sel.skippedDone} already DONE` : '',
+    sel.skippedFailed > 0 ? `${sel.skippedFailed} FAILED (use --retry-failed)` : '',
+    sel.overLimit > 0 ? `${sel.overLimit} over --limit` : '',
+  ].filter(Boolean).join(', ');
 }
 
 function inputCells(cells: Record<string, string | number | boolean | null>, outputs: ReadonlySet<string>): Record<string, string | number | boolean | null> {
