@@ -51,6 +51,7 @@ const KEYWORDS: Readonly<Record<InputField, readonly string[]>> = {
   headline: ['headline'],
   subline: ['subline'],
   logo: ['logo'],
+  text: ['textmode', 'lettering'],
 };
 
 export function preflightHeaders(headers: readonly string[], overrides: ColumnMapping = {}, hint: MapHint = CLI_MAP_HINT): HeaderPreflight {

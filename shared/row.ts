@@ -26,7 +26,16 @@ export interface RowSpec {
   headline: string;
   subline: string;
   logo: boolean;
+  /** Who draws the headline, subline and logo on AI images (see TEXT_MODES). */
+  text: TextMode;
 }
+
+/**
+ * `overlay` (default): the model draws the scene with no text or logo and Rowshot typesets the
+ * text and places the logo; `model`: the model is asked to draw them; `none`: no text at all.
+ */
+export const TEXT_MODES = ['overlay', 'model', 'none'] as const;
+export type TextMode = (typeof TEXT_MODES)[number];
 
 export type RowSpecResult = { ok: true; spec: RowSpec } | { ok: false; reasons: string[] };
 
@@ -62,6 +71,7 @@ export function readRow(cells: Readonly<Record<string, CellInput>>, columns: Col
   const variants = parseVariants(raw('variants'), reasons);
   const model = parseModel(raw('model'), reasons);
   const logo = parseLogo(raw('logo'), reasons);
+  const text = parseTextMode(raw('text'), reasons);
   const pack = raw('referencePack');
 
   if (reasons.length > 0) return { ok: false, reasons };
@@ -77,6 +87,7 @@ export function readRow(cells: Readonly<Record<string, CellInput>>, columns: Col
       headline,
       subline,
       logo,
+      text,
     },
   };
 }
@@ -133,6 +144,14 @@ function parseLogo(text: string, reasons: string[]): boolean {
   const yes = parseYesNo(text);
   if (yes === null) reasons.push(`Logo must be yes or no (got "${text}")`);
   return yes ?? false;
+}
+
+function parseTextMode(value: string, reasons: string[]): TextMode {
+  const mode = value.toLowerCase();
+  if (mode === '') return 'overlay';
+  if ((TEXT_MODES as readonly string[]).includes(mode)) return mode as TextMode;
+  reasons.push(`Text must be overlay, model or none (got "${value}")`);
+  return 'overlay';
 }
 
 /** Images one row produces: one per aspect ratio and variant. */

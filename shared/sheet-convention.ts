@@ -17,6 +17,7 @@ export const INPUT_FIELDS = {
   headline: 'Headline',
   subline: 'Subline',
   logo: 'Logo',
+  text: 'Text',
 } as const;
 export type InputField = keyof typeof INPUT_FIELDS;
 
@@ -49,6 +50,7 @@ export const HEADER_SYNONYMS: Readonly<Record<InputField | OutputField, readonly
   headline: ['Heading', 'Headline text'],
   subline: ['Subheadline', 'Sub headline', 'Subtitle', 'Tagline'],
   logo: ['Use logo?', 'Logo?', 'Add logo', 'Show logo', 'With logo'],
+  text: ['Text mode', 'Text on image'],
   // Output columns are overwritten by Rowshot: only names nobody uses for their own data.
   rowId: ['Rowshot ID'],
   status: ['Rowshot status'],

@@ -22,6 +22,7 @@ import { extractPalette } from './render/palette';
 import { makeThumbnail } from './render/thumbnail';
 import { TemplateRenderer } from './render/template-renderer';
 import { processUpload } from './render/upload';
+import { overlayText } from './render/text-overlay';
 
 export interface Overrides {
   /** Extra providers (e.g. a latency-injecting one for the benchmark), tried before the defaults. */
@@ -61,7 +62,7 @@ export async function createRowshot(config: Config, overrides: Overrides = {}): 
     providers: [...(overrides.providers ?? []), ...wiring.providers, new TemplateRenderer()],
     targets: overrides.targets ?? wiring.targets,
     links: createLinkSigner(wiring.signingSecret),
-    images: { thumbnail: makeThumbnail, processUpload: (d) => processUpload(d), palette: (d) => extractPalette(d) },
+    images: { thumbnail: makeThumbnail, processUpload: (d) => processUpload(d), palette: (d) => extractPalette(d), overlayText: (i) => overlayText(i) },
     clock,
     config: {
       publicBaseUrl,

@@ -14,6 +14,8 @@ export interface FakeProviderOptions {
   models?: string[];
   latencyMs?: number;
   costUsd?: number;
+  /** The PNG every call returns (default: a 64×64 blue square). */
+  image?: { data: Buffer; width: number; height: number };
   /** Decide the outcome of a call (after latency); return null for success. */
   fail?: (req: GenerateRequest, call: number) => Exclude<GenerateOutcome, { ok: true }> | null;
 }
@@ -38,7 +40,8 @@ export class FakeProvider implements ImageProvider {
       if (this.opts.latencyMs) await new Promise((r) => setTimeout(r, this.opts.latencyMs));
       const failure = this.opts.fail?.(req, call) ?? null;
       if (failure) return failure;
-      return { ok: true, image: { data: await png(), mimeType: 'image/png', width: 64, height: 64 }, costUsd: this.opts.costUsd ?? 0.039, notes: [] };
+      const image = this.opts.image ?? { data: await png(), width: 64, height: 64 };
+      return { ok: true, image: { ...image, mimeType: 'image/png' }, costUsd: this.opts.costUsd ?? 0.039, notes: [] };
     } finally {
       this.inFlight--;
     }

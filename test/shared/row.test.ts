@@ -13,7 +13,7 @@ describe('readRow', () => {
       ok: true,
       spec: {
         prompt: 'A card for Ana', negativePrompt: '', referencePack: null, aspectRatios: ['1:1'], variants: 1,
-        model: 'auto', headline: 'Happy 5 years, Ana!', subline: '', logo: false,
+        model: 'auto', headline: 'Happy 5 years, Ana!', subline: '', logo: false, text: 'overlay',
       },
     });
   });
@@ -33,6 +33,17 @@ describe('readRow', () => {
     expect(reasons({ Prompt: 'x', Logo: 'maybe' })).toEqual(['Logo must be yes or no (got "maybe")']);
     expect(reasons({ Prompt: 'Hi {{Nme}}', Name: 'A' })).toEqual(['Prompt uses {{Nme}} but the row has no such column']);
     expect(reasons({ Prompt: '', Variants: 9 })).toHaveLength(2);
+    expect(reasons({ Prompt: 'x', Text: 'sometimes' })).toEqual(['Text must be overlay, model or none (got "sometimes")']);
+  });
+
+  it('reads the Text column: overlay by default, model or none when asked', () => {
+    const mode = (cells: Record<string, string>): string | false => {
+      const r = readRow({ Prompt: 'x', ...cells });
+      return r.ok && r.spec.text;
+    };
+    expect(mode({})).toBe('overlay');
+    expect(mode({ Text: 'Model' })).toBe('model');
+    expect(mode({ 'Text mode': 'none' })).toBe('none');
   });
 
   it('keeps formula-looking text as plain text', () => {

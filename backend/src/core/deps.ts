@@ -52,6 +52,14 @@ export interface ImageTools {
     | { ok: false; code: 'payload_too_large' | 'unsupported_media_type' | 'invalid_image'; detail: string }
   >;
   palette(image: Buffer): Promise<string[]>;
+  /** Typesets the headline and subline and places the logo on an AI image (text mode `overlay`). */
+  overlayText(input: {
+    image: Buffer;
+    headline: string;
+    subline: string;
+    logo: Buffer | null;
+    aspectRatio: string;
+  }): Promise<{ ok: true; image: { data: Buffer; mimeType: 'image/png'; width: number; height: number } } | { ok: false; reason: string }>;
 }
 
 export interface CoreDeps {

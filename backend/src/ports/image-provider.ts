@@ -1,6 +1,6 @@
 // ImageProvider: one call makes one image. Outcomes are values: an image with its cost, or a
 // transient failure (the task is retried) or a permanent one (the row FAILS with `reason`).
-import type { AspectRatio, PackImageMode } from '../../../shared/index';
+import type { AspectRatio, PackImageMode, TextMode } from '../../../shared/index';
 
 export interface ReferenceImage {
   data: Buffer;
@@ -23,6 +23,12 @@ export interface GenerateRequest {
   logo: ReferenceImage | null;
   /** Pack colours (hex) for renderers that can use them; empty without a pack. */
   palette: string[];
+  /**
+   * Who draws the text and logo. `overlay` and `none`: an AI model is asked for the scene only
+   * (Rowshot composites the text and logo afterwards for `overlay`); `model` (the default when
+   * absent): the model is asked to draw them. The template renderer draws text unless `none`.
+   */
+  text?: TextMode;
 }
 
 export interface GeneratedImage {

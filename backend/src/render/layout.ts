@@ -3,6 +3,7 @@ import type { Rect } from './contrast';
 import { cleanText, fitTextBlock, type SizeRange, type TextBlock } from './text-layout';
 import type { TextFonts } from './text-metrics';
 import { isRtlParagraph } from './text-shaper';
+import type { PlacedLine } from './overlay';
 
 export type LayoutMode = 'centered' | 'lower-third';
 
@@ -151,4 +152,29 @@ export function layoutTemplate(input: LayoutInput): TemplateLayout {
     anchorX: rtl ? width - margin : margin,
     logoRect,
   };
+}
+
+/**
+ * After layout, before a row can be DONE: every line's ink must lie inside the safe area and no
+ * text may be under the minimum legible size. Returns a reason, or null when all is well.
+ */
+export function checkTextPlacement(layout: TemplateLayout, width: number, height: number, lines: PlacedLine[]): string | null {
+  const m = layout.margin;
+  const mins = minTextSizes(width, height);
+  for (const { part, line, x, baseline } of lines) {
+    const s = line.shaped;
+    const size = part.fontSize;
+    const pen = x + line.offset;
+    const left = pen + s.inkLeft * size;
+    const right = pen + s.inkRight * size;
+    const top = baseline - s.inkTop * size;
+    const bottom = baseline + s.inkBottom * size;
+    const tol = 0.5;
+    if (left < m - tol || right > width - m + tol || top < m - tol || bottom > height - m + tol) {
+      return `text "${line.text}" would cross the safe margin of the image`;
+    }
+    const min = part.bold ? mins.headline : mins.subline;
+    if (size < min) return `${part.bold ? 'headline' : 'subline'} would be ${size} px, under the legible minimum of ${min} px`;
+  }
+  return null;
 }

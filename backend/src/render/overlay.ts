@@ -14,9 +14,17 @@ export function lineLeft(layout: TemplateLayout, part: TextPart, line: TextLine)
   return part.rtl ? textRect.left + textRect.width - line.width : textRect.left;
 }
 
-/** Each line's baseline and the left edge of its box in image pixels (the pen starts at x + line.offset), in drawing order. */
-export function placedLines(layout: TemplateLayout): { part: TextPart; line: TextLine; x: number; baseline: number }[] {
-  const out: { part: TextPart; line: TextLine; x: number; baseline: number }[] = [];
+export interface PlacedLine {
+  part: TextPart;
+  line: TextLine;
+  /** Left edge of the line's box; the pen starts at x + line.offset. */
+  x: number;
+  baseline: number;
+}
+
+/** Each line's baseline and box in image pixels, in drawing order. */
+export function placedLines(layout: TemplateLayout): PlacedLine[] {
+  const out: PlacedLine[] = [];
   let y = layout.textRect.top;
   for (const part of [layout.block.headline, layout.block.subline]) {
     if (!part) continue;

@@ -10,7 +10,8 @@ import { gradientSvg } from './gradient';
 import { colorsFromPalette, colorsFromPrompt } from './gradient-colors';
 import { hashString, mixSeed } from './hash';
 import { errorDetail, untrustedInput } from './image-limits';
-import { layoutTemplate } from './layout';
+import { checkTextPlacement, layoutTemplate } from './layout';
+import { placedLines } from './overlay';
 import { decodeLogo, logoPadding, logoPlate, plateSvg } from './logo';
 import { rawOf, type RawImage } from './raw-image';
 import { textLayers } from './text-layers';
@@ -74,11 +75,13 @@ async function render(request: GenerateRequest, signal?: AbortSignal): Promise<G
     width,
     height,
     mode: reference ? 'lower-third' : 'centered',
-    headline: request.headline,
-    subline: request.subline,
+    headline: request.text === 'none' ? '' : request.headline,
+    subline: request.text === 'none' ? '' : request.subline,
     logo: logo ? { width: logo.width + 2 * pad, height: logo.height + 2 * pad } : null,
   });
   if (layout.block.problem) throw new PermanentFailure(textProblemReason(layout.block.problem, request.aspectRatio));
+  const misplaced = checkTextPlacement(layout, width, height, placedLines(layout));
+  if (misplaced) throw new PermanentFailure(misplaced);
 
   // Background statistics are read from the background as drawn (the gradient at its scale).
   const scale = background.width / width;

@@ -19,18 +19,25 @@ export function geminiPromptText(req: GenerateRequest): string {
   const negative = req.negativePrompt.trim();
   if (negative) lines.push(`Avoid: ${negative}`);
 
-  const headline = req.headline.trim();
-  const subline = req.subline.trim();
-  if (headline) lines.push(`Render this text exactly as the headline: "${headline}"`);
+  // With overlay (or none), Rowshot sets the text and places the logo itself: the model only
+  // draws the scene, and never sees the words or the logo it might misspell or redraw.
+  const modelDrawsText = (req.text ?? 'model') === 'model';
+  const headline = modelDrawsText ? req.headline.trim() : '';
+  const subline = modelDrawsText ? req.subline.trim() : '';
+  const logo = modelDrawsText ? req.logo : null;
+  if (!modelDrawsText) {
+    lines.push('Do not add any text, letters, numbers, captions, signs, watermarks or logos to the image.');
+    if (req.text === 'overlay' && (req.headline.trim() || req.subline.trim())) lines.push('Leave a calm, uncluttered area where a headline can be set later.');
+  } else if (headline) lines.push(`Render this text exactly as the headline: "${headline}"`);
   if (subline) lines.push(`Render this text exactly as a smaller subline: "${subline}"`);
-  if (!headline && !subline) lines.push('Do not add any text, captions or watermarks to the image.');
+  if (modelDrawsText && !headline && !subline) lines.push('Do not add any text, captions or watermarks to the image.');
 
-  const count = req.references.length + (req.logo ? 1 : 0);
+  const count = req.references.length + (logo ? 1 : 0);
   if (count > 0) {
     lines.push(`${count === 1 ? 'One image is' : `${count} images are`} attached after this text, in this order:`);
     let n = 1;
     for (const ref of req.references) lines.push(`Image ${n++} (reference): ${describeReference(ref.mode)}.`);
-    if (req.logo) lines.push(`Image ${n} (logo): place this logo unobtrusively; reproduce it faithfully, do not alter it.`);
+    if (logo) lines.push(`Image ${n} (logo): place this logo unobtrusively; reproduce it faithfully, do not alter it.`);
   }
   lines.push(`Aspect ratio: ${req.aspectRatio}.`);
   return lines.join('\n');
@@ -44,6 +51,6 @@ function inline(image: ReferenceImage): GeminiInlinePart {
 export function geminiParts(req: GenerateRequest): GeminiPart[] {
   const parts: GeminiPart[] = [{ text: geminiPromptText(req) }];
   for (const ref of req.references) parts.push(inline(ref));
-  if (req.logo) parts.push(inline(req.logo));
+  if (req.logo && (req.text ?? 'model') === 'model') parts.push(inline(req.logo));
   return parts;
 }

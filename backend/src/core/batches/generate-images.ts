@@ -12,7 +12,8 @@ import type { Manifest, RowRecord, StoredImage } from './records';
 
 /** What was paid is not part of the result: it is kept in `paid` as it happens, so a throw cannot lose it. */
 export type GenerateResult =
-  | { kind: 'done'; images: StoredImage[]; notes: string[] }
+  /** `overlaid`: Rowshot composited the text and logo over the model's images (text mode overlay). */
+  | { kind: 'done'; images: StoredImage[]; notes: string[]; overlaid: boolean }
   | { kind: 'permanent'; reason: string; notes: string[] }
   | { kind: 'transient'; reason: string; retryAfterSeconds?: number; notes: string[] };
 
@@ -41,6 +42,9 @@ export async function generateImages(deps: CoreDeps, { m, rec, spec, pack, choic
     else notes.push(pack ? 'Logo requested but the pack has no logo' : 'Logo requested but the row has no reference pack');
   }
 
+  // Text mode overlay on a model's image: Rowshot typesets the text and places the logo itself.
+  const overlay = choice.model !== 'template' && spec.text === 'overlay' && (spec.headline !== '' || spec.subline !== '' || logo !== null);
+
   // Only a row taken over from an earlier attempt of the same generation can have stored images.
   const existing = new Set(rec.attempts > 1 ? (await deps.store.list(layout.assets(m.tenant, m.id, rec.rowId, rec.gen), { maxResults: 1000 })).keys : []);
   const images: StoredImage[] = [];
@@ -57,7 +61,7 @@ export async function generateImages(deps: CoreDeps, { m, rec, spec, pack, choic
       try {
         outcome = await choice.provider.generate(
           { model: choice.model, prompt: spec.prompt, negativePrompt: spec.negativePrompt, aspectRatio, variant,
-            headline: spec.headline, subline: spec.subline, references, logo, palette: pack?.palette ?? [] },
+            headline: spec.headline, subline: spec.subline, references, logo, palette: pack?.palette ?? [], text: spec.text },
           signal,
         );
       } catch (err) {
@@ -76,18 +80,27 @@ export async function generateImages(deps: CoreDeps, { m, rec, spec, pack, choic
       }
       paid.micros += toMicros(outcome.costUsd);
       notes.push(...outcome.notes);
-      const ext = extFor(outcome.image.mimeType);
+      let image = outcome.image;
+      if (overlay) {
+        // The model's own image is kept beside the final one (for review; overlays change pixels).
+        const baseKey = layout.asset(m.tenant, m.id, rec.rowId, rec.gen, aspectRatio, variant, `base.${extFor(image.mimeType)}`);
+        await deps.store.put(baseKey, image.data, { contentType: image.mimeType, ifGenerationMatch: 0 });
+        const composed = await deps.images.overlayText({ image: image.data, headline: spec.headline, subline: spec.subline, logo: logo?.data ?? null, aspectRatio });
+        if (!composed.ok) return { kind: 'permanent', reason: composed.reason, notes };
+        image = composed.image;
+      }
+      const ext = extFor(image.mimeType);
       const key = layout.asset(m.tenant, m.id, rec.rowId, rec.gen, aspectRatio, variant, ext);
-      const thumb = await deps.images.thumbnail(outcome.image.data);
+      const thumb = await deps.images.thumbnail(image.data);
       const thumbKey = layout.assetThumb(m.tenant, m.id, rec.rowId, rec.gen, aspectRatio, variant, extFor(thumb.mimeType));
       // Thumbnail first: an image key that exists always has its thumbnail (see findStored).
       await deps.store.put(thumbKey, thumb.data, { contentType: thumb.mimeType, ifGenerationMatch: 0 });
-      const stored = await deps.store.put(key, outcome.image.data, { contentType: outcome.image.mimeType, ifGenerationMatch: 0 });
+      const stored = await deps.store.put(key, image.data, { contentType: image.mimeType, ifGenerationMatch: 0 });
       log.info({ asset: key, created: stored.ok, provider: choice.provider.name }, 'image stored');
-      images.push({ aspectRatio, variant, key, thumbKey, mimeType: outcome.image.mimeType });
+      images.push({ aspectRatio, variant, key, thumbKey, mimeType: image.mimeType });
     }
   }
-  return { kind: 'done', images, notes: [...new Set(notes)] };
+  return { kind: 'done', images, notes: [...new Set(notes)], overlaid: overlay };
 }
 
 function findStored(existing: Set<string>, m: Manifest, rec: RowRecord, ratio: string, variant: number): StoredImage | null {

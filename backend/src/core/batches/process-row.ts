@@ -164,7 +164,8 @@ async function runClaimed(deps: CoreDeps, c: Claimed): Promise<TaskOutcome> {
     await settle(deps, reservation, paid.micros);
   }
   if (paid.micros > 0) deps.metrics.costAdded(fromMicros(paid.micros));
-  const outcome = { provider: choice.provider.name, costMicros: rec.costMicros + paid.micros, notes: [...choice.notes, ...result.notes] };
+  const provider = result.kind === 'done' && result.overlaid ? `${choice.provider.name} + overlay` : choice.provider.name;
+  const outcome = { provider, costMicros: rec.costMicros + paid.micros, notes: [...choice.notes, ...result.notes] };
 
   if (result.kind === 'done') return finish({ ...outcome, state: 'DONE', images: result.images });
   if (result.kind === 'permanent') return finish({ ...outcome, state: 'FAILED', reason: result.reason });
