@@ -37,7 +37,7 @@ export interface App extends ServerFunctions {
   showHelp(): void;
   syncResultsNow(): void;
   rowshotDispatch(): void;
-  ROWSHOT_COST(prompts: unknown, variants?: unknown, model?: unknown): number | string;
+  ROWSHOT_COST(prompts: unknown, sizes?: unknown, variants?: unknown, model?: unknown): number | string;
   ROWSHOT_PROMPT(template: unknown, headers: unknown, values: unknown): string | string[][];
   ROWSHOT_STATUS(batchId: unknown): string;
 }
@@ -118,7 +118,7 @@ export function createApp(makeServices: () => Services): App {
     saveSchedule: rpcResult((s, input) => saveSchedule(s, input)),
     deleteSchedule: rpcResult((s, id) => deleteSchedule(s, id)),
 
-    ROWSHOT_COST: (prompts, variants, model) => custom('ROWSHOT_COST', () => rowshotCost(sheetZone(), prompts, variants, model)),
+    ROWSHOT_COST: (prompts, sizes, variants, model) => custom('ROWSHOT_COST', () => rowshotCost(sheetZone(), prompts, sizes, variants, model)),
     ROWSHOT_PROMPT: (template, headers, values) => custom('ROWSHOT_PROMPT', () => rowshotPrompt(sheetZone(), template, headers, values)),
     ROWSHOT_STATUS: (batchId) => custom('ROWSHOT_STATUS', () => rowshotStatus(makeServices(), batchId)),
   };

@@ -50,15 +50,16 @@ export function deleteSchedule(id: string): Result<SchedulesView> { return app.d
 
 /**
  * Estimates what generating images for these prompts would cost, in USD, from Rowshot's price
- * table (no network). Empty prompt cells cost nothing.
+ * table (no network), as the Batch sidebar's estimate does. Empty prompt cells cost nothing.
  *
  * @param {A2:A100} prompts The prompt cells (a range or one cell).
+ * @param {"1:1, 16:9"} sizes The sizes of each image, as the Aspect ratios column takes them (one value, or a range the size of prompts). Default 1:1.
  * @param {1} variants Images per prompt, 1 to 4 (one number, or a range the size of prompts). Default 1.
- * @param {"gemini-2.5-flash-image"} model The model id: template, gemini-2.5-flash-image, gemini-3.1-flash-image or gemini-3-pro-image. Default gemini-2.5-flash-image.
+ * @param {"gemini-2.5-flash-image"} model The model id (one, or a range the size of prompts): template, gemini-2.5-flash-image, gemini-3.1-flash-image or gemini-3-pro-image. Default gemini-2.5-flash-image.
  * @return The estimated cost in USD, or an error message.
  * @customfunction
  */
-export function ROWSHOT_COST(prompts: unknown, variants?: unknown, model?: unknown): number | string { return app.ROWSHOT_COST(prompts, variants, model); }
+export function ROWSHOT_COST(prompts: unknown, sizes?: unknown, variants?: unknown, model?: unknown): number | string { return app.ROWSHOT_COST(prompts, sizes, variants, model); }
 
 /**
  * Fills a prompt template's {{Column}} placeholders from a row, exactly as a Rowshot run does.

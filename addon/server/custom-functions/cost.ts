@@ -1,30 +1,49 @@
-// =ROWSHOT_COST(prompts, [variants], [model]): what generating these prompts would cost, from
-// the shared price table, with no network (custom functions must answer fast).
-import { findModel, fromMicros, LIMITS, MODELS, pricePerImage, toMicros } from '../../../shared/index';
+// =ROWSHOT_COST(prompts, [sizes], [variants], [model]): what generating these prompts would
+// cost, with no network (custom functions must answer fast). Each row is read and priced by the
+// same shared code as the sidebar's estimate (readRow + estimateRows), so a row with several
+// sizes or variants costs here exactly what the estimate says.
+import { estimateRows, findModel, INPUT_FIELDS, MODELS, type CellInput } from '../../../shared/index';
 import { argText, cellsOf, isBlank } from './args';
 
 export const DEFAULT_COST_MODEL = 'gemini-2.5-flash-image';
 
 /** USD, or an error string starting with "ROWSHOT_COST:". `timeZone`: the spreadsheet's, for date cells in messages. */
-export function rowshotCost(timeZone: () => string, prompts: unknown, variants?: unknown, model?: unknown): number | string {
-  const modelId = isBlank(model) ? DEFAULT_COST_MODEL : argText(model, timeZone).trim().toLowerCase();
-  if (!findModel(modelId)) return `ROWSHOT_COST: unknown model '${argText(model, timeZone).trim()}' (known: ${MODELS.map((m) => m.id).join(', ')})`;
-  const price = pricePerImage(modelId) ?? 0;
+export function rowshotCost(timeZone: () => string, prompts: unknown, sizes?: unknown, variants?: unknown, model?: unknown): number | string {
   const promptCells = cellsOf(prompts);
-  const variantCells = cellsOf(variants);
-  const perCell = variantCells.length > 1;
-  if (perCell && variantCells.length !== promptCells.length) {
-    return `ROWSHOT_COST: variants has ${variantCells.length} cells but prompts has ${promptCells.length}: give one number, or a range the size of prompts`;
-  }
-  let images = 0;
+  const perRow = (arg: unknown, name: string): ((i: number) => unknown) | string => {
+    const cells = cellsOf(arg);
+    if (cells.length <= 1) return () => cells[0];
+    if (cells.length !== promptCells.length) {
+      return `ROWSHOT_COST: ${name} has ${cells.length} cells but prompts has ${promptCells.length}: give one value, or a range the size of prompts`;
+    }
+    return (i) => cells[i];
+  };
+  const sizeOf = perRow(sizes, 'sizes');
+  const variantsOf = perRow(variants, 'variants');
+  const modelOf = perRow(model, 'model');
+  for (const f of [sizeOf, variantsOf, modelOf]) if (typeof f === 'string') return f;
+  const text = (v: unknown): CellInput => (isBlank(v) ? '' : argText(v, timeZone));
+
+  const rows: { rowId: string; cells: Record<string, CellInput> }[] = [];
   for (const [i, prompt] of promptCells.entries()) {
     if (isBlank(prompt)) continue;
-    const v = perCell ? variantCells[i] : variantCells[0];
-    const n = isBlank(v) ? 1 : Number(argText(v, timeZone));
-    if (!Number.isInteger(n) || n < 1 || n > LIMITS.maxVariants) {
-      return `ROWSHOT_COST: variants must be a whole number from 1 to ${LIMITS.maxVariants} (got '${argText(v, timeZone)}')`;
-    }
-    images += n;
+    const m = (modelOf as (i: number) => unknown)(i);
+    const modelId = isBlank(m) ? DEFAULT_COST_MODEL : String(text(m)).trim().toLowerCase();
+    if (modelId !== 'auto' && !findModel(modelId)) return `ROWSHOT_COST: unknown model '${String(text(m)).trim()}' (known: ${MODELS.map((x) => x.id).join(', ')})`;
+    rows.push({
+      rowId: String(i + 1),
+      cells: {
+        [INPUT_FIELDS.prompt]: text(prompt),
+        [INPUT_FIELDS.aspectRatios]: text((sizeOf as (i: number) => unknown)(i)),
+        [INPUT_FIELDS.variants]: text((variantsOf as (i: number) => unknown)(i)),
+        [INPUT_FIELDS.model]: modelId,
+      },
+    });
   }
-  return fromMicros(toMicros(price) * images);
+  if (rows.length === 0) return 0;
+  // `auto` is priced as the add-on's default model (a custom function cannot ask the backend's chain).
+  const estimate = estimateRows(rows, [DEFAULT_COST_MODEL]);
+  const bad = estimate.rows.find((r) => r.invalid !== undefined);
+  if (bad) return `ROWSHOT_COST: prompt ${bad.rowId}: ${bad.invalid}`;
+  return estimate.totalUsd;
 }

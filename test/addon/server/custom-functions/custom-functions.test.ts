@@ -14,19 +14,23 @@ function setup() {
 
 describe('ROWSHOT_COST', () => {
   const { app, backend } = setup();
-  it('prices non-empty prompts × variants at the default model, with no network', () => {
+  it('prices non-empty prompts × sizes × variants at the default model, with no network', () => {
     expect(app.ROWSHOT_COST([['a'], [''], ['c'], [' ']])).toBe(0.078);
-    expect(app.ROWSHOT_COST([['a'], ['b']], 3)).toBeCloseTo(0.234, 9);
-    expect(app.ROWSHOT_COST([['a'], ['b'], ['c']], [[1], [2], ['']])).toBeCloseTo(0.156, 9);
-    expect(app.ROWSHOT_COST('one prompt', 1, 'gemini-3-pro-image')).toBe(0.134);
-    expect(app.ROWSHOT_COST([['a'], ['b']], '', 'TEMPLATE')).toBe(0);
+    expect(app.ROWSHOT_COST([['a'], ['b']], '', 3)).toBeCloseTo(0.234, 9);
+    expect(app.ROWSHOT_COST([['a'], ['b']], '1:1, 16:9', 2)).toBeCloseTo(0.312, 9);
+    expect(app.ROWSHOT_COST([['a'], ['b'], ['c']], [['1:1, 9:16'], ['4:5'], ['']], [[1], [2], ['']])).toBeCloseTo(0.039 * (2 + 2 + 1), 9);
+    expect(app.ROWSHOT_COST('one prompt', '', 1, 'gemini-3-pro-image')).toBe(0.134);
+    expect(app.ROWSHOT_COST([['a'], ['b']], '', '', 'TEMPLATE')).toBe(0);
+    expect(app.ROWSHOT_COST([['a'], ['b']], '', '', [['template'], ['gemini-3-pro-image']])).toBe(0.134);
     expect(app.ROWSHOT_COST([[''], ['']])).toBe(0);
     expect(backend.requests).toHaveLength(0);
   });
-  it('answers an error string for an unknown model or bad variants', () => {
-    expect(app.ROWSHOT_COST('a', 1, 'dall-e')).toBe("ROWSHOT_COST: unknown model 'dall-e' (known: template, gemini-2.5-flash-image, gemini-3.1-flash-image, gemini-3-pro-image)");
-    expect(app.ROWSHOT_COST('a', 7)).toBe("ROWSHOT_COST: variants must be a whole number from 1 to 4 (got '7')");
-    expect(app.ROWSHOT_COST([['a'], ['b']], [[1], [1], [1]])).toBe('ROWSHOT_COST: variants has 3 cells but prompts has 2: give one number, or a range the size of prompts');
+  it('answers an error string for an unknown model, a bad size or bad variants', () => {
+    expect(app.ROWSHOT_COST('a', '', 1, 'dall-e')).toBe("ROWSHOT_COST: unknown model 'dall-e' (known: template, gemini-2.5-flash-image, gemini-3.1-flash-image, gemini-3-pro-image)");
+    expect(app.ROWSHOT_COST('a', '', 7)).toBe('ROWSHOT_COST: prompt 1: Variants must be a whole number from 1 to 4 (got "7")');
+    expect(app.ROWSHOT_COST('a', '7:3')).toMatch(/^ROWSHOT_COST: prompt 1: Aspect ratio "7:3" is not supported/);
+    expect(app.ROWSHOT_COST([['a'], ['b']], '', [[1], [1], [1]])).toBe('ROWSHOT_COST: variants has 3 cells but prompts has 2: give one value, or a range the size of prompts');
+    expect(app.ROWSHOT_COST([['a'], ['b']], [['1:1'], ['1:1'], ['1:1']])).toBe('ROWSHOT_COST: sizes has 3 cells but prompts has 2: give one value, or a range the size of prompts');
   });
 });
 
