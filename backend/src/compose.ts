@@ -12,6 +12,7 @@ import type { CoreDeps, Logger } from './core/deps';
 import { randomId } from './core/ids';
 import { returnIdleLeases } from './core/ledger';
 import { createApiKey } from './core/tenants/tenants';
+import { googleSignIn } from './compose-sign-in';
 import { createApp } from './http/app';
 import { createLogger } from './http/logger';
 import { createMetrics } from './http/metrics';
@@ -84,7 +85,9 @@ export async function createRowshot(config: Config, overrides: Overrides = {}): 
   const devKeyFile = wiring.dataDir === null ? null : devKeyPath(wiring.dataDir);
   if (devKeyFile) await ensureDevKey(deps, devKeyFile);
 
+  const signIn = await googleSignIn(config, deps);
   const app = createApp(deps, {
+    ...(signIn ? { signIn } : {}),
     taskAuth: wiring.taskAuth,
     metrics,
     rateLimitPerMinute: config.ROWSHOT_RATE_LIMIT_PER_MIN,

@@ -2,6 +2,7 @@
 // with one line naming the variable. The server reads nothing else from the environment (the
 // CLI also takes ROWSHOT_API_KEY, for --server).
 import { z } from 'zod';
+import { parseTenantRules } from './core/tenants/identity-tenants';
 
 const int = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
 const optionalUsd = z
@@ -62,6 +63,10 @@ export const ConfigSchema = z.object({
   ROWSHOT_IMAGE_SIZE: z.enum(['1K', '2K', '4K']).default('1K'),
   ROWSHOT_SERVICE_ACCOUNT: z.email('expected a service account email').optional(),
   ROWSHOT_SHEETS_WRITES_PER_MINUTE: int(55, 1, 60),
+  // Sign in with Google (the add-on's ID tokens): both or neither; checked together below.
+  ROWSHOT_GOOGLE_CLIENT_ID: z.string().regex(/^[\w.-]+\.apps\.googleusercontent\.com$/, 'expected an OAuth client id ending in .apps.googleusercontent.com').optional(),
+  ROWSHOT_GOOGLE_TENANTS: z.string().min(1).optional(),
+  ROWSHOT_GOOGLE_CERTS_URL: z.url({ protocol: /^https?$/ }).default('https://www.googleapis.com/oauth2/v1/certs'),
 });
 export type Config = z.output<typeof ConfigSchema>;
 
@@ -90,6 +95,12 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
     for (const [name, what] of required) {
       if (c[name] === undefined) return { ok: false, message: `Invalid configuration: ${name}: required when ROWSHOT_MODE=cloud (${what})` };
     }
+  }
+  if (c.ROWSHOT_GOOGLE_CLIENT_ID !== undefined || c.ROWSHOT_GOOGLE_TENANTS !== undefined) {
+    if (c.ROWSHOT_GOOGLE_CLIENT_ID === undefined) return { ok: false, message: 'Invalid configuration: ROWSHOT_GOOGLE_CLIENT_ID: required with ROWSHOT_GOOGLE_TENANTS (the add-on\'s OAuth client id, the audience of its sign-in tokens)' };
+    if (c.ROWSHOT_GOOGLE_TENANTS === undefined) return { ok: false, message: 'Invalid configuration: ROWSHOT_GOOGLE_TENANTS: required with ROWSHOT_GOOGLE_CLIENT_ID (which domains and emails belong to which tenant, e.g. acme:acme.com,bob@gmail.com)' };
+    const rules = parseTenantRules(c.ROWSHOT_GOOGLE_TENANTS);
+    if (!rules.ok) return { ok: false, message: `Invalid configuration: ROWSHOT_GOOGLE_TENANTS: ${rules.reason}` };
   }
   if (c.ROWSHOT_MIN_BACKOFF_MS > c.ROWSHOT_MAX_BACKOFF_MS) {
     return { ok: false, message: 'Invalid configuration: ROWSHOT_MIN_BACKOFF_MS must not be larger than ROWSHOT_MAX_BACKOFF_MS' };

@@ -3,6 +3,7 @@ import express from 'express';
 import type { CoreDeps } from '../core/deps';
 import { AppError } from '../core/app-error';
 import { apiKeyAuth } from './auth';
+import type { GoogleSignIn } from './google-sign-in';
 import type { Metrics } from './metrics';
 import { JSON_TYPES, requireJsonBody } from './body-types';
 import { buildOpenApi } from './openapi';
@@ -26,6 +27,8 @@ export interface AppOptions {
   traceProject?: string;
   /** Readiness: resolves when storage and queues can be used. */
   ready: () => Promise<boolean>;
+  /** Sign in with Google, when configured. */
+  signIn?: GoogleSignIn;
 }
 
 export function createApp(deps: CoreDeps, opts: AppOptions): express.Express {
@@ -50,7 +53,7 @@ export function createApp(deps: CoreDeps, opts: AppOptions): express.Express {
   app.use('/tasks', taskAuth(opts.taskAuth), express.json({ limit: '1mb' }));
   app.use(taskRoutes(deps));
 
-  app.use('/v1', apiKeyAuth(deps.store), rateLimit({ perMinute: opts.rateLimitPerMinute, burst: Math.max(10, Math.ceil(opts.rateLimitPerMinute / 6)), clock: deps.clock }));
+  app.use('/v1', apiKeyAuth(deps.store, opts.signIn), rateLimit({ perMinute: opts.rateLimitPerMinute, burst: Math.max(10, Math.ceil(opts.rateLimitPerMinute / 6)), clock: deps.clock }));
   // Raw image bodies: parsed by its own express.raw, before the JSON parser.
   app.use(uploadRoutes(deps));
   app.use('/v1', requireJsonBody(['/packs']), express.json({ limit: '64mb', type: JSON_TYPES }));

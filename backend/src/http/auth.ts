@@ -3,12 +3,23 @@ import type { RequestHandler } from 'express';
 import { AppError } from '../core/app-error';
 import type { BlobStore } from '../ports/blob-store';
 import { resolveApiKey } from '../core/tenants/tenants';
+import { looksLikeIdToken, tenantOfIdToken, type GoogleSignIn } from './google-sign-in';
 
-export function apiKeyAuth(store: BlobStore): RequestHandler {
+export function apiKeyAuth(store: BlobStore, signIn?: GoogleSignIn): RequestHandler {
   return async (req, res, next) => {
     const header = req.get('authorization');
     const key = header?.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : req.get('x-api-key')?.trim();
     if (!key) return next(new AppError('unauthenticated', 'Send your API key as "Authorization: Bearer <key>" or "X-Api-Key: <key>"'));
+    if (looksLikeIdToken(key)) {
+      try {
+        const who = await tenantOfIdToken(signIn, key);
+        res.locals.tenant = who.tenant;
+        res.locals.keyId = `google:${who.email}`;
+        return next();
+      } catch (err) {
+        return next(err);
+      }
+    }
     const found = await resolveApiKey(store, key);
     if (!found) return next(new AppError('unauthenticated', 'The API key is not valid'));
     res.locals.tenant = found.tenant;
