@@ -16,6 +16,7 @@ import type { SheetTarget } from '../backend/src/ports/sheet-target';
 import { TemplateRenderer } from '../backend/src/render/template-renderer';
 import type { BatchStatus } from '../shared/index';
 import { FakeProvider } from '../test/helpers/fake-provider';
+import { textBench } from './text';
 
 const { values } = parseArgs({
   options: { rows: { type: 'string', default: '10000' }, latency: { type: 'string', default: '500' }, concurrency: { type: 'string', default: '50' }, out: { type: 'string', default: 'bench/results/latest.json' } },
@@ -125,8 +126,10 @@ const p = await pipeline();
 const pipelinePeakRssMb = round(process.resourceUsage().maxRSS / 1024);
 console.error('Template renderer…');
 const t = await renderer();
+console.error('Text: shaping with fallback fonts, overlay compositing…');
+const text = await textBench();
 const peakRssMb = pipelinePeakRssMb;
-const result = { at: new Date().toISOString(), machine: { cpus: os.cpus().length, node: process.version, loadAverage: os.loadavg().map((x) => round(x, 2)) }, pipeline: p, renderer: t, peakRssMb, peakRssWithRendererMb: round(process.resourceUsage().maxRSS / 1024), targets };
+const result = { at: new Date().toISOString(), machine: { cpus: os.cpus().length, node: process.version, loadAverage: os.loadavg().map((x) => round(x, 2)) }, pipeline: p, renderer: t, text, peakRssMb, peakRssWithRendererMb: round(process.resourceUsage().maxRSS / 1024), targets };
 await mkdir(path.dirname(values.out!), { recursive: true });
 await writeFile(values.out!, `${JSON.stringify(result, null, 2)}\n`);
 
@@ -139,6 +142,8 @@ const lines: [string, string, string, boolean][] = [
   ['GET status p50 / p99', `${p.statusP50Ms} / ${p.statusP99Ms} ms`, 'p99 < 50 ms', p.statusP99Ms < targets.statusP99Ms],
   ['peak RSS during the batch', `${peakRssMb} MB`, '< 400 MB', peakRssMb < targets.peakRssMb],
   ['renderer 1024×1024', `${t.imagesPerSecondSequential} img/s (2 at once: ${t.imagesPerSecondConcurrent})`, '≥ 10 img/s', Math.max(t.imagesPerSecondSequential, t.imagesPerSecondConcurrent) >= targets.rendererImagesPerSecond],
+  ['renderer, shaped scripts, 4:5', `${text.template.imagesPerSecondSequential} img/s (2 at once: ${text.template.imagesPerSecondConcurrent})`, '≥ 10 img/s', Math.max(text.template.imagesPerSecondSequential, text.template.imagesPerSecondConcurrent) >= targets.rendererImagesPerSecond],
+  [`overlay on AI image ${text.overlay.size}`, `${text.overlay.msPerImage} ms/image (2 at once: ${text.overlay.imagesPerSecondConcurrent} img/s)`, '', true],
 ];
 for (const [name, value, target, ok] of lines) console.log(`${mark(ok)} ${name.padEnd(32)} ${value.padEnd(44)} ${target}`);
 console.log(`saved ${values.out}`);
