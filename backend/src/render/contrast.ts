@@ -93,6 +93,8 @@ export interface StyleOptions {
   meanTarget?: number;
   /** Contrast target against the worst 5% of the background (WCAG AA large text: 3). */
   worstTarget?: number;
+  /** The text colour decided for the whole set (see text-treatment.ts); the scrim then makes it legible here. */
+  light?: boolean;
 }
 
 const lum = (hex: string): number => luminance(parseHex(hex) as Rgb);
@@ -115,9 +117,9 @@ export function chooseTextStyle(stats: LuminanceStats, options: StyleOptions = {
   // Pick the text colour with more contrast against the mean, but treat mid-tones as dark
   // (white on mid-tones looks better than black). Photos lean further toward light text over
   // a darkening scrim (the familiar caption look); only clearly light photos get dark text.
-  const light = options.photographic
-    ? stats.mean < 0.4
-    : contrastRatio(LIGHT_L, stats.mean) * 1.15 >= contrastRatio(stats.mean, DARK_L);
+  const light =
+    options.light ??
+    (options.photographic ? stats.mean < 0.4 : contrastRatio(LIGHT_L, stats.mean) * 1.15 >= contrastRatio(stats.mean, DARK_L));
   const textL = light ? LIGHT_L : DARK_L;
   const scrimL = light ? 0 : 1;
   const worst = light ? stats.high : stats.low;

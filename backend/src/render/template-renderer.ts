@@ -16,6 +16,7 @@ import { decodeLogo, logoPadding, logoPlate, plateSvg } from './logo';
 import { rawOf, type RawImage } from './raw-image';
 import { textLayers } from './text-layers';
 import { textProblemReason } from './text-layout';
+import { setTreatment } from './text-treatment';
 
 export const TEMPLATE_PROVIDER_NAME = 'template';
 export const TEMPLATE_MODEL = 'template';
@@ -50,6 +51,13 @@ async function gradientBackground(request: GenerateRequest, width: number, heigh
   const svg = gradientSvg(width, height, colors, seed, GRADIENT_SCALE);
   const out = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   return { data: out.data, width: out.info.width, height: out.info.height, channels: out.info.channels };
+}
+
+/** The set's treatment: from the pack's composition reference, or the palette (else prompt) colours. */
+function treatmentFor(request: GenerateRequest, reference: Buffer | undefined) {
+  if (reference) return setTreatment({ reference });
+  const colors = colorsFromPalette(request.palette) ?? colorsFromPrompt(request.prompt);
+  return setTreatment({ colors, seed: hashString(request.palette.join(',') || request.prompt) });
 }
 
 async function render(request: GenerateRequest, signal?: AbortSignal): Promise<GenerateOutcome> {
@@ -93,10 +101,11 @@ async function render(request: GenerateRequest, signal?: AbortSignal): Promise<G
       height: r.height * scale,
     });
 
+  const treatment = await treatmentFor(request, reference?.data);
   const layers: OverlayOptions[] = [];
   let scrim: { luminance: number; opacity: number } | null = null;
   if (layout.block.height > 0) {
-    const text = await textLayers(layout, statsOf(layout.textRect), reference !== undefined, width, height);
+    const text = await textLayers(layout, statsOf(layout.textRect), reference !== undefined, width, height, treatment);
     layers.push(...text.layers);
     // A lower-third scrim runs to the bottom edge, under the logo too.
     if (text.style.scrim && layout.mode === 'lower-third') {
@@ -105,8 +114,10 @@ async function render(request: GenerateRequest, signal?: AbortSignal): Promise<G
   }
   if (logo && layout.logoRect) {
     const rect = layout.logoRect;
-    const under = statsOf(rect).mean;
-    const plate = logoPlate(logo, scrim ? blended(under, scrim.luminance, scrim.opacity) : under);
+    // The plate decision is the set's (every size of a row gets a plate, or none does).
+    const under = treatment.meanLuminance;
+    const setScrim = layout.mode === 'lower-third' && scrim ? treatment.minScrim : 0;
+    const plate = logoPlate(logo, setScrim > 0 ? blended(under, treatment.light ? 0 : 1, setScrim) : under);
     if (plate) layers.push({ input: Buffer.from(plateSvg(rect, plate)), left: rect.left, top: rect.top });
     layers.push({ input: logo.data, raw: rawOf(logo), left: rect.left + pad, top: rect.top + pad });
   }

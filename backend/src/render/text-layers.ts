@@ -4,6 +4,7 @@ import { chooseTextStyle, type LuminanceStats, type Rect, type TextStyle } from 
 import type { TemplateLayout } from './layout';
 import { scrimSvg, textSvg } from './overlay';
 import { rawOf, type RawImage } from './raw-image';
+import type { Treatment } from './text-treatment';
 
 /** A soft drop shadow from the alpha of rendered text: blurred, darkened, shifted down by dy. */
 async function shadowOf(text: RawImage, sigma: number, dy: number, opacity: number): Promise<Buffer> {
@@ -39,8 +40,11 @@ export async function textLayers(
   photographic: boolean,
   width: number,
   height: number,
+  treatment?: Treatment,
 ): Promise<{ layers: OverlayOptions[]; style: TextStyle }> {
-  const style = chooseTextStyle(stats, photographic ? { photographic, minScrim: 0.3, maxScrim: 0.7 } : {});
+  const base = photographic ? { photographic, minScrim: 0.3, maxScrim: 0.7 } : {};
+  // A set's treatment fixes the colour and the least scrim; this image may need more scrim.
+  const style = chooseTextStyle(stats, treatment ? { ...base, light: treatment.light, minScrim: Math.max(base.minScrim ?? 0, treatment.minScrim), maxScrim: 0.85 } : base);
   const layers: OverlayOptions[] = [];
   if (style.scrim) {
     layers.push({ input: Buffer.from(scrimSvg(width, height, layout, style.scrim.color, style.scrim.opacity)), left: 0, top: 0 });
