@@ -50,7 +50,7 @@ const PEOPLE: Person[] = [
   { name: 'Grace Kim', team: 'Design', years: 3 },
 ];
 
-function greetingCardsCsv(): string {
+export function greetingCardsCsv(): string {
   const header = ['Name', 'Team', 'Years', 'Prompt', 'Headline', 'Subline', 'Reference pack', 'Aspect ratios', 'Logo'];
   const rows = PEOPLE.map((p) => [
     p.name,

@@ -1,18 +1,17 @@
 // `npm start` for the add-on: the backend on its embedded defaults, the built add-on in the
 // harness with Settings filled in, and a page with a spreadsheet grid, the Extensions menu and
 // the sidebar. The sheet is a local workbook file, saved after every change.
-import { constants } from 'node:fs';
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ApiClient } from '../../../backend/src/cli/api-client';
 import { syncPackDir } from '../../../backend/src/cli/pack-dir';
 import { createRowshot } from '../../../backend/src/compose';
 import { loadConfig } from '../../../backend/src/config';
+import { greetingCardsCsv } from '../../../examples/make-workbooks';
 import { AddonHarness, gridOf, writeGrid, type SheetSnapshot } from '../harness/index';
 
 const PAGE = new URL('./page.html', import.meta.url);
-const EXAMPLE = new URL('../../../examples/greeting-cards.csv', import.meta.url);
 const EXAMPLE_PACKS = new URL('../../../examples/packs', import.meta.url);
 
 async function main(): Promise<number> {
@@ -36,8 +35,9 @@ async function main(): Promise<number> {
   const workbook = values.workbook ? path.resolve(values.workbook) : path.resolve(loaded.config.ROWSHOT_DATA_DIR, 'playground', 'greeting-cards.csv');
   if (!values.workbook) {
     await mkdir(path.dirname(workbook), { recursive: true });
-    // Only the first time: a restart keeps the results of earlier runs.
-    await copyFile(EXAMPLE, workbook, constants.COPYFILE_EXCL).catch(() => undefined);
+    // A pristine copy on every start: the committed example may hold results of the README's
+    // quick start (every row DONE, image paths relative to examples/).
+    await writeFile(workbook, greetingCardsCsv());
   }
   // The example sheet names the example packs (celebration, campaign): create them as
   // `rowshot run` would, so its rows do not fail with "pack not found".
@@ -68,6 +68,9 @@ async function main(): Promise<number> {
   });
   const port = new URL(harness.url).port;
   console.log(`Playground: http://localhost:${port}/  (backend ${backendUrl})`);
+  console.log(values.workbook
+    ? `Sheet: ${workbook}, rewritten after every change.`
+    : `Sheet: a fresh copy of the greeting-cards example (${workbook}), made anew on every start; --workbook FILE binds your own.`);
 
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

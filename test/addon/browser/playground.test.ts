@@ -32,7 +32,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the playground did not start in 25 s:\n${output}`)), 25_000);
     const check = () => {
-      if (/Playground: /.test(output)) {
+      if (/Sheet: /.test(output)) {
         clearTimeout(timer);
         resolve();
       }
@@ -53,8 +53,10 @@ afterAll(async () => {
 });
 
 describe('playground', () => {
-  it('prints one line with both URLs, shows the workbook, runs menu items and saves changes to the file', async () => {
-    expect(output.trim()).toMatch(/^Playground: http:\/\/localhost:\d+\/ {2}\(backend http:\/\/localhost:\d+\)$/);
+  it('prints both URLs and the bound sheet, shows the workbook, runs menu items and saves changes to the file', async () => {
+    const lines = output.trim().split('\n');
+    expect(lines[0]).toMatch(/^Playground: http:\/\/localhost:\d+\/ {2}\(backend http:\/\/localhost:\d+\)$/);
+    expect(lines[1]).toBe(`Sheet: ${workbook}, rewritten after every change.`);
 
     const page = await browser.newPage({ viewport: { width: 1200, height: 700 } });
     const errors: string[] = [];
@@ -90,6 +92,25 @@ describe('playground', () => {
     expect(((await started.json()) as { ok: boolean; value: { ok: boolean } }).value.ok).toBe(true);
     await expect.poll(header).toContain('Row ID');
     expect(errors).toEqual([]);
+  });
+
+  it('hides the sidebar panel when it is closed, by its × or by the add-on', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 700 } });
+    await page.goto(`${url}/?sidebar=Batch`);
+    await expect.poll(() => page.locator('#sidebar').isVisible()).toBe(true);
+    const gridWidth = async () => (await page.locator('main').locator('> :first-child').boundingBox())?.width ?? 0;
+    const narrow = await gridWidth();
+    await page.click('#sidebar-close');
+    await expect.poll(() => page.locator('#sidebar').isVisible()).toBe(false);
+    expect(await page.locator('#sidebar').boundingBox()).toBeNull();
+    expect(await gridWidth()).toBeGreaterThan(narrow + 250);
+    // The add-on's own close (google.script.host.close) hides it too.
+    await page.click('#extensions');
+    await page.click('#menu button[data-handler="showSettingsSidebar"]');
+    await expect.poll(() => page.locator('#sidebar').isVisible()).toBe(true);
+    await page.evaluate(() => window.postMessage({ rowshot: 'close' }, '*'));
+    await expect.poll(() => page.locator('#sidebar').isVisible()).toBe(false);
+    await page.close();
   });
 
   it('has the example packs the example sheet names, so its rows can succeed', async () => {
