@@ -108,7 +108,7 @@ describe('playground', () => {
     await page.click('#extensions');
     await page.click('#menu button[data-handler="showSettingsSidebar"]');
     await expect.poll(() => page.locator('#sidebar').isVisible()).toBe(true);
-    await page.evaluate(() => window.postMessage({ rowshot: 'close' }, '*'));
+    await page.evaluate("window.postMessage({ rowshot: 'close' }, '*')");
     await expect.poll(() => page.locator('#sidebar').isVisible()).toBe(false);
     await page.close();
   });
