@@ -24,6 +24,8 @@ import { makeThumbnail } from './render/thumbnail';
 import { TemplateRenderer } from './render/template-renderer';
 import { processUpload } from './render/upload';
 import { overlayText } from './render/text-overlay';
+import { checkFontUpload } from './render/text-font-check';
+import { brandTextFonts } from './render/text-metrics';
 
 export interface Overrides {
   /** Extra providers (e.g. a latency-injecting one for the benchmark), tried before the defaults. */
@@ -63,7 +65,7 @@ export async function createRowshot(config: Config, overrides: Overrides = {}): 
     providers: [...(overrides.providers ?? []), ...wiring.providers, new TemplateRenderer()],
     targets: overrides.targets ?? wiring.targets,
     links: createLinkSigner(wiring.signingSecret),
-    images: { thumbnail: makeThumbnail, processUpload: (d) => processUpload(d), palette: (d) => extractPalette(d), overlayText: (i) => overlayText(i) },
+    images: { thumbnail: makeThumbnail, processUpload: (d) => processUpload(d), palette: (d) => extractPalette(d), overlayText: (i) => overlayText({ ...i, fonts: brandTextFonts(i.fonts) }), checkFont: (d) => checkFontUpload(d) },
     clock,
     config: {
       publicBaseUrl,

@@ -17,6 +17,8 @@ export const PackImage = z.object({
 });
 export type PackImage = z.infer<typeof PackImage>;
 
+export const BrandFont = z.object({ family: z.string(), sha256: z.string(), bytes: z.number() });
+
 export const Pack = z.object({
   id: z.string(),
   name: z.string(),
@@ -24,6 +26,8 @@ export const Pack = z.object({
   logo: z.nullable(PackImage),
   /** Dominant colours of the pack (hex), used by the template renderer for gradients. */
   palette: z.array(z.string()),
+  /** The pack's brand kit: fonts for the headline and the subline (null: Rowshot's own). */
+  brandKit: z.optional(z.nullable(z.object({ version: z.number(), headlineFont: z.nullable(BrandFont), sublineFont: z.nullable(BrandFont) }))),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -45,6 +45,13 @@ export interface CoreMetrics {
   sheetWrite(outcome: string, rows: number): void;
 }
 
+/** A brand kit's fonts (sfnt bytes) and a stable id for caches; null: Rowshot's own. */
+export interface BrandFonts {
+  id: string;
+  headline: Buffer | null;
+  subline: Buffer | null;
+}
+
 export interface ImageTools {
   thumbnail(image: Buffer): Promise<{ data: Buffer; mimeType: string; width: number; height: number }>;
   processUpload(data: Buffer): Promise<
@@ -52,6 +59,8 @@ export interface ImageTools {
     | { ok: false; code: 'payload_too_large' | 'unsupported_media_type' | 'invalid_image'; detail: string }
   >;
   palette(image: Buffer): Promise<string[]>;
+  /** Checks a brand font upload (TTF/OTF/WOFF, sniffed and parsed); answers the font as sfnt bytes. */
+  checkFont(data: Buffer): { ok: true; sfnt: Buffer; family: string; glyphs: number } | { ok: false; message: string };
   /** Typesets the headline and subline and places the logo on an AI image (text mode `overlay`). */
   overlayText(input: {
     image: Buffer;
@@ -59,6 +68,7 @@ export interface ImageTools {
     subline: string;
     logo: Buffer | null;
     aspectRatio: string;
+    fonts?: BrandFonts;
   }): Promise<{ ok: true; image: { data: Buffer; mimeType: 'image/png'; width: number; height: number } } | { ok: false; reason: string }>;
 }
 

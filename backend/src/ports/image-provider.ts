@@ -29,6 +29,8 @@ export interface GenerateRequest {
    * absent): the model is asked to draw them. The template renderer draws text unless `none`.
    */
   text?: TextMode;
+  /** A brand kit's fonts (sfnt bytes) in front of Rowshot's own; renderers that set text use them. */
+  fonts?: { id: string; headline: Buffer | null; subline: Buffer | null } | null;
 }
 
 export interface GeneratedImage {

@@ -17,6 +17,12 @@ import { rawOf, type RawImage } from './raw-image';
 import { textLayers } from './text-layers';
 import { textProblemReason } from './text-layout';
 import { setTreatment } from './text-treatment';
+import { brandTextFonts } from './text-metrics';
+
+function textFontsOf(request: GenerateRequest) {
+  const fonts = brandTextFonts(request.fonts);
+  return fonts ? { fonts } : {};
+}
 
 export const TEMPLATE_PROVIDER_NAME = 'template';
 export const TEMPLATE_MODEL = 'template';
@@ -86,6 +92,7 @@ async function render(request: GenerateRequest, signal?: AbortSignal): Promise<G
     headline: request.text === 'none' ? '' : request.headline,
     subline: request.text === 'none' ? '' : request.subline,
     logo: logo ? { width: logo.width + 2 * pad, height: logo.height + 2 * pad } : null,
+    ...textFontsOf(request),
   });
   if (layout.block.problem) throw new PermanentFailure(textProblemReason(layout.block.problem, request.aspectRatio));
   const misplaced = checkTextPlacement(layout, width, height, placedLines(layout));

@@ -2,7 +2,7 @@
 // position comes from HarfBuzz shaping the string with the real font stack (text-shaper.ts).
 // Shaping is size-independent (em units, no hinting), so each string is shaped once per
 // stack and reused for every size the fitting loop tries.
-import { defaultSlots, type FontSlot } from './text-fonts';
+import { brandSlot, defaultSlots, type FontSlot } from './text-fonts';
 import { shapeLine, type ShapedLine } from './text-shaper';
 
 /** The fonts of a text block: headline (bold) and subline (regular) stacks, brand fonts first. */
@@ -20,6 +20,20 @@ export function defaultTextFonts(): TextFonts {
   defaults ??= { headline: defaultSlots('bold'), subline: defaultSlots('regular'), key: 'default' };
   return defaults;
 }
+
+/** A brand kit's fonts in front of Rowshot's own (each part may have its own, or none). */
+export function brandTextFonts(brand: { id: string; headline: Buffer | null; subline: Buffer | null } | undefined | null): TextFonts | undefined {
+  if (!brand || (!brand.headline && !brand.subline)) return undefined;
+  const base = defaultTextFonts();
+  const slots = brandCache.get(brand.id) ?? {
+    headline: brand.headline ? [brandSlot(`brand ${brand.id} headline`, brand.headline)] : [],
+    subline: brand.subline ? [brandSlot(`brand ${brand.id} subline`, brand.subline)] : [],
+  };
+  if (brandCache.size > 50) brandCache.clear();
+  brandCache.set(brand.id, slots);
+  return { headline: [...slots.headline, ...base.headline], subline: [...slots.subline, ...base.subline], key: `brand:${brand.id}` };
+}
+const brandCache = new Map<string, { headline: FontSlot[]; subline: FontSlot[] }>();
 
 /** Bounded cache of shaped strings (em units) per font stack. */
 const MAX_CACHED = 20_000;

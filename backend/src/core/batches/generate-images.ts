@@ -31,6 +31,7 @@ interface Input {
 
 export async function generateImages(deps: CoreDeps, { m, rec, spec, pack, choice, signal, log, paid }: Input): Promise<GenerateResult> {
   const notes: string[] = [];
+  if (pack && pack.brandKitVersion > 0) notes.push(`brand kit v${pack.brandKitVersion}`);
   let references: ReferenceImage[] = pack?.references ?? [];
   if (references.length > choice.maxReferenceImages) {
     notes.push(`${choice.model} takes ${choice.maxReferenceImages} reference images; used the first ${choice.maxReferenceImages} of ${references.length}`);
@@ -61,7 +62,7 @@ export async function generateImages(deps: CoreDeps, { m, rec, spec, pack, choic
       try {
         outcome = await choice.provider.generate(
           { model: choice.model, prompt: spec.prompt, negativePrompt: spec.negativePrompt, aspectRatio, variant,
-            headline: spec.headline, subline: spec.subline, references, logo, palette: pack?.palette ?? [], text: spec.text },
+            headline: spec.headline, subline: spec.subline, references, logo, palette: pack?.palette ?? [], text: spec.text, fonts: pack?.fonts ?? null },
           signal,
         );
       } catch (err) {
@@ -85,7 +86,7 @@ export async function generateImages(deps: CoreDeps, { m, rec, spec, pack, choic
         // The model's own image is kept beside the final one (for review; overlays change pixels).
         const baseKey = layout.asset(m.tenant, m.id, rec.rowId, rec.gen, aspectRatio, variant, `base.${extFor(image.mimeType)}`);
         await deps.store.put(baseKey, image.data, { contentType: image.mimeType, ifGenerationMatch: 0 });
-        const composed = await deps.images.overlayText({ image: image.data, headline: spec.headline, subline: spec.subline, logo: logo?.data ?? null, aspectRatio });
+        const composed = await deps.images.overlayText({ image: image.data, headline: spec.headline, subline: spec.subline, logo: logo?.data ?? null, aspectRatio, ...(pack?.fonts ? { fonts: pack.fonts } : {}) });
         if (!composed.ok) return { kind: 'permanent', reason: composed.reason, notes };
         image = composed.image;
       }

@@ -10,6 +10,7 @@ export interface NewPack {
   modes: PackImageMode[] | undefined;
   images: { field: string; data: Buffer }[];
   logo: { field: string; data: Buffer } | null;
+  fonts?: { field: string; role: 'both' | 'headline' | 'subline'; data: Buffer }[];
 }
 
 export async function createPack(deps: CoreDeps, tenant: string, input: NewPack): Promise<Pack> {
@@ -23,5 +24,6 @@ export async function createPack(deps: CoreDeps, tenant: string, input: NewPack)
     images: input.images.map((f, i) => ({ field: f.field, mode: input.modes?.[i] ?? 'style_and_composition', check: check(f.data) })),
     logo: input.logo ? { field: input.logo.field, check: check(input.logo.data) } : null,
     invalid,
+    ...(input.fonts ? { fonts: input.fonts } : {}),
   });
 }

@@ -1,13 +1,17 @@
 // A pack's images as a row needs them. Image blobs are content-addressed and never change, so
 // they are cached in memory (bounded); the small pack record is read fresh every time.
 import type { ReferenceImage } from '../../ports/image-provider';
-import type { CoreDeps } from '../deps';
+import type { BrandFonts, CoreDeps } from '../deps';
 import { findPack } from './manage-packs';
 
 export interface PackForRow {
   references: ReferenceImage[];
   logo: ReferenceImage | null;
   palette: string[];
+  /** The brand kit's fonts, or null for Rowshot's own. */
+  fonts: BrandFonts | null;
+  /** The brand kit version the row used (0: no kit). */
+  brandKitVersion: number;
 }
 
 const MAX_CACHE_BYTES = 64 * 1024 * 1024;
@@ -37,9 +41,16 @@ export async function loadPackForRow(deps: CoreDeps, tenant: string, nameOrId: s
     if (data) references.push({ data, mimeType: img.mimeType, mode: img.mode });
   }
   const logoData = pack.logo ? await blob(deps, pack.logo.key) : null;
+  const kit = pack.brandKit;
+  const headline = kit?.headlineFont ? await blob(deps, kit.headlineFont.key) : null;
+  const subline = kit?.sublineFont ? await blob(deps, kit.sublineFont.key) : null;
+  const fonts: BrandFonts | null =
+    headline || subline ? { id: `${kit?.headlineFont?.sha256 ?? '-'}:${kit?.sublineFont?.sha256 ?? '-'}`, headline, subline } : null;
   return {
     references,
     logo: pack.logo && logoData ? { data: logoData, mimeType: pack.logo.mimeType, mode: pack.logo.mode } : null,
     palette: pack.palette,
+    fonts,
+    brandKitVersion: kit?.version ?? 0,
   };
 }

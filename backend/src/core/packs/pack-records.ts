@@ -13,12 +13,28 @@ export interface StoredPackImage {
   mimeType: string;
 }
 
+/** A brand font kept with a pack: validated sfnt bytes, content-addressed. */
+export interface StoredFont {
+  sha256: string;
+  key: string;
+  family: string;
+  bytes: number;
+}
+
+/** The brand kit of a pack (fonts for now); `version` goes up with every change. */
+export interface StoredBrandKit {
+  version: number;
+  headlineFont: StoredFont | null;
+  sublineFont: StoredFont | null;
+}
+
 export interface StoredPack {
   id: string;
   name: string;
   images: StoredPackImage[];
   logo: StoredPackImage | null;
   palette: string[];
+  brandKit?: StoredBrandKit;
   createdAt: string;
   updatedAt: string;
 }
@@ -28,5 +44,7 @@ export const nameHash = (name: string): string => sha256Hex(name.trim().toLowerC
 
 export function toPack(p: StoredPack, link: LinkFor): Pack {
   const img = (i: StoredPackImage) => ({ id: i.id, mode: i.mode, width: i.width, height: i.height, url: link(i.key), thumbnailUrl: link(i.thumbKey) });
-  return { id: p.id, name: p.name, images: p.images.map(img), logo: p.logo ? img(p.logo) : null, palette: p.palette, createdAt: p.createdAt, updatedAt: p.updatedAt };
+  const font = (f: StoredFont | null) => (f ? { family: f.family, sha256: f.sha256, bytes: f.bytes } : null);
+  const brandKit = p.brandKit ? { version: p.brandKit.version, headlineFont: font(p.brandKit.headlineFont), sublineFont: font(p.brandKit.sublineFont) } : null;
+  return { id: p.id, name: p.name, images: p.images.map(img), logo: p.logo ? img(p.logo) : null, palette: p.palette, brandKit, createdAt: p.createdAt, updatedAt: p.updatedAt };
 }

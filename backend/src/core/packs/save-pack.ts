@@ -6,11 +6,11 @@ import { AppError } from '../app-error';
 import { linkerFor } from '../batches/batch-view';
 import { iso } from '../clock';
 import type { CoreDeps } from '../deps';
-import { randomId } from '../ids';
+import { randomId, sha256Hex } from '../ids';
 import { putJson } from '../json-blobs';
 import { layout } from '../layout';
 import { imageProblems, type CheckedImage, type ImageProblemCode } from './pack-images';
-import { nameHash, toPack, type StoredPack, type StoredPackImage } from './pack-records';
+import { nameHash, toPack, type StoredBrandKit, type StoredFont, type StoredPack, type StoredPackImage } from './pack-records';
 
 export interface PackDraftImage {
   /** Named in problems: `images[2]`, `images[2].uploadId`, `logo`, `logoUploadId`. */
@@ -25,6 +25,8 @@ export interface PackDraft {
   logo: PackDraftImage | null;
   /** Problems the caller found in its own fields (e.g. a `modes` list of the wrong length). */
   invalid: InvalidField[];
+  /** Brand fonts: `font` (both parts), `headlineFont`, `sublineFont`. */
+  fonts?: { field: string; role: 'both' | 'headline' | 'subline'; data: Buffer }[];
 }
 
 export async function savePack(deps: CoreDeps, tenant: string, draft: PackDraft): Promise<Pack> {
@@ -54,6 +56,8 @@ export async function savePack(deps: CoreDeps, tenant: string, draft: PackDraft)
     invalid.push({ field: draft.logo.field, message: logo.message });
     codes.push(logo.code);
   }
+  const fonts = (draft.fonts ?? []).map((f) => ({ ...f, check: deps.images.checkFont(f.data) }));
+  for (const f of fonts) if (!f.check.ok) invalid.push({ field: f.field, message: f.check.message });
   if (invalid.length > 0) throw imageProblems(`The pack was not created: ${invalid.length} problem(s)`, invalid, codes);
 
   const stored: StoredPackImage[] = [];
@@ -70,8 +74,22 @@ export async function savePack(deps: CoreDeps, tenant: string, draft: PackDraft)
   const first = checked[0];
   const palette = first?.ok ? await deps.images.palette(await first.bytes()) : [];
 
+  let brandKit: StoredBrandKit | undefined;
+  if (fonts.length > 0) {
+    brandKit = { version: 1, headlineFont: null, sublineFont: null };
+    for (const f of fonts) {
+      if (!f.check.ok) continue;
+      const sha256 = sha256Hex(f.check.sfnt);
+      const key = layout.blob(tenant, sha256, 'sfnt');
+      await deps.store.put(key, f.check.sfnt, { contentType: 'font/sfnt', ifGenerationMatch: 0 });
+      const font: StoredFont = { sha256, key, family: f.check.family, bytes: f.check.sfnt.length };
+      if (f.role !== 'subline') brandKit.headlineFont = font;
+      if (f.role !== 'headline') brandKit.sublineFont = font;
+    }
+  }
+
   const now = iso(deps.clock.now());
-  const pack: StoredPack = { id: `p_${randomId(10)}`, name: draft.name.trim(), images: stored, logo: storedLogo, palette, createdAt: now, updatedAt: now };
+  const pack: StoredPack = { id: `p_${randomId(10)}`, name: draft.name.trim(), images: stored, logo: storedLogo, palette, ...(brandKit ? { brandKit } : {}), createdAt: now, updatedAt: now };
   const claimed = await putJson(deps.store, layout.packName(tenant, nameHash(pack.name)), { packId: pack.id }, 0);
   if (claimed === null) throw new AppError('conflict', `A pack named "${pack.name}" already exists`, { invalidFields: [{ field: 'name', message: 'already in use' }] });
   await putJson(deps.store, layout.pack(tenant, pack.id), pack, 0);

@@ -15,8 +15,14 @@ import { parseOr400 } from '../parse';
 const upload = readableMultipart(multer({
   storage: multer.memoryStorage(),
   // One byte over the limit is enough to know a file is too large.
-  limits: { fileSize: MAX_UPLOAD_BYTES, files: MAX_PACK_IMAGES + 1, fields: 20, fieldSize: 64 * 1024 },
-}).fields([{ name: 'images', maxCount: MAX_PACK_IMAGES }, { name: 'logo', maxCount: 1 }]));
+  limits: { fileSize: MAX_UPLOAD_BYTES, files: MAX_PACK_IMAGES + 4, fields: 20, fieldSize: 64 * 1024 },
+}).fields([
+  { name: 'images', maxCount: MAX_PACK_IMAGES },
+  { name: 'logo', maxCount: 1 },
+  { name: 'font', maxCount: 1 },
+  { name: 'headlineFont', maxCount: 1 },
+  { name: 'sublineFont', maxCount: 1 },
+]));
 
 function modesField(raw: unknown): string[] | undefined {
   if (raw === undefined || raw === '') return undefined;
@@ -47,6 +53,9 @@ function multipartPack(req: Request): NewPack {
     modes: fields.modes,
     images: files(req, 'images').map((f, i) => ({ field: `images[${i}]`, data: f.buffer })),
     logo: logo ? { field: 'logo', data: logo.buffer } : null,
+    fonts: (['font', 'headlineFont', 'sublineFont'] as const).flatMap((field) =>
+      files(req, field).map((f) => ({ field, role: field === 'font' ? ('both' as const) : field === 'headlineFont' ? ('headline' as const) : ('subline' as const), data: f.buffer })),
+    ),
   };
 }
 
