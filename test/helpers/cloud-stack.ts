@@ -84,7 +84,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   const rowsTasks = await startCloudTasksFake(o.rowsConcurrency === null ? {} : { dispatch: { key: oidcKey, maxConcurrent: o.rowsConcurrency, ...backoff } });
   const controlTasks = await startCloudTasksFake({ dispatch: { key: oidcKey, maxConcurrent: o.controlConcurrency, ...backoff } });
   const gemini = await startGeminiFake();
-  const png = await sharp({ create: { width: 96, height: 96, channels: 3, background: '#3366cc' } }).png().toBuffer();
+  // The size Gemini answers for 1:1 (a 96 px image could not carry a legible headline overlay).
+  const png = await sharp({ create: { width: 1024, height: 1024, channels: 3, background: '#3366cc' } }).png().toBuffer();
   gemini.setDefault({ ...imageReply(png, { imageTokens: 1290 }), ...(o.latencyMs > 0 ? { delayMs: o.latencyMs } : {}) });
   const sheets = await new SheetsFake().start();
 

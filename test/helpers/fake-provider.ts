@@ -3,10 +3,19 @@
 import sharp from 'sharp';
 import type { GenerateOutcome, GenerateRequest, ImageProvider } from '../../backend/src/ports/image-provider';
 
-let tinyPng: Buffer | null = null;
-async function png(): Promise<Buffer> {
-  tinyPng ??= await sharp({ create: { width: 64, height: 64, channels: 3, background: '#3366cc' } }).png().toBuffer();
-  return tinyPng;
+// An image model answers about a megapixel in the asked shape (long side 1024 here), so a
+// headline overlay has the room it has in production.
+const pngs = new Map<string, Promise<{ data: Buffer; width: number; height: number }>>();
+function png(aspectRatio: string): Promise<{ data: Buffer; width: number; height: number }> {
+  let made = pngs.get(aspectRatio);
+  if (!made) {
+    const [w = 1, h = 1] = aspectRatio.split(':').map(Number);
+    const width = w >= h ? 1024 : Math.round((1024 * w) / h);
+    const height = h >= w ? 1024 : Math.round((1024 * h) / w);
+    made = sharp({ create: { width, height, channels: 3, background: '#3366cc' } }).png().toBuffer().then((data) => ({ data, width, height }));
+    pngs.set(aspectRatio, made);
+  }
+  return made;
 }
 
 export interface FakeProviderOptions {
@@ -14,7 +23,7 @@ export interface FakeProviderOptions {
   models?: string[];
   latencyMs?: number;
   costUsd?: number;
-  /** The PNG every call returns (default: a 64×64 blue square). */
+  /** The PNG every call returns (default: a blue image of the asked shape, long side 1024). */
   image?: { data: Buffer; width: number; height: number };
   /** Decide the outcome of a call (after latency); return null for success. */
   fail?: (req: GenerateRequest, call: number) => Exclude<GenerateOutcome, { ok: true }> | null;
@@ -40,7 +49,7 @@ export class FakeProvider implements ImageProvider {
       if (this.opts.latencyMs) await new Promise((r) => setTimeout(r, this.opts.latencyMs));
       const failure = this.opts.fail?.(req, call) ?? null;
       if (failure) return failure;
-      const image = this.opts.image ?? { data: await png(), width: 64, height: 64 };
+      const image = this.opts.image ?? (await png(req.aspectRatio));
       return { ok: true, image: { ...image, mimeType: 'image/png' }, costUsd: this.opts.costUsd ?? 0.039, notes: [] };
     } finally {
       this.inFlight--;

@@ -19,13 +19,16 @@ describe('ROWSHOT_COST', () => {
     const flash = pricePerImage('gemini-2.5-flash-image') ?? NaN;
     const pro = pricePerImage('gemini-3-pro-image') ?? NaN;
     expect(addon.g.ROWSHOT_COST([['a cat'], ['a dog'], [''], ['a bird']])).toBeCloseTo(3 * flash, 9);
-    expect(addon.g.ROWSHOT_COST([['a cat'], ['a dog']], 3, 'gemini-3-pro-image')).toBeCloseTo(6 * pro, 9);
-    expect(addon.g.ROWSHOT_COST([['a cat'], ['a dog']], [[1], [4]])).toBeCloseTo(5 * flash, 9);
+    expect(addon.g.ROWSHOT_COST([['a cat'], ['a dog']], '', 3, 'gemini-3-pro-image')).toBeCloseTo(6 * pro, 9);
+    expect(addon.g.ROWSHOT_COST([['a cat'], ['a dog']], '', [[1], [4]])).toBeCloseTo(5 * flash, 9);
+    // Sizes count like variants: two sizes on one row are two images.
+    expect(addon.g.ROWSHOT_COST([['a cat'], ['a dog']], [['1:1, 9:16'], ['1:1']])).toBeCloseTo(3 * flash, 9);
   });
 
   it('answers an error message, not a throw, for an unknown model or bad variants', () => {
-    expect(addon.g.ROWSHOT_COST('a cat', 1, 'dall-e')).toMatch(/^ROWSHOT_COST: unknown model 'dall-e'/);
-    expect(addon.g.ROWSHOT_COST('a cat', 9)).toMatch(/^ROWSHOT_COST: variants must be a whole number from 1 to \d+/);
+    expect(addon.g.ROWSHOT_COST('a cat', '1:1', 1, 'dall-e')).toMatch(/^ROWSHOT_COST: unknown model 'dall-e'/);
+    expect(addon.g.ROWSHOT_COST('a cat', '1:1', 9)).toMatch(/^ROWSHOT_COST: prompt 1: Variants must be a whole number from 1 to \d+/);
+    expect(addon.g.ROWSHOT_COST('a cat', '7:3')).toMatch(/^ROWSHOT_COST: prompt 1: Aspect ratio "7:3" is not supported/);
   });
 });
 

@@ -42,6 +42,8 @@ describe('cloud mode against wire-protocol fakes', () => {
     // One generation per row: the Gemini fake saw each prompt exactly once.
     const prompts = stack.gemini.requests.map((r) => JSON.stringify(r.body));
     expect(stack.gemini.requests).toHaveLength(N);
+    // The headline is composited, never handed to the model to draw.
+    expect(prompts.filter((p) => p.includes('=SUM('))).toEqual([]);
     for (let i = 0; i < N; i += 37) expect(prompts.filter((p) => p.includes(`Product ${i}\\n`) || p.includes(`Product ${i}"`)).length).toBe(1);
 
     // Every row's results are in its own sheet row (found by Row ID after the sort).
@@ -51,7 +53,8 @@ describe('cloud mode against wire-protocol fakes', () => {
       const cell = (header: string) => stack.sheets.cell(SPREADSHEET, r, stack.sheets.column(SPREADSHEET, header, 'Campaign'), 'Campaign');
       expect(cell('Prompt')?.stringValue).toBe(`Product ${i}`);
       expect(cell('Status')?.stringValue).toBe('DONE');
-      expect(cell('Provider')?.stringValue).toBe('gemini');
+      // The row has a headline: Gemini made the scene and Rowshot composited the text.
+      expect(cell('Provider')?.stringValue).toBe('gemini + overlay');
       expect(cell('Image')?.formulaValue).toMatch(/^=IMAGE\("http:\/\/127\.0\.0\.1:\d+\/a\/[^"]+"\)$/);
       expect(cell('Image URL')?.stringValue).toMatch(/\/a\//);
       expect(cell('Headline')?.formulaValue).toBeUndefined();

@@ -37,8 +37,13 @@ export function invalidNames(deps: CoreDeps, request: NamedRequest): InvalidFiel
   return fields;
 }
 
-/** Throws a 400 problem listing every bad name. */
-export function assertKnownNames(deps: CoreDeps, request: NamedRequest): void {
-  const fields = invalidNames(deps, request);
+/** Throws a 400 problem listing every bad name, with `also` (other findings on the same request) merged in field order. */
+export function assertKnownNames(deps: CoreDeps, request: NamedRequest, also: readonly InvalidField[] = []): void {
+  const byField = new Map<string, InvalidField>();
+  for (const f of [...invalidNames(deps, request), ...also]) if (!byField.has(f.field)) byField.set(f.field, f);
+  const fields = [...byField.values()].sort((a, b) => (a.field < b.field ? -1 : a.field > b.field ? 1 : 0));
+  // A lone pre-flight finding keeps its own sentence (it names the nearest header and the hint).
+  const only = fields.length === 1 ? fields[0] : undefined;
+  if (only !== undefined && also.includes(only)) throw new AppError('invalid_request', only.message, { invalidFields: fields });
   if (fields.length > 0) throw new AppError('invalid_request', `The request names ${fields.length} unknown model(s) or column(s): ${fields.slice(0, 3).map((f) => f.field).join(', ')}${fields.length > 3 ? ', …' : ''}`, { invalidFields: fields });
 }

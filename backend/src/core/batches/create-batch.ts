@@ -24,10 +24,11 @@ export async function createBatch(
 ): Promise<{ response: CreateBatchResponse; replayed: boolean }> {
   const { store, clock, config } = deps;
   rejectDuplicateRowIds(request);
-  const warnings = preflightColumns(request);
+  const preflight = preflightColumns(request);
+  const warnings = preflight.warnings;
   const requestHash = sha256Hex(JSON.stringify(request));
 
-  assertKnownNames(deps, request);
+  assertKnownNames(deps, request, preflight.invalid);
   const idemKey = idempotencyKey === null ? null : layout.idempotency(tenant, sha256Hex(idempotencyKey));
 
   let batchId: string | null = null;
