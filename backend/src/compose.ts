@@ -24,6 +24,7 @@ import { makeThumbnail } from './render/thumbnail';
 import { TemplateRenderer } from './render/template-renderer';
 import { processUpload } from './render/upload';
 import { overlayText } from './render/text-overlay';
+import { headlineShares } from './render/headline-fit';
 import { checkFontUpload } from './render/text-font-check';
 import { brandTextFonts } from './render/text-metrics';
 
@@ -65,7 +66,7 @@ export async function createRowshot(config: Config, overrides: Overrides = {}): 
     providers: [...(overrides.providers ?? []), ...wiring.providers, new TemplateRenderer()],
     targets: overrides.targets ?? wiring.targets,
     links: createLinkSigner(wiring.signingSecret),
-    images: { thumbnail: makeThumbnail, processUpload: (d) => processUpload(d), palette: (d) => extractPalette(d), overlayText: (i) => overlayText({ ...i, fonts: brandTextFonts(i.fonts) }), checkFont: (d) => checkFontUpload(d) },
+    images: { thumbnail: makeThumbnail, processUpload: (d) => processUpload(d), palette: (d) => extractPalette(d), overlayText: (i) => overlayText({ ...i, fonts: brandTextFonts(i.fonts) }), checkFont: (d) => checkFontUpload(d), headlineShares: (m) => headlineShares(m) },
     clock,
     config: {
       publicBaseUrl,

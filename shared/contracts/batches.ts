@@ -36,6 +36,14 @@ export const TargetRef = z.discriminatedUnion('kind', [
 ]);
 export type TargetRef = z.infer<typeof TargetRef>;
 
+/**
+ * How headlines are sized. `set`: every size of a row and every row of the batch that shares a
+ * pack get one headline size, the largest at which they all fit (a row that can only fit smaller
+ * is shrunk and flagged in its notes); `row`: each image gets the largest size it fits alone.
+ */
+export const TEXT_FITS = ['set', 'row'] as const;
+export type TextFit = (typeof TEXT_FITS)[number];
+
 export const CreateBatchRequest = z.strictObject({
   name: z.optional(z.string().check(z.maxLength(200))),
   rows: z.array(BatchRowInput).check(z.minLength(1), z.maxLength(MAX_ROWS_PER_BATCH)),
@@ -46,6 +54,8 @@ export const CreateBatchRequest = z.strictObject({
   allowTemplateFallback: z.optional(z.boolean()),
   target: z.optional(TargetRef),
   flushIntervalMs: z.optional(z.number().check(z.int(), z.gte(200), z.lte(60_000))),
+  /** `set` (default): one headline size for the rows sharing a pack and all their sizes; `row`: each image fitted alone. */
+  textFit: z.optional(z.enum(TEXT_FITS)),
 });
 export type CreateBatchRequest = z.infer<typeof CreateBatchRequest>;
 

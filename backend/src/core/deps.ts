@@ -1,4 +1,5 @@
 // Everything the core needs, handed in by the composition root. No SDK, no Express here.
+import type { AspectRatio } from '../../../shared/index';
 import type { BlobStore } from '../ports/blob-store';
 import type { ImageProvider } from '../ports/image-provider';
 import type { SheetTarget } from '../ports/sheet-target';
@@ -52,6 +53,19 @@ export interface BrandFonts {
   subline: Buffer | null;
 }
 
+/** One row in one size, as the set planner measures it (see core/batches/text-sets.ts). */
+export interface TextFitMember {
+  aspectRatio: AspectRatio;
+  headline: string;
+  subline: string;
+  /** `template`: the template renderer; `overlay`: Rowshot's text over an AI image. */
+  renderer: 'template' | 'overlay';
+  /** The pack has a composition reference (template text goes in the lower third). */
+  composition: boolean;
+  logo: Buffer | null;
+  fonts: BrandFonts | null;
+}
+
 export interface ImageTools {
   thumbnail(image: Buffer): Promise<{ data: Buffer; mimeType: string; width: number; height: number }>;
   processUpload(data: Buffer): Promise<
@@ -69,7 +83,11 @@ export interface ImageTools {
     logo: Buffer | null;
     aspectRatio: string;
     fonts?: BrandFonts;
-  }): Promise<{ ok: true; image: { data: Buffer; mimeType: 'image/png'; width: number; height: number } } | { ok: false; reason: string }>;
+    /** The set's shared headline size, a share of the short side (GenerateRequest.setHeadline). */
+    setHeadline?: number;
+  }): Promise<{ ok: true; image: { data: Buffer; mimeType: 'image/png'; width: number; height: number }; notes: string[] } | { ok: false; reason: string }>;
+  /** Each member's largest fitting headline size as a share of its short side (null: no headline, or it cannot be set). */
+  headlineShares(members: readonly TextFitMember[]): Promise<(number | null)[]>;
 }
 
 export interface CoreDeps {

@@ -69,6 +69,8 @@ export const layout = {
   status: (t: string, b: string) => `${layout.batch(t, b)}/status.json`,
   flushLease: (t: string, b: string) => `${layout.batch(t, b)}/flush-lease.json`,
   ledger: (t: string, b: string) => `${layout.batch(t, b)}/ledger.json`,
+  /** The batch's shared headline size per set (text-sets.ts), written once before rows are queued. */
+  textSets: (t: string, b: string) => `${layout.batch(t, b)}/text-sets.json`,
   /** A row generation's images and thumbnails: `<ratio>-v<variant>.<ext>` and `…-thumb.<ext>`. */
   assets: (t: string, b: string, rowId: string, gen: number) => `${layout.batch(t, b)}/assets/${rowSegment(rowId)}/g${gen}/`,
   asset: (t: string, b: string, rowId: string, gen: number, ratio: string, variant: number, ext: string) =>

@@ -31,6 +31,13 @@ export interface GenerateRequest {
   text?: TextMode;
   /** A brand kit's fonts (sfnt bytes) in front of Rowshot's own; renderers that set text use them. */
   fonts?: { id: string; headline: Buffer | null; subline: Buffer | null } | null;
+  /**
+   * The set's common headline size as a share of the image's short side (the rows of a batch
+   * that share a pack, and every size of a row, get one: see core/batches/text-sets.ts).
+   * Renderers that set text use it as the headline size, going smaller only when the row cannot
+   * fit it (and saying so in the notes). Absent: the image is fitted on its own.
+   */
+  setHeadline?: number;
 }
 
 export interface GeneratedImage {

@@ -55,12 +55,26 @@ export interface LayoutInput {
   /** Overrides of the headline and subline size ranges (px), e.g. a brand kit's limits or a set's shared size. */
   headlineSize?: Partial<SizeRange>;
   sublineSize?: Partial<SizeRange>;
+  /** False when the headline size is a set's shared one (see FitOptions.tighten). */
+  tighten?: boolean;
 }
 
 /** The default minimum legible sizes, as a share of the image's short side (and a floor in px). */
 export function minTextSizes(width: number, height: number): { headline: number; subline: number } {
   const short = Math.min(width, height);
   return { headline: Math.max(14, Math.round(short * 0.034)), subline: Math.max(11, Math.round(short * 0.024)) };
+}
+
+/** The headline px of a set's shared size (a share of the short side), or undefined. */
+export function setHeadlinePx(share: number | undefined, width: number, height: number): number | undefined {
+  return share === undefined ? undefined : Math.max(1, Math.round(share * Math.min(width, height)));
+}
+
+/** The note for an image whose headline had to be set under the set's shared size (never silently different). */
+export function sharedSizeNotes(block: TextBlock | null, shared: number | undefined, aspectRatio: string): string[] {
+  const size = block?.headline?.fontSize;
+  if (shared === undefined || size === undefined || size >= shared) return [];
+  return [`headline set at ${size} px in ${aspectRatio}, under the set's ${shared} px, to fit`];
 }
 
 function range(base: SizeRange, override: Partial<SizeRange> | undefined): SizeRange {
@@ -104,6 +118,7 @@ export function layoutTemplate(input: LayoutInput): TemplateLayout {
       headlineSize: range({ max: Math.round(scale * 0.115), min: mins.headline }, input.headlineSize),
       sublineSize,
       ...(fonts ? { fonts } : {}),
+      ...(input.tighten === false ? { tighten: false } : {}),
     });
     const top = Math.min(margin + (safeH - block.height) * 0.46, height - margin - reserve - block.height);
     return {
@@ -128,6 +143,7 @@ export function layoutTemplate(input: LayoutInput): TemplateLayout {
       headlineSize: range({ max: Math.round(scale * 0.095), min: mins.headline }, input.headlineSize),
       sublineSize,
       ...(fonts ? { fonts } : {}),
+      ...(input.tighten === false ? { tighten: false } : {}),
     });
   const maxHeight = Math.round(safeH * 0.5);
   let block = fitLowerThird(safeW - (logo ? logo.width + gap : 0), maxHeight);

@@ -13,13 +13,24 @@ export function logoPadding(logoHeight: number): number {
   return Math.max(4, Math.round(logoHeight * 0.16));
 }
 
-/** Decodes the logo as RGBA scaled for an image of width×height (see logoSize). Throws on bad data. */
-export async function decodeLogo(data: Buffer, width: number, height: number): Promise<RawImage> {
+/** The size the logo is drawn at on an image of width×height (see logoSize), from its header alone. Throws on bad data. */
+export async function logoDrawSize(data: Buffer, width: number, height: number): Promise<{ width: number; height: number }> {
   const meta = await sharp(data, untrustedInput()).metadata();
   const w = meta.autoOrient?.width ?? meta.width;
   const h = meta.autoOrient?.height ?? meta.height;
   if (!w || !h) throw new Error('no dimensions');
-  const size = logoSize(width, height, w, h);
+  return logoSize(width, height, w, h);
+}
+
+/** The logo's footprint in the template layout: its drawn size plus the plate's padding. */
+export function logoFootprint(size: { width: number; height: number }): { width: number; height: number } {
+  const pad = logoPadding(size.height);
+  return { width: size.width + 2 * pad, height: size.height + 2 * pad };
+}
+
+/** Decodes the logo as RGBA scaled for an image of width×height (see logoSize). Throws on bad data. */
+export async function decodeLogo(data: Buffer, width: number, height: number): Promise<RawImage> {
+  const size = await logoDrawSize(data, width, height);
   const out = await sharp(data, untrustedInput())
     .resize(size.width, size.height, { fit: 'fill' })
     .toColourspace('srgb')

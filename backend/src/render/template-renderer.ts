@@ -10,18 +10,43 @@ import { gradientSvg } from './gradient';
 import { colorsFromPalette, colorsFromPrompt } from './gradient-colors';
 import { hashString, mixSeed } from './hash';
 import { errorDetail, untrustedInput } from './image-limits';
-import { checkTextPlacement, layoutTemplate } from './layout';
+import { checkTextPlacement, layoutTemplate, setHeadlinePx, sharedSizeNotes, type TemplateLayout } from './layout';
 import { placedLines } from './overlay';
-import { decodeLogo, logoPadding, logoPlate, plateSvg } from './logo';
+import { decodeLogo, logoFootprint, logoPadding, logoPlate, plateSvg } from './logo';
 import { rawOf, type RawImage } from './raw-image';
 import { textLayers } from './text-layers';
 import { textProblemReason } from './text-layout';
 import { setTreatment } from './text-treatment';
 import { brandTextFonts } from './text-metrics';
 
-function textFontsOf(request: GenerateRequest) {
+function textFontsOf(request: Pick<GenerateRequest, 'fonts'>) {
   const fonts = brandTextFonts(request.fonts);
   return fonts ? { fonts } : {};
+}
+
+/**
+ * The template layout of a request: lower third over a composition reference, else centred;
+ * at the set's shared headline size when there is one (never above it, and not tightened).
+ * The set planner (headline-fit.ts) measures rows with this same function.
+ */
+export function templateLayoutFor(
+  request: Pick<GenerateRequest, 'headline' | 'subline' | 'text' | 'fonts' | 'setHeadline'>,
+  width: number,
+  height: number,
+  logo: { width: number; height: number } | null,
+  composition: boolean,
+): TemplateLayout {
+  const shared = setHeadlinePx(request.setHeadline, width, height);
+  return layoutTemplate({
+    width,
+    height,
+    mode: composition ? 'lower-third' : 'centered',
+    headline: request.text === 'none' ? '' : request.headline,
+    subline: request.text === 'none' ? '' : request.subline,
+    logo,
+    ...textFontsOf(request),
+    ...(shared === undefined ? {} : { headlineSize: { max: shared }, tighten: false }),
+  });
 }
 
 export const TEMPLATE_PROVIDER_NAME = 'template';
@@ -85,15 +110,7 @@ async function render(request: GenerateRequest, signal?: AbortSignal): Promise<G
 
   // The logo's footprint includes padding, so a plate (if needed) fits without moving anything.
   const pad = logo ? logoPadding(logo.height) : 0;
-  const layout = layoutTemplate({
-    width,
-    height,
-    mode: reference ? 'lower-third' : 'centered',
-    headline: request.text === 'none' ? '' : request.headline,
-    subline: request.text === 'none' ? '' : request.subline,
-    logo: logo ? { width: logo.width + 2 * pad, height: logo.height + 2 * pad } : null,
-    ...textFontsOf(request),
-  });
+  const layout = templateLayoutFor(request, width, height, logo ? logoFootprint(logo) : null, reference !== undefined);
   if (layout.block.problem) throw new PermanentFailure(textProblemReason(layout.block.problem, request.aspectRatio));
   const misplaced = checkTextPlacement(layout, width, height, placedLines(layout));
   if (misplaced) throw new PermanentFailure(misplaced);
@@ -140,7 +157,7 @@ async function render(request: GenerateRequest, signal?: AbortSignal): Promise<G
     ok: true,
     image: { data, mimeType: 'image/png', width: info.width, height: info.height },
     costUsd: 0,
-    notes: [],
+    notes: sharedSizeNotes(layout.block, setHeadlinePx(request.setHeadline, width, height), request.aspectRatio),
   };
 }
 

@@ -71,6 +71,11 @@ export interface FitOptions {
   gapRatio?: number;
   /** Even out line lengths (no lonely last word). Default true. */
   balance?: boolean;
+  /**
+   * Go up to 15% under the largest fitting size when that saves a headline line. Default true;
+   * off when the size is a set's shared one, which must be the same on every image.
+   */
+  tighten?: boolean;
   fonts?: TextFonts;
 }
 
@@ -325,6 +330,7 @@ export function fitTextBlock(options: FitOptions): TextBlock {
   const sLead = options.sublineLeading ?? 1.3;
   const gapRatio = options.gapRatio ?? 0.3;
   const balance = options.balance ?? true;
+  const tighten = options.tighten ?? true;
   if (headline === '' && subline === '') return empty(null);
   const hm = measureFor(headline, true, fonts);
   const sm = measureFor(subline, false, fonts);
@@ -364,7 +370,7 @@ export function fitTextBlock(options: FitOptions): TextBlock {
       if (height <= maxHeight && (atMin || (!h.brokeWord && !s.brokeWord))) {
         // A slightly smaller size (up to 15%) that saves a headline line reads better than
         // the largest size with a ragged extra line ("Happy 3 / years, Kenji / Watanabe!").
-        if (!atMin && h.lines.length > 1) {
+        if (tighten && !atMin && h.lines.length > 1) {
           for (let smaller = hs - 1; smaller >= Math.max(hMin, Math.ceil(hs * 0.85)); smaller--) {
             const fewer = wrap(hm, headline, maxWidth / smaller);
             if (fewer.lines.length < h.lines.length && !fewer.brokeWord) {

@@ -6,7 +6,7 @@
 import sharp, { type OverlayOptions } from 'sharp';
 import { regionLuminance, type Rect } from './contrast';
 import { errorDetail, untrustedInput } from './image-limits';
-import { checkTextPlacement, logoSize, minTextSizes, safeMargin, type TemplateLayout } from './layout';
+import { checkTextPlacement, logoSize, minTextSizes, safeMargin, sharedSizeNotes, setHeadlinePx, type TemplateLayout } from './layout';
 import { placedLines } from './overlay';
 import { rawOf, type RawImage } from './raw-image';
 import { textLayers } from './text-layers';
@@ -27,6 +27,8 @@ export interface OverlayInput {
   position?: TextPosition;
   logoCorner?: LogoCorner;
   fonts?: TextFonts;
+  /** The set's shared headline size, a share of the short side (see GenerateRequest.setHeadline). */
+  setHeadline?: number;
 }
 
 export interface OverlayPlacement {
@@ -39,7 +41,7 @@ export interface OverlayPlacement {
 }
 
 export type OverlayResult =
-  | { ok: true; image: { data: Buffer; mimeType: 'image/png'; width: number; height: number }; placement: OverlayPlacement }
+  | { ok: true; image: { data: Buffer; mimeType: 'image/png'; width: number; height: number }; placement: OverlayPlacement; notes: string[] }
   | { ok: false; reason: string };
 
 const PNG_OPTIONS = { compressionLevel: 4, adaptiveFiltering: false, palette: false } as const;
@@ -98,6 +100,28 @@ async function decodeLogoAtMost(data: Buffer, width: number, height: number): Pr
   return { data: out.data, width: out.info.width, height: out.info.height, channels: 4 };
 }
 
+/**
+ * The text block on an AI image of width×height: fitted into a band of at most 40% of the safe
+ * height, at the set's shared headline size when there is one. The set planner
+ * (headline-fit.ts) measures rows with this same function.
+ */
+export function overlayBlock(input: Pick<OverlayInput, 'headline' | 'subline' | 'fonts' | 'setHeadline'>, width: number, height: number): TextBlock {
+  const margin = safeMargin(width, height);
+  const scale = Math.sqrt(width * height);
+  const mins = minTextSizes(width, height);
+  const shared = setHeadlinePx(input.setHeadline, width, height);
+  return fitTextBlock({
+    headline: input.headline,
+    subline: input.subline,
+    maxWidth: width - 2 * margin,
+    maxHeight: Math.round((height - 2 * margin) * 0.4),
+    headlineSize: { max: shared ?? Math.round(scale * 0.09), min: mins.headline },
+    sublineSize: { max: Math.round(scale * 0.045), min: mins.subline },
+    ...(input.fonts ? { fonts: input.fonts } : {}),
+    ...(shared === undefined ? {} : { tighten: false }),
+  });
+}
+
 /** Composites the headline, subline and logo over an AI image. Never throws. */
 export async function overlayText(input: OverlayInput): Promise<OverlayResult> {
   let base: RawImage;
@@ -125,17 +149,7 @@ export async function overlayText(input: OverlayInput): Promise<OverlayResult> {
   let textRect: Rect | null = null;
   const hasText = input.headline.trim() !== '' || input.subline.trim() !== '';
   if (hasText) {
-    const scale = Math.sqrt(width * height);
-    const mins = minTextSizes(width, height);
-    block = fitTextBlock({
-      headline: input.headline,
-      subline: input.subline,
-      maxWidth: safe.width,
-      maxHeight: Math.round(safe.height * 0.4),
-      headlineSize: { max: Math.round(scale * 0.09), min: mins.headline },
-      sublineSize: { max: Math.round(scale * 0.045), min: mins.subline },
-      ...(input.fonts ? { fonts: input.fonts } : {}),
-    });
+    block = overlayBlock(input, width, height);
     if (block.problem) return { ok: false, reason: textProblemReason(block.problem, input.aspectRatio) };
     const rectAt = (p: OverlayPlacement['position']): Rect => {
       const top = p === 'top' ? margin : p === 'bottom' ? height - margin - block!.height : margin + (safe.height - block!.height) / 2;
@@ -208,5 +222,6 @@ export async function overlayText(input: OverlayInput): Promise<OverlayResult> {
     ok: true,
     image: { data, mimeType: 'image/png', width: info.width, height: info.height },
     placement: { position, textRect, logoRect, scrimOpacity, textColor },
+    notes: sharedSizeNotes(block, setHeadlinePx(input.setHeadline, width, height), input.aspectRatio),
   };
 }

@@ -91,6 +91,7 @@ export async function createBatch(
     retryGen: 0,
     cancelled: false,
     requestHash,
+    textFit: request.textFit ?? 'set',
   };
 
   const chunks: InputRow[][] = [];

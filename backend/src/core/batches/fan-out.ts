@@ -8,6 +8,7 @@ import { taskName } from '../ids';
 import { getJson } from '../json-blobs';
 import { layout } from '../layout';
 import type { InputRow, Manifest, RowStates } from './records';
+import { planTextSets } from './text-sets';
 import { TaskBatchId, TaskCount, TaskTenant } from './task-ids';
 import { done, retryLater, type TaskOutcome } from './task-outcome';
 
@@ -42,6 +43,8 @@ export async function fanOut(deps: CoreDeps, body: FanOutBody): Promise<TaskOutc
   const chunks = Math.ceil(m.rowCount / m.chunkSize);
 
   if (body.chunk === undefined) {
+    // The set's headline sizes are planned before any row can start (retries reuse them).
+    await planTextSets(deps, m);
     await mapLimit(Array.from({ length: chunks }, (_, i) => i), ENQUEUE_CONCURRENCY, (chunk) =>
       deps.queues.control.enqueue({
         name: taskName('fanout-chunk', tenant, batchId, gen, chunk),

@@ -27,9 +27,11 @@ interface Input {
   log: Logger;
   /** Money paid so far in this attempt, kept up to date as images are made (survives a throw). */
   paid: { micros: number };
+  /** The row's set's shared headline size (text-sets.ts), or undefined to fit each image alone. */
+  setHeadline?: number;
 }
 
-export async function generateImages(deps: CoreDeps, { m, rec, spec, pack, choice, signal, log, paid }: Input): Promise<GenerateResult> {
+export async function generateImages(deps: CoreDeps, { m, rec, spec, pack, choice, signal, log, paid, setHeadline }: Input): Promise<GenerateResult> {
   const notes: string[] = [];
   if (pack && pack.brandKitVersion > 0) notes.push(`brand kit v${pack.brandKitVersion}`);
   let references: ReferenceImage[] = pack?.references ?? [];
@@ -49,6 +51,7 @@ export async function generateImages(deps: CoreDeps, { m, rec, spec, pack, choic
   // Only a row taken over from an earlier attempt of the same generation can have stored images.
   const existing = new Set(rec.attempts > 1 ? (await deps.store.list(layout.assets(m.tenant, m.id, rec.rowId, rec.gen), { maxResults: 1000 })).keys : []);
   const images: StoredImage[] = [];
+  const shared = setHeadline === undefined ? {} : { setHeadline };
 
   for (const aspectRatio of spec.aspectRatios) {
     for (let variant = 1; variant <= spec.variants; variant++) {
@@ -62,7 +65,7 @@ export async function generateImages(deps: CoreDeps, { m, rec, spec, pack, choic
       try {
         outcome = await choice.provider.generate(
           { model: choice.model, prompt: spec.prompt, negativePrompt: spec.negativePrompt, aspectRatio, variant,
-            headline: spec.headline, subline: spec.subline, references, logo, palette: pack?.palette ?? [], text: spec.text, fonts: pack?.fonts ?? null },
+            headline: spec.headline, subline: spec.subline, references, logo, palette: pack?.palette ?? [], text: spec.text, fonts: pack?.fonts ?? null, ...shared },
           signal,
         );
       } catch (err) {
@@ -86,9 +89,10 @@ export async function generateImages(deps: CoreDeps, { m, rec, spec, pack, choic
         // The model's own image is kept beside the final one (for review; overlays change pixels).
         const baseKey = layout.asset(m.tenant, m.id, rec.rowId, rec.gen, aspectRatio, variant, `base.${extFor(image.mimeType)}`);
         await deps.store.put(baseKey, image.data, { contentType: image.mimeType, ifGenerationMatch: 0 });
-        const composed = await deps.images.overlayText({ image: image.data, headline: spec.headline, subline: spec.subline, logo: logo?.data ?? null, aspectRatio, ...(pack?.fonts ? { fonts: pack.fonts } : {}) });
+        const composed = await deps.images.overlayText({ image: image.data, headline: spec.headline, subline: spec.subline, logo: logo?.data ?? null, aspectRatio, ...(pack?.fonts ? { fonts: pack.fonts } : {}), ...shared });
         if (!composed.ok) return { kind: 'permanent', reason: composed.reason, notes };
         image = composed.image;
+        notes.push(...composed.notes);
       }
       const ext = extFor(image.mimeType);
       const key = layout.asset(m.tenant, m.id, rec.rowId, rec.gen, aspectRatio, variant, ext);

@@ -11,6 +11,7 @@ import { layout } from '../layout';
 import { reserve, settle } from '../ledger';
 import { loadPackForRow } from '../packs/pack-for-row';
 import { generateImages, type GenerateResult } from './generate-images';
+import { setHeadlineFor } from './text-sets';
 import type { RowTaskBody } from './fan-out';
 import { chooseProvider } from './provider-choice';
 import { inputRows } from './input-rows';
@@ -155,7 +156,8 @@ async function runClaimed(deps: CoreDeps, c: Claimed): Promise<TaskOutcome> {
   const paid = { micros: 0 };
   let result: GenerateResult;
   try {
-    result = await generateImages(deps, { m, rec, spec, pack, choice, signal, log, paid });
+    const setHeadline = spec.headline === '' ? undefined : await setHeadlineFor(deps, m, pack);
+    result = await generateImages(deps, { m, rec, spec, pack, choice, signal, log, paid, ...(setHeadline === undefined ? {} : { setHeadline }) });
   } catch (err) {
     // A store or image-processing failure ends the attempt like a transient provider failure.
     log.error({ err: (err as Error).message }, 'row attempt failed unexpectedly');

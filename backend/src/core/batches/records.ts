@@ -1,6 +1,6 @@
 // The stored shape of a batch. Written by: manifest (create, cancel, retry), row records (the
 // row's claimant), row-states and status (the flush task only: the single writer).
-import type { BatchState, ColumnMapping, RowState, TargetRef } from '../../../../shared/index';
+import type { BatchState, ColumnMapping, RowState, TargetRef, TextFit } from '../../../../shared/index';
 
 export interface Manifest {
   id: string;
@@ -20,6 +20,11 @@ export interface Manifest {
   retryGen: number;
   cancelled: boolean;
   requestHash: string;
+  /**
+   * `set` (the default): rows that share a pack, and every size of a row, share one headline
+   * size (text-sets.ts); `row`: each image is fitted on its own. Absent in older batches: `row`.
+   */
+  textFit?: TextFit;
 }
 
 export interface StoredImage {

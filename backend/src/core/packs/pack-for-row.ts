@@ -5,6 +5,7 @@ import type { BrandFonts, CoreDeps } from '../deps';
 import { findPack } from './manage-packs';
 
 export interface PackForRow {
+  id: string;
   references: ReferenceImage[];
   logo: ReferenceImage | null;
   palette: string[];
@@ -47,6 +48,7 @@ export async function loadPackForRow(deps: CoreDeps, tenant: string, nameOrId: s
   const fonts: BrandFonts | null =
     headline || subline ? { id: `${kit?.headlineFont?.sha256 ?? '-'}:${kit?.sublineFont?.sha256 ?? '-'}`, headline, subline } : null;
   return {
+    id: pack.id,
     references,
     logo: pack.logo && logoData ? { data: logoData, mimeType: pack.logo.mimeType, mode: pack.logo.mode } : null,
     palette: pack.palette,

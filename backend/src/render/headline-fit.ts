@@ -1,0 +1,59 @@
+// Measures, without drawing, the largest headline size at which one row fits one size: the set
+// planner (core/batches/text-sets.ts) takes the smallest of these as the set's common size. It
+// lays rows out with the very functions the renderers use, so what it measures is what they draw.
+import type { AspectRatio } from '../../../shared/index';
+import { outputSize } from './dimensions';
+import { logoDrawSize, logoFootprint } from './logo';
+import { templateLayoutFor } from './template-renderer';
+import { overlayBlock } from './text-overlay';
+import { brandTextFonts } from './text-metrics';
+
+export interface HeadlineFitMember {
+  aspectRatio: AspectRatio;
+  headline: string;
+  subline: string;
+  /** `template`: the template renderer; `overlay`: Rowshot's text over an AI image. */
+  renderer: 'template' | 'overlay';
+  /** The pack has a composition reference (the template sets text in the lower third). */
+  composition: boolean;
+  /** The logo drawn on the image (template layouts keep clear of it), or null. */
+  logo: Buffer | null;
+  /** A brand kit's fonts (sfnt bytes), or null for Rowshot's own. */
+  fonts: { id: string; headline: Buffer | null; subline: Buffer | null } | null;
+}
+
+/**
+ * Each member's largest fitting headline size as a share of its image's short side, or null
+ * when it has no headline or cannot be set at all (that row fails on its own when rendered).
+ */
+export async function headlineShares(members: readonly HeadlineFitMember[]): Promise<(number | null)[]> {
+  // Rows of a pack share one logo buffer: its header is read once per size.
+  const logoSizes = new Map<Buffer, Map<string, { width: number; height: number } | null>>();
+  const out: (number | null)[] = [];
+  for (const [i, m] of members.entries()) {
+    // Fitting is CPU work: let other requests through now and then.
+    if (i % 16 === 15) await new Promise((resolve) => setImmediate(resolve));
+    if (m.headline.trim() === '') {
+      out.push(null);
+      continue;
+    }
+    const { width, height } = outputSize(m.aspectRatio);
+    const short = Math.min(width, height);
+    if (m.renderer === 'overlay') {
+      const fonts = brandTextFonts(m.fonts);
+      const block = overlayBlock({ headline: m.headline, subline: m.subline, ...(fonts ? { fonts } : {}) }, width, height);
+      out.push(block.problem || !block.headline ? null : block.headline.fontSize / short);
+      continue;
+    }
+    let logo: { width: number; height: number } | null = null;
+    if (m.logo) {
+      let bySize = logoSizes.get(m.logo);
+      if (!bySize) logoSizes.set(m.logo, (bySize = new Map()));
+      if (!bySize.has(m.aspectRatio)) bySize.set(m.aspectRatio, await logoDrawSize(m.logo, width, height).then(logoFootprint, () => null));
+      logo = bySize.get(m.aspectRatio) ?? null;
+    }
+    const layout = templateLayoutFor({ headline: m.headline, subline: m.subline, fonts: m.fonts }, width, height, logo, m.composition);
+    out.push(layout.block.problem || !layout.block.headline ? null : layout.block.headline.fontSize / short);
+  }
+  return out;
+}
