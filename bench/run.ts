@@ -17,6 +17,7 @@ import { TemplateRenderer } from '../backend/src/render/template-renderer';
 import type { BatchStatus } from '../shared/index';
 import { FakeProvider } from '../test/helpers/fake-provider';
 import { textBench } from './text';
+import { workbookBench } from './workbook';
 
 const { values } = parseArgs({
   options: { rows: { type: 'string', default: '10000' }, latency: { type: 'string', default: '500' }, concurrency: { type: 'string', default: '50' }, out: { type: 'string', default: 'bench/results/latest.json' } },
@@ -128,8 +129,10 @@ console.error('Template renderer…');
 const t = await renderer();
 console.error('Text: shaping with fallback fonts, overlay compositing…');
 const text = await textBench();
+console.error('Workbooks: 10,000-row CSV, 2,000-row XLSX…');
+const workbook = await workbookBench();
 const peakRssMb = pipelinePeakRssMb;
-const result = { at: new Date().toISOString(), machine: { cpus: os.cpus().length, node: process.version, loadAverage: os.loadavg().map((x) => round(x, 2)) }, pipeline: p, renderer: t, text, peakRssMb, peakRssWithRendererMb: round(process.resourceUsage().maxRSS / 1024), targets };
+const result = { at: new Date().toISOString(), machine: { cpus: os.cpus().length, node: process.version, loadAverage: os.loadavg().map((x) => round(x, 2)) }, pipeline: p, renderer: t, text, workbook, peakRssMb, peakRssWithRendererMb: round(process.resourceUsage().maxRSS / 1024), targets };
 await mkdir(path.dirname(values.out!), { recursive: true });
 await writeFile(values.out!, `${JSON.stringify(result, null, 2)}\n`);
 
@@ -144,6 +147,8 @@ const lines: [string, string, string, boolean][] = [
   ['renderer 1024×1024', `${t.imagesPerSecondSequential} img/s (2 at once: ${t.imagesPerSecondConcurrent})`, '≥ 10 img/s', Math.max(t.imagesPerSecondSequential, t.imagesPerSecondConcurrent) >= targets.rendererImagesPerSecond],
   ['renderer, shaped scripts, 4:5', `${text.template.imagesPerSecondSequential} img/s (2 at once: ${text.template.imagesPerSecondConcurrent})`, '≥ 10 img/s', Math.max(text.template.imagesPerSecondSequential, text.template.imagesPerSecondConcurrent) >= targets.rendererImagesPerSecond],
   [`overlay on AI image ${text.overlay.size}`, `${text.overlay.msPerImage} ms/image (2 at once: ${text.overlay.imagesPerSecondConcurrent} img/s)`, '', true],
+  ['CSV 10k: read / Row IDs / write', `${workbook.csv10k.readMs} / ${workbook.csv10k.prepareMs} / ${workbook.csv10k.writeMs} ms (100-row flush ${workbook.csv10k.flush100Ms} ms)`, '', true],
+  ['XLSX 2k: Row IDs / write', `${workbook.xlsx2k.prepareMs} / ${workbook.xlsx2k.writeMs} ms`, '', true],
 ];
 for (const [name, value, target, ok] of lines) console.log(`${mark(ok)} ${name.padEnd(32)} ${value.padEnd(44)} ${target}`);
 console.log(`saved ${values.out}`);

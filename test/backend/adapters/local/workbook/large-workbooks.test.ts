@@ -1,5 +1,6 @@
-// Guards against accidental slow paths (quadratic lookups, per-row re-serialisation). The
-// bounds are ~8× what a loaded 2-core machine measures, so they only trip on real regressions.
+// Large workbooks end to end: 10,000 CSV rows and 2,000 XLSX rows are read, given Row IDs and
+// written back whole and in part. Their times are figures in `npm run bench` (bench/workbook.ts),
+// not ceilings here: a shared machine's load is not a regression.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
@@ -25,8 +26,8 @@ async function timed<T>(label: string, fn: () => Promise<T>): Promise<{ ms: numb
   return { ms, result };
 }
 
-describe('performance', () => {
-  it('reads, prepares and writes a 10,000-row CSV quickly', async () => {
+describe('large workbooks', () => {
+  it('reads, prepares and writes a 10,000-row CSV, whole and as a 100-row flush', async () => {
     const file = path.join(root, 'big.csv');
     const lines = [HEADERS, ...Array.from({ length: 10_000 }, (_, i) => row(i))].map((r) => r.map((v) => (v.includes(',') ? `"${v}"` : v)).join(','));
     await writeFile(file, `\ufeff${lines.join('\r\n')}\r\n`);
@@ -40,14 +41,18 @@ describe('performance', () => {
     expect(write.result).toEqual({ ok: true, written: 10_000, missingRowIds: [] });
     const flush = await timed('csv 10k write 100 rows', () => target.write({ kind: 'workbook', path: file, links: 'urls' }, 't1', writes.slice(5000, 5100)));
     expect(flush.result).toMatchObject({ ok: true, written: 100 });
-
-    expect(read.ms).toBeLessThan(1500);
-    expect(prepared.ms).toBeLessThan(2000);
-    expect(write.ms).toBeLessThan(2000);
-    expect(flush.ms).toBeLessThan(1500);
+    // Every row got its own links back, in its own row.
+    const back = await readWorkbook(file);
+    expect(back.rows).toHaveLength(10_000);
+    for (const i of [0, 4999, 5050, 9999]) {
+      const r = back.rows[i]!;
+      const id = String(r.cells['Row ID']);
+      expect(id).toBe(prepared.result.rows[i]!.rowId);
+      expect(String(r.cells['Image URL'] ?? '').split('\n')).toEqual([`https://rowshot.test/a/${id}-1x1-1`, `https://rowshot.test/a/${id}-9x16-1`]);
+    }
   });
 
-  it('writes a 2,000-row XLSX in reasonable time', async () => {
+  it('prepares and writes a 2,000-row XLSX', async () => {
     const file = path.join(root, 'big.xlsx');
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('Cards');
@@ -59,6 +64,5 @@ describe('performance', () => {
     const write = await timed('xlsx 2k write (links: urls)', () =>
       target.write({ kind: 'workbook', path: file, links: 'urls' }, 't1', prepared.result.rows.map((r) => rowWrite(r.rowId, { images: [image(r.rowId, '1:1', 1)] }))));
     expect(write.result).toMatchObject({ ok: true, written: 2000 });
-    expect(write.ms).toBeLessThan(8000);
   });
 });
