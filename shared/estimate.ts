@@ -11,6 +11,33 @@ export interface RowEstimate {
   costUsd: number;
   /** Set when the row will fail validation (and so costs nothing). */
   invalid?: string;
+  /** Set when the row is valid but will fail on this server (see EstimateChecks). */
+  flag?: string;
+}
+
+/**
+ * What only the server knows, checked per row before anything is submitted: a row naming a
+ * model the server cannot run, or a pack that does not exist, will fail, so it is flagged
+ * (`flag`). It stays priced (the estimate is an upper bound, and agrees with =ROWSHOT_COST).
+ */
+export interface EstimateChecks {
+  /** Models the server runs (`auto` rows are priced on the chain, which is checked whole). */
+  servedModels?: readonly string[];
+  /** Whether a Reference pack cell names a pack (by name or id) that exists. */
+  packExists?: (nameOrId: string) => boolean;
+}
+
+/** Why a valid row would fail on this server, or null. */
+export function serverReason(spec: { model: string; referencePack: string | null }, checks: EstimateChecks): string | null {
+  const reasons: string[] = [];
+  const served = checks.servedModels;
+  if (served !== undefined && spec.model !== 'auto' && !served.includes(spec.model)) {
+    reasons.push(`Model "${spec.model}" is not available on this server; it runs ${served.join(', ') || 'no models'}`);
+  }
+  if (spec.referencePack !== null && checks.packExists && !checks.packExists(spec.referencePack)) {
+    reasons.push(`Reference pack "${spec.referencePack}" was not found`);
+  }
+  return reasons.length > 0 ? reasons.join('; ') : null;
 }
 
 export interface Estimate {
@@ -18,6 +45,8 @@ export interface Estimate {
   totalUsd: number;
   images: number;
   invalidRows: number;
+  /** Rows with a `flag`. */
+  flaggedRows: number;
 }
 
 export function resolveModel(model: string, chain: readonly string[], imageSize?: string): string {
@@ -33,10 +62,12 @@ export function estimateRows(
   columns: ColumnMapping = {},
   /** The output size the server makes (models that take a size are priced at it). */
   imageSize?: string,
+  checks: EstimateChecks = {},
 ): Estimate {
   let totalMicros = 0;
   let images = 0;
   let invalidRows = 0;
+  let flaggedRows = 0;
   const out: RowEstimate[] = rows.map((row) => {
     const read = readRow(row.cells, columns);
     if (!read.ok) {
@@ -48,7 +79,9 @@ export function estimateRows(
     const micros = toMicros(pricePerImage(model, imageSize) ?? 0) * n;
     totalMicros += micros;
     images += n;
-    return { rowId: row.rowId, images: n, model: findModel(model)?.id ?? model, costUsd: fromMicros(micros) };
+    const flag = serverReason(read.spec, checks);
+    if (flag !== null) flaggedRows++;
+    return { rowId: row.rowId, images: n, model: findModel(model)?.id ?? model, costUsd: fromMicros(micros), ...(flag !== null ? { flag } : {}) };
   });
-  return { rows: out, totalUsd: fromMicros(totalMicros), images, invalidRows };
+  return { rows: out, totalUsd: fromMicros(totalMicros), images, invalidRows, flaggedRows };
 }

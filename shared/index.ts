@@ -9,6 +9,7 @@ export * from './prompt-template';
 export * from './row';
 export * from './row-id';
 export * from './estimate';
+export * from './batch-status';
 export * from './contracts/problem';
 export * from './contracts/batches';
 export * from './contracts/packs';

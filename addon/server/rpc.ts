@@ -70,6 +70,10 @@ export interface EstimateView {
   invalidRows: number;
   /** First few invalid rows: sheet row number and reason. */
   invalid: { row: number; reason: string }[];
+  /** Valid rows that will fail on this server: a pack that does not exist, a model it does not run. */
+  flaggedRows: number;
+  /** First few of them: sheet row number and reason. */
+  flagged: { row: number; reason: string }[];
   needsConfirmation: boolean;
 }
 
@@ -99,6 +103,14 @@ export interface BatchSummary {
    * work (e.g. the run could not be recorded in the document, so it will not sync by itself).
    */
   warning?: string;
+}
+
+/** A retry of a batch's FAILED rows. */
+export interface RetryView {
+  batch: BatchSummary;
+  retriedRows: number;
+  /** Rows sent with the sheet's current cells (found by Row ID); the rest ran with their earlier cells. */
+  freshRows: number;
 }
 
 export interface BatchProgress {
@@ -215,7 +227,7 @@ export interface ServerFunctions {
   startRun(input: StartBatchInput): Result<BatchSummary>;
   getRunProgress(batchId: string): Result<BatchProgress>;
   cancelRun(batchId: string): Result<BatchSummary>;
-  retryFailedRun(batchId: string): Result<BatchSummary>;
+  retryFailedRun(batchId: string): Result<RetryView>;
   listSheetRuns(): Result<BatchSummary[]>;
   syncNow(): Result<SyncReport>;
 

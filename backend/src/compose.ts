@@ -94,6 +94,7 @@ export async function createRowshot(config: Config, overrides: Overrides = {}): 
     taskAuth: wiring.taskAuth,
     metrics,
     rateLimitPerMinute: config.ROWSHOT_RATE_LIMIT_PER_MIN,
+    previewPerMinute: config.ROWSHOT_PREVIEW_PER_MIN,
     ...(config.GOOGLE_CLOUD_PROJECT ? { traceProject: config.GOOGLE_CLOUD_PROJECT } : {}),
     ready: async () => (await wiring.store.list('system/', { maxResults: 1 }), true),
   });

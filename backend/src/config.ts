@@ -42,6 +42,8 @@ export const ConfigSchema = z.object({
   /** After SIGTERM, how long in-flight work may take before the process exits anyway (Cloud Run kills at 10 s). */
   ROWSHOT_DRAIN_TIMEOUT_MS: int(8000, 100, 600_000),
   ROWSHOT_RATE_LIMIT_PER_MIN: int(600, 1, 1_000_000),
+  /** POST /v1/preview per key and minute (each one generates images synchronously). */
+  ROWSHOT_PREVIEW_PER_MIN: int(12, 1, 10_000),
   ROWSHOT_BREAKER_FAILURES: int(5, 1, 1000),
   ROWSHOT_BREAKER_OPEN_MS: int(30_000, 100, 3_600_000),
   ROWSHOT_DAILY_BUDGET_USD: optionalUsd,

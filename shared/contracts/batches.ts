@@ -59,6 +59,16 @@ export const CreateBatchRequest = z.strictObject({
 });
 export type CreateBatchRequest = z.infer<typeof CreateBatchRequest>;
 
+/**
+ * POST /v1/batches/:id/retry. `rows`: the current cells of FAILED rows (as the sheet or file
+ * holds them now), replacing what the batch stored, so a fixed typo is what runs; FAILED rows
+ * not listed run with their stored cells.
+ */
+export const RetryBatchRequest = z.strictObject({
+  rows: z.optional(z.array(BatchRowInput).check(z.maxLength(MAX_ROWS_PER_BATCH))),
+});
+export type RetryBatchRequest = z.infer<typeof RetryBatchRequest>;
+
 export const BATCH_STATES = ['ACCEPTED', 'RUNNING', 'DONE', 'CANCELLED'] as const;
 export type BatchState = (typeof BATCH_STATES)[number];
 /** A batch in one of these states changes no more (until a retry of its FAILED rows). */
@@ -133,6 +143,25 @@ export const ListRowsQuery = z.object({
 export const BatchList = z.object({ batches: z.array(BatchStatus), nextPageToken: z.nullable(z.string()) });
 
 export const ExportQuery = z.object({ format: z._default(z.enum(['csv', 'json', 'zip']), 'json') });
+
+/** POST /v1/preview: one row, made now; no batch, nothing written to a sheet. */
+export const PreviewRequest = z.strictObject({
+  row: z.strictObject({ rowId: z.optional(RowIdSchema), cells: z.record(z.string(), CellValue) }),
+  columns: ColumnsOverride,
+  providerChain: z.optional(z.array(z.string()).check(z.minLength(1), z.maxLength(5))),
+  maxCostUsd: z.optional(z.number().check(z.gte(0))),
+});
+export type PreviewRequest = z.infer<typeof PreviewRequest>;
+
+export const PreviewResponse = z.object({
+  rowId: z.string(),
+  provider: z.string(),
+  model: z.string(),
+  costUsd: z.number(),
+  images: z.array(RowImage),
+  notes: z.array(z.string()),
+});
+export type PreviewResponse = z.infer<typeof PreviewResponse>;
 
 export const EstimateRequest = z.strictObject({
   rows: z.array(BatchRowInput).check(z.minLength(1), z.maxLength(MAX_ROWS_PER_BATCH)),

@@ -39,3 +39,22 @@ describe('estimateRows', () => {
     expect(resolveModel('auto', ['gemini-3.1-flash-image', 'gemini-3-pro-image'], '2K')).toBe('gemini-3-pro-image');
   });
 });
+
+describe('estimateRows with the server checks', () => {
+  it('flags valid rows naming a model not served or a pack that does not exist, and still prices them', () => {
+    const e = estimateRows(
+      [
+        { rowId: 'a', cells: { Prompt: 'x', Model: 'gemini-2.5-flash-image', 'Reference pack': 'Kit' } },
+        { rowId: 'b', cells: { Prompt: 'x', Model: 'template', 'Reference pack': 'Gone' } },
+        { rowId: 'c', cells: { Prompt: 'x' } },
+        { rowId: 'd', cells: { Prompt: '', 'Reference pack': 'Gone' } },
+      ],
+      ['template'], {}, undefined,
+      { servedModels: ['template'], packExists: (name) => name === 'Kit' },
+    );
+    expect(e.rows.map((r) => r.flag)).toEqual(['Model "gemini-2.5-flash-image" is not available on this server; it runs template', 'Reference pack "Gone" was not found', undefined, undefined]);
+    expect(e.flaggedRows).toBe(2);
+    expect(e.invalidRows).toBe(1);
+    expect(e.totalUsd).toBe(0.039);
+  });
+});

@@ -1,7 +1,7 @@
 // The backend endpoints the add-on calls, each with its response checked by the shared schema.
 import {
   BatchStatus, CreateBatchResponse, Pack, PackList, RowsPage, Upload, z,
-  type CreateBatchRequest, type CreatePackFromUploads, type PatchPackRequest, type RowResult,
+  type CreateBatchRequest, type CreatePackFromUploads, type PatchPackRequest, type RetryBatchRequest, type RowResult, type RowState,
 } from '../../../shared/index';
 import type { BackendClient } from './backend-client';
 
@@ -9,12 +9,14 @@ const EstimateResponse = z.object({
   totalUsd: z.number(),
   images: z.number(),
   invalidRows: z.number(),
-  rows: z.array(z.object({ rowId: z.string(), images: z.number(), costUsd: z.number(), invalid: z.optional(z.string()) })),
+  flaggedRows: z.optional(z.number()),
+  rows: z.array(z.object({ rowId: z.string(), images: z.number(), costUsd: z.number(), invalid: z.optional(z.string()), flag: z.optional(z.string()) })),
 });
 export type EstimateResponse = z.infer<typeof EstimateResponse>;
 export type EstimateRequest = Pick<CreateBatchRequest, 'rows' | 'columns'>;
 
-const RetryResponse = z.extend(BatchStatus, { retriedRows: z.optional(z.number()) });
+const RetryResponse = z.extend(BatchStatus, { retriedRows: z.optional(z.number()), freshRows: z.optional(z.number()) });
+export type RetryResponse = z.infer<typeof RetryResponse>;
 
 const id = (value: string): string => encodeURIComponent(value);
 
@@ -28,14 +30,15 @@ export const api = {
 
   cancelBatch: (c: BackendClient, batchId: string): BatchStatus => c.call('post', `/v1/batches/${id(batchId)}/cancel`, BatchStatus),
 
-  retryBatch: (c: BackendClient, batchId: string): BatchStatus => c.call('post', `/v1/batches/${id(batchId)}/retry`, RetryResponse),
+  retryBatch: (c: BackendClient, batchId: string, body: RetryBatchRequest): RetryResponse =>
+    c.call('post', `/v1/batches/${id(batchId)}/retry`, RetryResponse, { json: body }),
 
   /** Every row of a batch, 500 per request (the backend's largest page). */
-  allRows(c: BackendClient, batchId: string): RowResult[] {
+  allRows(c: BackendClient, batchId: string, state?: RowState): RowResult[] {
     const rows: RowResult[] = [];
     let token: string | null = null;
     do {
-      const query: string = token === null ? '' : `&pageToken=${encodeURIComponent(token)}`;
+      const query: string = (state === undefined ? '' : `&state=${state}`) + (token === null ? '' : `&pageToken=${encodeURIComponent(token)}`);
       const page: RowsPage = c.call('get', `/v1/batches/${id(batchId)}/rows?pageSize=500${query}`, RowsPage);
       rows.push(...page.rows);
       token = page.nextPageToken;

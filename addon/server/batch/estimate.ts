@@ -15,13 +15,17 @@ import { batchRows, inputMapping } from './run-request';
 const INVALID_SHOWN = 10;
 
 /** The estimate uses placeholder ids (`row-<n>`): nothing is written into the sheet before Run. */
-export function priceRows(client: BackendClient, data: SheetData, rows: readonly number[]): { totalUsd: number; images: number; invalidRows: number; invalid: { row: number; reason: string }[] } {
+export function priceRows(client: BackendClient, data: SheetData, rows: readonly number[]): Omit<EstimateView, 'scope' | 'rows' | 'needsConfirmation'> {
   const estimate = api.estimate(client, { rows: batchRows(data, rows, (index) => `row-${index + 1}`), columns: inputMapping(data) });
-  const invalid = estimate.rows
-    .filter((r) => r.invalid !== undefined)
+  const listed = (reason: (r: (typeof estimate.rows)[number]) => string | undefined) => estimate.rows
+    .filter((r) => reason(r) !== undefined)
     .slice(0, INVALID_SHOWN)
-    .map((r) => ({ row: Number(r.rowId.slice(4)), reason: r.invalid ?? '' }));
-  return { totalUsd: estimate.totalUsd, images: estimate.images, invalidRows: estimate.invalidRows, invalid };
+    .map((r) => ({ row: Number(r.rowId.slice(4)), reason: reason(r) ?? '' }));
+  return {
+    totalUsd: estimate.totalUsd, images: estimate.images, invalidRows: estimate.invalidRows, invalid: listed((r) => r.invalid),
+    // Valid rows the server cannot make (a pack it does not have, a model it does not run).
+    flaggedRows: estimate.flaggedRows ?? 0, flagged: listed((r) => r.flag),
+  };
 }
 
 /** The active sheet's data and the rows of a scope; fails when there are none. */

@@ -1,4 +1,5 @@
 // One batch as the sidebar shows it: name, state, progress bar, counts, ETA and cost.
+import { batchStatusLine } from '../../../shared/batch-status';
 import type { BatchSummary } from '../../server/rpc';
 import { el } from '../common/dom';
 import { eta, percent, usd, when } from '../common/format';
@@ -24,22 +25,33 @@ export interface CardActions {
 }
 
 /**
+ * How far the bar goes: the share of rows processed while it runs; once final, the share of rows
+ * made (DONE), so a cancelled or failing batch never shows a full bar.
+ */
+function barShare(batch: BatchSummary): number {
+  if (isActive(batch)) return batch.progress;
+  return batch.rowCount > 0 ? batch.counts.DONE / batch.rowCount : 0;
+}
+
+/**
  * A list item for a batch; `live` adds the progress bar and the ETA. Times are in `timeZone`
  * (the spreadsheet's, as Schedules shows them), or the browser's until the sheet is known.
  */
 export function batchCard(batch: BatchSummary, actions: CardActions, live: boolean, timeZone?: string): HTMLLIElement {
-  const pct = percent(batch.progress);
+  const share = barShare(batch);
+  const pct = percent(share);
   const finished = !isActive(batch);
+  const status = batchStatusLine(batch);
   const item = el('li', { 'data-batch-id': batch.id, class: 'batch' },
     el('div', { class: 'card-title' },
       el('strong', { title: batch.name }, batch.name || batch.id),
-      el('span', { class: `chip ${batch.state}` }, batch.state)),
+      el('span', { class: `chip status ${status.tone}`, 'data-state': batch.state }, status.text)),
     el('div', { class: 'muted' }, `${when(batch.createdAt, timeZone)} · ${batch.rowCount} rows`));
   if (live) {
     item.append(
-      el('div', { class: `progress${finished ? ' done' : ''}`, role: 'progressbar', 'aria-label': `Progress of ${batch.name || batch.id}`, 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': Math.round(batch.progress * 100) },
+      el('div', { class: `progress ${status.tone}`, role: 'progressbar', 'aria-label': `Progress of ${batch.name || batch.id}`, 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': Math.round(share * 100) },
         el('div', { class: 'bar', style: `width: ${pct}` })),
-      el('div', { class: 'row' }, el('strong', { class: 'percent' }, pct), el('span', { class: 'muted' }, finished ? 'finished' : eta(batch.etaSeconds) ? `${eta(batch.etaSeconds)} left` : '')));
+      el('div', { class: 'row' }, el('strong', { class: 'percent' }, pct), el('span', { class: 'muted' }, finished ? 'of rows made' : eta(batch.etaSeconds) ? `${eta(batch.etaSeconds)} left` : '')));
   }
   item.append(
     el('div', { class: 'counts' }, countsText(batch)),

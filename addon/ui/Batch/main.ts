@@ -10,6 +10,8 @@ import { cancelConfirm, confirmRun, estimate, run } from './run-flow';
 import { Tracker } from './tracker';
 
 let context: SheetContext | null = null;
+/** The history as last listed; live updates of its batches are painted into it. */
+let history: BatchSummary[] = [];
 
 const actions: CardActions = {
   cancel: (batch, button) => void whileBusy(button, async () => {
@@ -22,16 +24,27 @@ const actions: CardActions = {
   retryFailed: (batch, button) => void whileBusy(button, async () => {
     const retried = await callOrShow('retryFailedRun', batch.id);
     if (!retried) return;
-    tracker.update(retried);
-    showBanner('success', `Retrying ${plural(batch.counts.FAILED, 'failed row')} of “${retried.name}”.`);
+    tracker.update(retried.batch);
+    showBanner('success', `Retrying ${plural(retried.retriedRows, 'failed row')} of “${retried.batch.name}” ${retryValues(retried.retriedRows, retried.freshRows)}.`);
     await loadHistory();
   }),
 };
 
+/** Says which cells a retry runs with: the sheet's current ones, or (rows no longer there) the earlier ones. */
+function retryValues(retried: number, fresh: number): string {
+  if (fresh >= retried) return 'with the values the sheet holds now';
+  if (fresh === 0) return 'with the values they had when the batch ran (their rows are no longer in the sheet)';
+  return `with the sheet's current values (${plural(retried - fresh, 'row')} no longer in the sheet ${retried - fresh === 1 ? 'runs' : 'run'} with earlier values)`;
+}
+
 const tracker = new Tracker(actions, () => {
   void loadHistory();
   void loadContext();
-}, () => context?.timeZone);
+}, () => context?.timeZone, (batch) => {
+  if (!history.some((b) => b.id === batch.id)) return;
+  history = history.map((b) => (b.id === batch.id ? batch : b));
+  renderHistory(history, actions, context?.timeZone);
+});
 
 async function loadContext(): Promise<void> {
   const ctx = await callOrShow('getSheetContext');
@@ -44,6 +57,7 @@ async function loadContext(): Promise<void> {
 async function loadHistory(): Promise<BatchSummary[]> {
   const batches = await callOrShow('listSheetRuns');
   if (!batches) return [];
+  history = batches;
   renderHistory(batches, actions, context?.timeZone);
   return batches;
 }

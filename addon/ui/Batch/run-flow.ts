@@ -18,6 +18,9 @@ export function renderEstimate(est: EstimateView): void {
   byId('est-cost').textContent = usd(est.totalUsd);
   byId('est-invalid').textContent = String(est.invalidRows);
   replace(byId('est-invalid-list'), ...est.invalid.map((r) => el('li', {}, `Row ${r.row}: ${r.reason}`)));
+  byId('est-flagged').hidden = est.flaggedRows === 0;
+  byId('est-flagged-text').textContent = `${plural(est.flaggedRows, 'row')} will fail on this server (priced above until fixed):`;
+  replace(byId('est-flagged-list'), ...est.flagged.map((r) => el('li', {}, `Row ${r.row}: ${r.reason}`)));
 }
 
 export async function estimate(scope: Scope): Promise<EstimateView | null> {

@@ -32,6 +32,8 @@ export class Tracker {
     private readonly actions: CardActions,
     private readonly onFinished: (batch: BatchSummary) => void,
     private readonly timeZone: () => string | undefined,
+    /** Every fresh view of a batch (poll, cancel, retry): the history shows the same status as the card. */
+    private readonly onUpdate: (batch: BatchSummary) => void = () => {},
   ) {}
 
   /** Shows a batch and keeps polling while it runs. Tracking a batch twice is harmless. */
@@ -56,6 +58,7 @@ export class Tracker {
     if (!t) return this.track(batch);
     t.batch = batch;
     t.generation++;
+    this.onUpdate(batch);
     this.render();
     this.schedule(batch.id, POLL_MS);
   }
@@ -83,6 +86,7 @@ export class Tracker {
     }
     t.error = null;
     t.batch = result.value.batch;
+    this.onUpdate(t.batch);
     this.render();
     if (isActive(t.batch)) {
       this.schedule(id, POLL_MS);

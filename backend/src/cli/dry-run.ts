@@ -1,7 +1,7 @@
 // `rowshot run --dry-run`: the pre-flight and the estimate, per row and in total, with nothing
 // submitted and the file untouched (it is only read). Priced by the same shared function the
 // server uses (or by the server itself with --server).
-import { estimateRows, type BatchRowInput, type ColumnMapping, type Estimate } from '../../../shared/index';
+import { estimateRows, type BatchRowInput, type ColumnMapping, type Estimate, type EstimateChecks } from '../../../shared/index';
 
 export interface Pricing {
   columns: ColumnMapping;
@@ -9,6 +9,8 @@ export interface Pricing {
   price?: (rows: BatchRowInput[]) => Promise<Estimate>;
   chain: readonly string[];
   imageSize?: string;
+  /** Without a server: the models the embedded server runs and the packs of the pack folder. */
+  checks?: EstimateChecks;
 }
 
 export interface PlannedRow {
@@ -26,7 +28,7 @@ export interface DryRunInput extends Pricing {
 /** Rows are priced under `row-<sheet row number>` ids (the file has no Row IDs yet). */
 export async function priceRows(p: Pricing, planned: readonly PlannedRow[]): Promise<Estimate> {
   const rows: BatchRowInput[] = planned.map((r) => ({ rowId: `row-${r.rowNumber}`, cells: r.cells }));
-  return p.price ? p.price(rows) : estimateRows(rows, p.chain, p.columns, p.imageSize);
+  return p.price ? p.price(rows) : estimateRows(rows, p.chain, p.columns, p.imageSize, p.checks);
 }
 
 /** Prints the estimate; 0, or 1 when it is over --max-cost (the run would be refused). */
@@ -42,8 +44,10 @@ export async function dryRun(input: DryRunInput, out: NodeJS.WritableStream): Pr
     const label = `row ${r.rowId.slice(4).padStart(width)}`;
     if (r.invalid !== undefined) out.write(`  ${label}  would fail: ${r.invalid}\n`);
     else out.write(`  ${label}  ${String(r.images).padStart(2)} image${r.images === 1 ? ' ' : 's'}  ${r.model.padEnd(24)}  $${r.costUsd.toFixed(2)}\n`);
+    if (r.flag !== undefined) out.write(`  ${' '.repeat(label.length)}  would fail on this server: ${r.flag}\n`);
   }
-  const invalid = e.invalidRows > 0 ? `, ${e.invalidRows} would fail` : '';
+  const failing = e.invalidRows + (e.flaggedRows ?? 0);
+  const invalid = failing > 0 ? `, ${failing} would fail` : '';
   out.write(`Total: ${input.rows.length} row(s), ${e.images} image(s), $${e.totalUsd.toFixed(2)}${invalid}${input.skipped ? ` (skipping ${input.skipped})` : ''}.\n`);
   if (input.maxCostUsd !== null && e.totalUsd > input.maxCostUsd) {
     out.write(`The estimate of $${e.totalUsd.toFixed(2)} is over --max-cost $${input.maxCostUsd.toFixed(2)}: this run would be refused.\n`);

@@ -2,10 +2,10 @@
 // embedded server (or uses --server), syncs reference packs, submits the rows that still need
 // work, shows progress until the results are written back, then prints a summary.
 import { createHash, randomUUID } from 'node:crypto';
-import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pino } from 'pino';
-import { isFinalBatch, mapHeaders, OUTPUT_FIELDS, type BatchRowInput, type BatchStatus, type ColumnMapping, type CreateBatchRequest, type RowResult } from '../../../shared/index';
+import { batchStatusLine, isFinalBatch, mapHeaders, OUTPUT_FIELDS, type BatchRowInput, type BatchStatus, type ColumnMapping, type EstimateChecks, type CreateBatchRequest, type RowResult } from '../../../shared/index';
 import { ensureRowIds } from '../adapters/local/workbook/row-ids';
 import { loadConfig } from '../config';
 import { createRowshot, type Rowshot } from '../compose';
@@ -80,7 +80,9 @@ export async function runCommand(opts: RunOptions, env: Record<string, string | 
   const server = opts.server ? new ApiClient(opts.server, requireKey(opts, env)) : null;
   const pricing = {
     columns, chain: loaded.config.ROWSHOT_PROVIDER_CHAIN ?? ['template'], imageSize: loaded.config.ROWSHOT_IMAGE_SIZE,
-    ...(server ? { price: (rows: BatchRowInput[]) => server.estimate({ rows, ...(Object.keys(columns).length > 0 ? { columns: columns as Record<string, string> } : {}) }) } : {}),
+    ...(server
+      ? { price: (rows: BatchRowInput[]) => server.estimate({ rows, ...(Object.keys(columns).length > 0 ? { columns: columns as Record<string, string> } : {}) }) }
+      : loaded.config.ROWSHOT_MODE === 'cloud' ? {} : { checks: await localChecks(packDir) }),
   };
   if (opts.dryRun) {
     return dryRun({ ...pricing, file: path.relative(process.cwd(), file) || file, rows: plannedRows, skipped: skippedText(planned), maxCostUsd: opts.maxCostUsd ?? null }, out);
@@ -233,7 +235,8 @@ async function summarise(
   client: ApiClient, b: BatchStatus, ctx: { file: string; assetsDir: string; rowNumbers: Map<string, number>; seconds: number }, out: NodeJS.WritableStream,
 ): Promise<number> {
   const c = b.counts;
-  out.write(`\n${c.DONE} done, ${c.FAILED} failed, ${c.SKIPPED} skipped${c.CANCELLED ? `, ${c.CANCELLED} cancelled` : ''} in ${ctx.seconds.toFixed(1)} s · cost $${b.cost.actualUsd.toFixed(2)}\n`);
+  // The same status wording as the add-on's cards (shared/batch-status.ts), then the counts.
+  out.write(`\n${batchStatusLine(b).text}: ${c.DONE} done, ${c.FAILED} failed, ${c.SKIPPED} skipped${c.CANCELLED ? `, ${c.CANCELLED} cancelled` : ''} in ${ctx.seconds.toFixed(1)} s · cost $${b.cost.actualUsd.toFixed(2)}\n`);
   out.write(`Results written to ${path.relative(process.cwd(), ctx.file) || ctx.file}; images in ${path.relative(process.cwd(), ctx.assetsDir) || ctx.assetsDir}${path.sep}\n`);
   if (b.lastWriteError) out.write(`Warning: ${b.lastWriteError}\n`);
   const bad: RowResult[] = [];
@@ -253,6 +256,17 @@ async function summarise(
     }
   }
   return c.DONE === b.rowCount ? 0 : 2;
+}
+
+/**
+ * For a pricing without --server: the packs the pack folder makes (created from it before the
+ * batch is submitted). Models are checked by a server's own estimate (--server).
+ */
+async function localChecks(packDir: string): Promise<EstimateChecks> {
+  const names = new Set<string>();
+  const entries = await readdir(packDir, { withFileTypes: true }).catch(() => []);
+  for (const e of entries) if (e.isDirectory()) names.add(e.name.trim().toLowerCase());
+  return { packExists: (name) => names.has(name.trim().toLowerCase()) };
 }
 
 async function readRunState(file: string): Promise<RunState | null> {

@@ -9,6 +9,7 @@ import { JSON_TYPES, requireJsonBody } from './body-types';
 import { buildOpenApi } from './openapi';
 import { errorMiddleware } from './problem';
 import { rateLimit } from './rate-limit';
+import { previewRoutes } from './routes/preview';
 import { requestLog } from './request-log';
 import { assetRoutes } from './routes/assets';
 import { batchRoutes } from './routes/batches';
@@ -23,6 +24,8 @@ export interface AppOptions {
   taskAuth: TaskAuthVerifier;
   metrics: Metrics;
   rateLimitPerMinute: number;
+  /** POST /v1/preview per key and minute (default 12). */
+  previewPerMinute?: number;
   /** Google Cloud project for log trace correlation (cloud mode). */
   traceProject?: string;
   /** Readiness: resolves when storage and queues can be used. */
@@ -59,6 +62,7 @@ export function createApp(deps: CoreDeps, opts: AppOptions): express.Express {
   app.use('/v1', requireJsonBody(['/packs']), express.json({ limit: '64mb', type: JSON_TYPES }));
   app.use(batchRoutes(deps));
   app.use(estimateRoutes(deps));
+  app.use(previewRoutes(deps, rateLimit({ perMinute: opts.previewPerMinute ?? 12, burst: Math.max(3, Math.ceil((opts.previewPerMinute ?? 12) / 2)), clock: deps.clock })));
   app.use(packRoutes(deps));
 
   app.use((req, _res, next) => next(new AppError('not_found', `No route for ${req.method} ${req.path}`)));

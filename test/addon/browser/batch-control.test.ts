@@ -59,7 +59,7 @@ describe('Batch sidebar controls', () => {
     await card.locator('button.cancel').click();
     await expect.poll(() => page.textContent('#banner')).toContain('Cancelled');
     gate.open(); // the two rows in flight finish; the queued ones are cancelled
-    await expect.poll(() => card.locator('.chip').textContent(), { timeout: 15_000 }).toBe('CANCELLED');
+    await expect.poll(() => card.locator('.chip').getAttribute('data-state'), { timeout: 15_000 }).toBe('CANCELLED');
 
     const [listed] = await listBatches(s);
     const backend = await backendBatch(s, listed?.id ?? '');
@@ -68,6 +68,13 @@ describe('Batch sidebar controls', () => {
     expect(backend.counts.DONE + backend.counts.CANCELLED).toBe(40);
     expect(gate.prompts.length).toBe(backend.counts.DONE); // cancelled rows never reached the model
     expect(await card.locator('.counts').textContent()).toBe(`${backend.counts.DONE} done · ${backend.counts.CANCELLED} cancelled`);
+    // Grey, saying how many rows never ran; the bar shows the share made, not 100%.
+    expect(await card.locator('.chip').textContent()).toBe(`Cancelled · ${backend.counts.CANCELLED} not run`);
+    expect(await card.locator('.chip').getAttribute('class')).toBe('chip status muted');
+    expect(await card.locator('.progress').getAttribute('class')).toBe('progress muted');
+    expect(await card.locator('.percent').textContent()).toBe(`${Math.round((backend.counts.DONE / 40) * 100)}%`);
+    // The history reads the same status as the card.
+    await expect.poll(() => page.locator(`#history li[data-batch-id="${listed?.id ?? ''}"] .chip`).textContent(), { timeout: 10_000 }).toBe(`Cancelled · ${backend.counts.CANCELLED} not run`);
     expect(await card.locator('button.cancel').count()).toBe(0);
     // The finished card lingers, under a heading that no longer says it runs.
     expect(await page.textContent('#h-running')).toBe('Latest runs');
@@ -79,7 +86,7 @@ describe('Batch sidebar controls', () => {
     expect(errors).toEqual([]);
   });
 
-  it('shows failed rows, counts them in the FAILED scope, and Retry failed runs them again', async () => {
+  it('shows failed rows in amber, counts them in the FAILED scope, and Retry failed runs them again', async () => {
     // Rows 3, 5 and 7 fail the first time the model sees them, and work when retried.
     const seen = new Set<string>();
     const gate = new GatedProvider({
@@ -93,8 +100,12 @@ describe('Batch sidebar controls', () => {
     const { page, errors } = await openBatch(browser, s, 8);
     await page.click('#run');
     const card = page.locator('#running li.batch');
-    await expect.poll(() => card.locator('.chip').textContent(), { timeout: 15_000 }).toBe('DONE');
+    await expect.poll(() => card.locator('.chip').getAttribute('data-state'), { timeout: 15_000 }).toBe('DONE');
     expect(await card.locator('.counts').textContent()).toBe('5 done · 3 failed');
+    // Finished with failures is amber, never a green DONE.
+    expect(await card.locator('.chip').textContent()).toBe('Finished · 3 failed');
+    expect(await card.locator('.chip').getAttribute('class')).toBe('chip status warn');
+    expect(await card.locator('.progress').getAttribute('class')).toBe('progress warn');
     // The sheet says FAILED with the reason, and the FAILED scope counts those rows.
     await expect.poll(() => page.textContent('#count-failed'), { timeout: 10_000 }).toBe('3');
     expect(await statusCount(s, 'FAILED: The model refused this prompt')).toBe(3);
@@ -105,19 +116,24 @@ describe('Batch sidebar controls', () => {
     gate.close(); // hold the retried rows so they are seen running
     await retry.click();
     await expect.poll(() => page.textContent('#banner')).toContain('Retrying 3 failed rows');
+    // The rows' current cells were sent (found by Row ID), and the banner says so.
+    expect(await page.textContent('#banner')).toContain('with the values the sheet holds now');
     await expect.poll(() => gate.waiting, { timeout: 10_000 }).toBe(2);
     const [listed] = await listBatches(s);
     const during = await backendBatch(s, listed?.id ?? '');
     expect(during.state).toBe('RUNNING');
     expect(during.counts.FAILED).toBe(0);
     expect(during.counts.DONE).toBe(5);
-    expect(await card.locator('.chip').textContent()).toBe('RUNNING');
+    expect(await card.locator('.chip').getAttribute('data-state')).toBe('RUNNING');
+    expect(await card.locator('.chip').textContent()).toBe('Running · 5 of 8 done');
     await expect.poll(() => card.locator('.counts').textContent(), { timeout: 10_000 }).toMatch(/^5 done · \d running/);
     expect(await page.textContent('#h-running')).toBe('Running');
     await screenshot(page, 'batch-retrying');
 
     gate.open();
     await expect.poll(() => card.locator('.counts').textContent(), { timeout: 15_000 }).toBe('8 done');
+    expect(await card.locator('.chip').textContent()).toBe('Finished');
+    expect(await card.locator('.chip').getAttribute('class')).toBe('chip status ok');
     expect((await backendBatch(s, listed?.id ?? '')).counts.DONE).toBe(8);
     // Each broken prompt went to the model twice: once failing, once on the retry.
     expect(gate.prompts.filter((p) => p.includes('broken'))).toHaveLength(6);
@@ -142,13 +158,15 @@ describe('Batch sidebar controls', () => {
     const { page, errors } = await openSidebar(browser, s.harness, 'Batch');
     const card = page.locator(`#running li.batch[data-batch-id="${id}"]`);
     await card.waitFor();
-    expect(await card.locator('.chip').textContent()).toBe('RUNNING');
+    expect(await card.locator('.chip').getAttribute('data-state')).toBe('RUNNING');
     await expect.poll(() => card.locator('.counts').textContent(), { timeout: 10_000 }).toMatch(/^2 done · 2 running · 2 queued/);
     await screenshot(page, 'batch-reopened');
 
     gate.open();
     await expect.poll(() => card.locator('.percent').textContent(), { timeout: 15_000 }).toBe('100%');
-    expect(await card.locator('.chip').textContent()).toBe('DONE');
+    expect(await card.locator('.chip').textContent()).toBe('Finished');
+    expect(await card.locator('.chip').getAttribute('class')).toBe('chip status ok');
+    expect(await card.locator('.progress').getAttribute('class')).toBe('progress ok');
     expect(await card.locator('.counts').textContent()).toBe('6 done');
     await expect.poll(() => statusCount(s, 'DONE'), { timeout: 10_000 }).toBe(6);
     expect(await batchCount(s)).toBe(1);
@@ -189,11 +207,12 @@ describe('Batch sidebar controls', () => {
     const gaps = after.slice(1).map((t, i) => t - (after[i] ?? t));
     expect(after.length, 'polls in 6.5 s at one every 2.5 s').toBeLessThanOrEqual(3);
     expect(Math.min(...gaps), `gaps between polls: ${gaps.join(', ')} ms`).toBeGreaterThanOrEqual(2000);
-    expect(await card.locator('.chip').textContent()).not.toBe('CANCELLED');
+    expect(await card.locator('.chip').getAttribute('data-state')).not.toBe('CANCELLED');
 
     gate.open();
-    await expect.poll(() => card.locator('.chip').textContent(), { timeout: 15_000 }).toBe('CANCELLED');
+    await expect.poll(() => card.locator('.chip').getAttribute('data-state'), { timeout: 15_000 }).toBe('CANCELLED');
     expect(await card.locator('.counts').textContent()).toBe('2 done · 4 cancelled');
+    expect(await card.locator('.chip').textContent()).toBe('Cancelled · 4 not run');
     expect(await batchCount(s)).toBe(1);
     expect(errors).toEqual([]);
   });

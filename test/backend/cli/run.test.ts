@@ -20,7 +20,8 @@ describe('rowshot run (the quick start)', () => {
     await writeExampleWorkbooks(dir);
     await cp(path.join(ROOT, 'examples', 'packs'), path.join(dir, 'packs'), { recursive: true });
     const r = await runCli(['run', 'greeting-cards.csv'], env(), dir);
-    expect(r.stderr + r.stdout).toMatch(/20 done, 0 failed/);
+    // The summary starts with the add-on's status wording: green "Finished" only when all are DONE.
+    expect(r.stderr + r.stdout).toMatch(/\nFinished: 20 done, 0 failed/);
     expect(r.code).toBe(0);
     const rows = await readCsv(path.join(dir, 'greeting-cards.csv'));
     expect(rows).toHaveLength(20);
@@ -58,6 +59,7 @@ describe('rowshot run with bad input', () => {
     await writeFile(file, `\uFEFF${[header, ...lines].join('\r\n')}\r\n`);
     const r = await runCli(['run', 'bad.csv'], env(), dir);
     expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/\nFinished · 6 failed: 3 done, 6 failed, 0 skipped/);
     const text = await readFile(file, 'utf8');
     expect(text.startsWith('\uFEFF')).toBe(true);
     expect(text).toContain('\r\n');

@@ -1,15 +1,16 @@
 // Cancel and retry. Cancel marks the manifest; rows not yet started become CANCELLED when
 // their task arrives. Retry bumps the generation and re-queues only FAILED rows.
-import { isFinalBatch, type BatchStatus } from '../../../../shared/index';
+import { isFinalBatch, type BatchRowInput, type BatchStatus, type InvalidField } from '../../../../shared/index';
 import { AppError } from '../app-error';
 import type { CoreDeps } from '../deps';
-import { updateJson } from '../json-blobs';
+import { getJson, updateJson } from '../json-blobs';
 import { layout } from '../layout';
 import { enqueueFanOut } from './create-batch';
 import { forgetManifest } from './manifest-cache';
 import { scheduleWatchdog } from './watchdog';
 import { getBatch, loadBatch } from './query-batches';
-import { CODE_STATES, emptyCounts, type Manifest, type RowStates, type StatusRecord } from './records';
+import { inputRows } from './input-rows';
+import { CODE_STATES, emptyCounts, type InputRow, type Manifest, type RowStates, type StatusRecord } from './records';
 import { scheduleFlush } from './row-events';
 
 export async function cancelBatch(deps: CoreDeps, tenant: string, batchId: string): Promise<BatchStatus> {
@@ -22,12 +23,19 @@ export async function cancelBatch(deps: CoreDeps, tenant: string, batchId: strin
   return getBatch(deps, tenant, batchId);
 }
 
-export async function retryBatch(deps: CoreDeps, tenant: string, batchId: string): Promise<BatchStatus & { retriedRows: number }> {
+/**
+ * `fresh`: current cells of FAILED rows, stored over the batch's input before anything is
+ * queued (all checked first: a refused retry changes nothing). `freshRows` says how many.
+ */
+export async function retryBatch(
+  deps: CoreDeps, tenant: string, batchId: string, fresh: readonly BatchRowInput[] = [],
+): Promise<BatchStatus & { retriedRows: number; freshRows: number }> {
   const { m, s } = await loadBatch(deps, tenant, batchId);
   if (!isFinalBatch(s.state)) {
     throw new AppError('conflict', `Batch ${batchId} is still running; retry its failed rows once it has finished`);
   }
   if (s.counts.FAILED === 0) throw new AppError('conflict', `Batch ${batchId} has no FAILED rows to retry`);
+  if (fresh.length > 0) await storeFreshCells(deps, m, fresh);
   const { value, changed } = await updateJson<Manifest>(deps.store, layout.manifest(tenant, batchId), (cur) =>
     cur && cur.retryGen === m.retryGen ? { ...cur, retryGen: cur.retryGen + 1, cancelled: false } : undefined,
   );
@@ -45,5 +53,34 @@ export async function retryBatch(deps: CoreDeps, tenant: string, batchId: string
   await enqueueFanOut(deps, tenant, batchId, gen);
   await scheduleWatchdog(deps, tenant, batchId, null);
   deps.log.info({ tenant, batchId, gen, rows: s.counts.FAILED }, 'retrying failed rows');
-  return { ...(await getBatch(deps, tenant, batchId)), retriedRows: s.counts.FAILED };
+  return { ...(await getBatch(deps, tenant, batchId)), retriedRows: s.counts.FAILED, freshRows: fresh.length };
+}
+
+async function storeFreshCells(deps: CoreDeps, m: Manifest, fresh: readonly BatchRowInput[]): Promise<void> {
+  const states = (await getJson<RowStates>(deps.store, layout.rowStates(m.tenant, m.id)))?.value.states ?? '';
+  const failed: number[] = [];
+  for (let i = 0; i < states.length; i++) if (states[i] === 'F') failed.push(i);
+  const inputs = await inputRows(deps, m, failed);
+  const indexOf = new Map<string, number>();
+  // A chunk is read whole: keep only the rows that FAILED.
+  for (const index of failed) {
+    const row = inputs.get(index);
+    if (row) indexOf.set(row.rowId, index);
+  }
+  const fields: InvalidField[] = [];
+  const seen = new Set<string>();
+  const byIndex = new Map<number, InputRow>();
+  fresh.forEach((row, i) => {
+    const index = indexOf.get(row.rowId);
+    if (seen.has(row.rowId)) fields.push({ field: `rows[${i}].rowId`, message: `"${row.rowId}" is listed twice` });
+    else if (index === undefined) fields.push({ field: `rows[${i}].rowId`, message: `"${row.rowId}" is not a FAILED row of batch ${m.id}` });
+    else byIndex.set(index, { rowId: row.rowId, cells: row.cells });
+    seen.add(row.rowId);
+  });
+  if (fields.length > 0) throw new AppError('invalid_request', `${fields.length} of the retried rows cannot be updated`, { invalidFields: fields });
+  for (const chunk of new Set([...byIndex.keys()].map((i) => Math.floor(i / m.chunkSize)))) {
+    await updateJson<InputRow[]>(deps.store, layout.inputChunk(m.tenant, m.id, chunk), (rows) =>
+      rows?.map((row, k) => byIndex.get(chunk * m.chunkSize + k) ?? row),
+    );
+  }
 }

@@ -3,10 +3,15 @@ import { estimateRows, type EstimateRequest as EstimateRequestSchema, type z } f
 
 type EstimateRequest = z.infer<typeof EstimateRequestSchema>;
 import type { CoreDeps } from '../deps';
-import { assertKnownNames } from './check-names';
+import { listPacks } from '../packs/manage-packs';
+import { assertKnownNames, servedModels } from './check-names';
 
-export function estimateBatch(deps: CoreDeps, body: EstimateRequest) {
+/** Rows naming a model this server does not run or a pack the tenant does not have are flagged, not priced. */
+export async function estimateBatch(deps: CoreDeps, tenant: string, body: EstimateRequest) {
   assertKnownNames(deps, body);
   const chain = body.providerChain ?? deps.config.defaultProviderChain;
-  return { currency: 'USD' as const, providerChain: chain, ...estimateRows(body.rows, chain, body.columns ?? {}, deps.config.imageSize) };
+  const packs = new Set<string>();
+  for (const p of await listPacks(deps, tenant)) packs.add(p.id).add(p.name.trim().toLowerCase());
+  const checks = { servedModels: servedModels(deps), packExists: (name: string) => packs.has(name) || packs.has(name.trim().toLowerCase()) };
+  return { currency: 'USD' as const, providerChain: chain, ...estimateRows(body.rows, chain, body.columns ?? {}, deps.config.imageSize, checks) };
 }

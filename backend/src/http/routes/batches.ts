@@ -1,6 +1,6 @@
 // /v1/batches: each route parses with the shared schema, calls one use case, maps the result.
 import { Router } from 'express';
-import { CreateBatchRequest, ExportQuery, ListBatchesQuery, ListRowsQuery } from '../../../../shared/index';
+import { CreateBatchRequest, ExportQuery, RetryBatchRequest, ListBatchesQuery, ListRowsQuery } from '../../../../shared/index';
 import { AppError } from '../../core/app-error';
 import { cancelBatch, retryBatch } from '../../core/batches/control-batch';
 import { createBatch } from '../../core/batches/create-batch';
@@ -43,7 +43,9 @@ export function batchRoutes(deps: CoreDeps): Router {
   });
 
   r.post('/v1/batches/:id/retry', async (req, res) => {
-    res.status(202).json(await retryBatch(deps, tenantOf(res), req.params.id));
+    // A body is optional: without one, the FAILED rows run again with their stored cells.
+    const body = parseOr400(RetryBatchRequest, req.body ?? {});
+    res.status(202).json(await retryBatch(deps, tenantOf(res), req.params.id, body.rows ?? []));
   });
 
   r.get('/v1/batches/:id/export', async (req, res) => {

@@ -118,14 +118,30 @@ describe('startRun', () => {
 });
 
 describe('cancel and retry', () => {
+  it('retries with the earlier cells when the failed row is no longer in the sheet', () => {
+    const { backend, app, sheet } = setup();
+    const run = value(app.startRun({ scope: 'not_done', requestId: 'a' }));
+    backend.finish(run.id, (r) => ({ state: r.index === 0 ? 'FAILED' : 'DONE', reason: 'boom' }));
+    value(app.getRunProgress(run.id));
+    sheet.set(2, Object.keys(sheet.record(2)).indexOf('Row ID') + 1, 'someone-else');
+    value(app.retryFailedRun(run.id));
+    const retry = backend.requests.find((r) => r.method === 'post' && r.url.endsWith('/retry'));
+    expect(JSON.parse(String(retry?.payload))).toEqual({});
+  });
+
   it('update the run in the history; a retried run syncs again', () => {
     const { backend, app, sheet, s } = setup();
     const run = value(app.startRun({ scope: 'not_done', requestId: 'a' }));
     backend.finish(run.id, (r) => ({ state: r.index === 0 ? 'FAILED' : 'DONE', reason: 'boom' }));
     value(app.getRunProgress(run.id));
     expect(sheet.record(2)['Status']).toBe('FAILED: boom');
+    // The fix is made in the sheet: the retry sends the row's current cells, by Row ID.
+    sheet.set(2, 1, 'Bowl');
     const retried = value(app.retryFailedRun(run.id));
-    expect(retried.state).toBe('RUNNING');
+    expect(retried.batch.state).toBe('RUNNING');
+    expect(retried).toMatchObject({ retriedRows: 1, freshRows: 1 });
+    const retry = backend.requests.find((r) => r.method === 'post' && r.url.endsWith('/retry'));
+    expect(JSON.parse(String(retry?.payload))).toEqual({ rows: [{ rowId: String(sheet.record(2)['Row ID']), cells: { Product: 'Bowl', Prompt: 'A {{Product}}' } }] });
     s.clock.advance(60_000);
     backend.finish(run.id);
     const p = value(app.getRunProgress(run.id));

@@ -70,7 +70,8 @@ export class FakeBackend implements HttpPort {
         for (const r of failed) Object.assign(r, { state: 'QUEUED', reason: null });
         batch.status.state = 'RUNNING';
         batch.status.counts = { ...batch.status.counts, FAILED: 0, QUEUED: batch.status.counts.QUEUED + failed.length };
-        return json(202, { ...batch.status, retriedRows: failed.length });
+        const fresh = (body as { rows?: unknown[] } | undefined)?.rows?.length ?? 0;
+        return json(202, { ...batch.status, retriedRows: failed.length, freshRows: fresh });
       }
       if (req.method === 'post' && m[2] === '/cancel') {
         batch.status.state = 'CANCELLED';
