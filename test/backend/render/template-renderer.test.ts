@@ -85,7 +85,6 @@ function compare(a: Pixels, b: Pixels, rect: Rect): { changed: number; maxDelta:
   };
 }
 
-const whole = (p: Pixels): Rect => ({ left: 0, top: 0, width: p.width, height: p.height });
 
 /** Largest luminance step between neighbouring pixels: glyph edges are sharp, gradients are not. */
 function maxEdge(p: Pixels): number {

@@ -2,7 +2,7 @@
 // in-memory fake of the CreateTask endpoint.
 import { CloudTasksClient } from '@google-cloud/tasks';
 import { OAuth2Client } from 'google-auth-library';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CloudTasksQueue, MAX_TASK_BODY_BYTES, type CloudTasksQueueOptions } from '../../../../backend/src/adapters/google/cloud-tasks-queue';
 import { startCloudTasksFake, type CloudTasksFake } from '../../../helpers/fakes/cloud-tasks-fake';
 

@@ -3,7 +3,6 @@
 // prepare → write cycle keeps their formatting and extra sheet.
 import { copyFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readWorkbook } from '../../../../../backend/src/adapters/local/workbook/read-workbook';
 import { ensureRowIds } from '../../../../../backend/src/adapters/local/workbook/row-ids';
