@@ -1,5 +1,5 @@
 // A small client for the v1 API, used by the CLI (against the in-process server or --server).
-import type { BatchStatus, CreateBatchRequest, CreateBatchResponse, Estimate, Pack, Problem, RowsPage, RowState } from '../../../shared/index';
+import type { BatchStatus, CreateBatchRequest, CreateBatchResponse, Estimate, Pack, PreviewRequest, PreviewResponse, Problem, RowsPage, RowState } from '../../../shared/index';
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly problem: Partial<Problem>) {
@@ -38,6 +38,9 @@ export class ApiClient {
 
   createBatch(req: CreateBatchRequest, idempotencyKey: string): Promise<CreateBatchResponse> {
     return this.call('POST', '/v1/batches', req, { 'idempotency-key': idempotencyKey });
+  }
+  preview(req: PreviewRequest): Promise<PreviewResponse> {
+    return this.call('POST', '/v1/preview', req);
   }
   estimate(req: Pick<CreateBatchRequest, 'rows' | 'columns'>): Promise<Estimate> {
     return this.call('POST', '/v1/estimate', req);

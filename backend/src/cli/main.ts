@@ -16,11 +16,13 @@ import { ApiClient, ApiError } from './api-client';
 import { FlagError, RunRefused } from './cli-errors';
 import { parseColumnMaps } from './column-map';
 import { runFlags } from './run-flags';
+import { previewCommand } from './preview-command';
 import { runCommand, UsageError } from './run-command';
 
 const USAGE = `Usage:
   rowshot run FILE.csv|FILE.xlsx [--pack-dir DIR] [--out DIR] [--retry-failed] [--sheet NAME] [--map "COLUMN=HEADER"]…
       [--dry-run] [--max-cost USD] [--limit N] [--rows 2-5,9] [--force] [--name TEXT] [--server URL --api-key KEY]
+  rowshot preview FILE.csv|FILE.xlsx [--row N] [--out DIR] [--sheet NAME] [--map "COLUMN=HEADER"]… [--server URL --api-key KEY]
   rowshot serve [--port N] [--log-format text|json]
   rowshot keys create --tenant NAME [--label TEXT]
   rowshot keys rotate-links --tenant NAME
@@ -34,6 +36,8 @@ export async function main(argv: string[], env: Record<string, string | undefine
     switch (command) {
       case 'run':
         return await run(rest, env);
+      case 'preview':
+        return await preview(rest, env);
       case 'serve':
         return await serveCommand(rest, env);
       case 'keys':
@@ -88,6 +92,26 @@ async function run(args: string[], env: Record<string, string | undefined>): Pro
     ...(values.map ? { columns: parseColumnMaps(values.map) } : {}),
     ...runFlags(values),
   }, env);
+}
+
+async function preview(args: string[], env: Record<string, string | undefined>): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true, strict: true,
+    options: { row: { type: 'string' }, out: { type: 'string' }, sheet: { type: 'string' }, map: { type: 'string', multiple: true }, server: { type: 'string' }, 'api-key': { type: 'string' } },
+  });
+  if (positionals.length !== 1) throw new UsageError('preview takes exactly one FILE');
+  const row = values.row === undefined ? undefined : Number(values.row);
+  if (row !== undefined && (!Number.isInteger(row) || row < 2)) throw new UsageError(`--row "${values.row}" must be a row number from 2 (row 1 holds the headers)`);
+  const key = values['api-key'] ?? env.ROWSHOT_API_KEY;
+  if (values.server && !key) throw new UsageError('--server needs an API key: pass --api-key or set ROWSHOT_API_KEY');
+  return previewCommand({
+    file: positionals[0] as string,
+    ...(row !== undefined ? { row } : {}),
+    ...(values.out ? { out: values.out } : {}),
+    ...(values.sheet ? { sheet: values.sheet } : {}),
+    ...(values.map ? { columns: parseColumnMaps(values.map) } : {}),
+    ...(values.server && key ? { server: { url: values.server, apiKey: key } } : {}),
+  }, { local: () => localDeps(env) });
 }
 
 async function serveCommand(args: string[], env: Record<string, string | undefined>): Promise<number> {

@@ -13,12 +13,23 @@ import { linkerFor } from '../batches/batch-view';
 import { assertKnownNames } from '../batches/check-names';
 import { generateImages, type GenerateResult } from '../batches/generate-images';
 import { chooseProvider } from '../batches/provider-choice';
-import type { Manifest, RowRecord } from '../batches/records';
+import type { Manifest, RowRecord, StoredImage } from '../batches/records';
 
 /** Preview ids share the batch id alphabet (`pv_` instead of `b_`), so asset keys follow the same layout. */
 const newPreviewId = (): string => `pv_${randomId(16)}`;
 
+/** A made preview with its images' store keys (the CLI reads them in-process; the API links them). */
+export interface MadePreview extends Omit<PreviewResponse, 'images'> {
+  images: StoredImage[];
+}
+
 export async function previewRow(deps: CoreDeps, tenant: string, body: PreviewRequest): Promise<PreviewResponse> {
+  const made = await makePreview(deps, tenant, body);
+  const link = await linkerFor(deps, tenant);
+  return { ...made, images: made.images.map((i) => ({ aspectRatio: i.aspectRatio, variant: i.variant, url: link(i.key), thumbnailUrl: link(i.thumbKey) })) };
+}
+
+export async function makePreview(deps: CoreDeps, tenant: string, body: PreviewRequest): Promise<MadePreview> {
   const columns = body.columns ?? {};
   assertKnownNames(deps, { rows: [body.row], columns, providerChain: body.providerChain });
   const read = readRow(body.row.cells, columns);
@@ -76,13 +87,12 @@ export async function previewRow(deps: CoreDeps, tenant: string, body: PreviewRe
   if (result.kind === 'permanent') {
     throw new AppError('unprocessable', `The preview failed: ${result.reason}`, { invalidFields: [{ field: 'row.cells', message: result.reason }] });
   }
-  const link = await linkerFor(deps, tenant);
   return {
     rowId,
     provider: result.overlaid ? `${choice.provider.name} + overlay` : choice.provider.name,
     model: choice.model,
     costUsd: fromMicros(paid.micros),
-    images: result.images.map((i) => ({ aspectRatio: i.aspectRatio, variant: i.variant, url: link(i.key), thumbnailUrl: link(i.thumbKey) })),
+    images: result.images,
     notes: [...new Set([...choice.notes, ...result.notes])],
   };
 }
