@@ -19,6 +19,7 @@ import { guard, messageOf, toRpcError } from './result';
 import type { Result, ServerFunctions } from './rpc';
 import { dispatch } from './schedules/dispatcher';
 import { refreshDispatcherTrigger } from './schedules/dispatcher-trigger';
+import { getScheduleTest, runScheduleNow, testSchedule } from './schedules/schedule-actions';
 import { deleteSchedule, getSchedules, saveSchedule } from './schedules/schedules-rpc';
 import { createAppsScriptServices } from './services/apps-script';
 import type { Services } from './services/ports';
@@ -117,6 +118,9 @@ export function createApp(makeServices: () => Services): App {
     getSchedules: rpcResult((s) => getSchedules(s)),
     saveSchedule: rpcResult((s, input) => saveSchedule(s, input)),
     deleteSchedule: rpcResult((s, id) => deleteSchedule(s, id)),
+    runScheduleNow: rpc((s, input) => runScheduleNow(s, input)),
+    testSchedule: rpc((s, input) => testSchedule(s, input)),
+    getScheduleTest: rpc((s, input) => getScheduleTest(s, input)),
 
     ROWSHOT_COST: (prompts, sizes, variants, model) => custom('ROWSHOT_COST', () => rowshotCost(sheetZone(), prompts, sizes, variants, model)),
     ROWSHOT_PROMPT: (template, headers, values) => custom('ROWSHOT_PROMPT', () => rowshotPrompt(sheetZone(), template, headers, values)),

@@ -6,7 +6,7 @@ import type { ColumnMapping } from '../../shared/index';
 import { app } from './app';
 import type {
   BatchProgress, BatchSummary, ConnectionCheck, RetryView, CreatePackInput, EstimateView, PackView, PatchPackInput, Result, SaveSettingsInput,
-  ScheduleInput, SchedulesView, Scope, SettingsView, SheetContext, StartBatchInput, SyncReport, UploadInput, UploadView,
+  ScheduleActionInput, ScheduleInput, ScheduleRunNowView, SchedulesView, ScheduleTestView, Scope, SettingsView, SheetContext, StartBatchInput, SyncReport, UploadInput, UploadView,
 } from './rpc';
 
 // ---- Simple triggers and menu items ----
@@ -45,6 +45,9 @@ export function applyPackDropdown(): Result<{ rows: number; packs: number }> { r
 export function getSchedules(): Result<SchedulesView> { return app.getSchedules(); }
 export function saveSchedule(input: ScheduleInput): Result<SchedulesView> { return app.saveSchedule(input); }
 export function deleteSchedule(id: string): Result<SchedulesView> { return app.deleteSchedule(id); }
+export function runScheduleNow(input: ScheduleActionInput): Result<ScheduleRunNowView> { return app.runScheduleNow(input); }
+export function testSchedule(input: ScheduleActionInput): Result<ScheduleTestView> { return app.testSchedule(input); }
+export function getScheduleTest(input: { batchId: string; row: number }): Result<ScheduleTestView> { return app.getScheduleTest(input); }
 
 // ---- Custom functions ----
 

@@ -183,8 +183,16 @@ export interface ScheduleInput {
   scope: 'not_done' | 'all';
   maxCostUsd: number;
   enabled: boolean;
+  /**
+   * When the owner gets an e-mail: `problems` (default) when a run finishes with failed rows,
+   * hits its cost cap or cannot start; `every_run` also when a run finishes cleanly.
+   */
+  notify?: NotifyWhen;
+  /** Saving an "All rows" schedule over DONE rows needs this (the answer `needs_confirmation` says what it costs). */
+  confirmed?: boolean;
 }
-export interface Schedule extends ScheduleInput {
+export type NotifyWhen = 'problems' | 'every_run';
+export interface Schedule extends Omit<ScheduleInput, 'confirmed'> {
   id: string;
   createdAt: string;
   /** ISO; when the dispatcher will next run it. */
@@ -204,6 +212,29 @@ export interface ScheduleRun {
   batchId: string | null;
   outcome: 'started' | 'nothing_to_do' | 'over_budget' | 'failed';
   message: string;
+  /** Absent for the hourly trigger's runs; `run_now` and `test` from the sidebar's buttons. */
+  via?: 'run_now' | 'test';
+}
+/** Run now / Test from the Schedules sidebar: one id per click (the backend's Idempotency-Key). */
+export interface ScheduleActionInput {
+  id: string;
+  requestId: string;
+  /** Run now of an "All rows" schedule over DONE rows needs this. */
+  confirmed?: boolean;
+}
+export interface ScheduleRunNowView {
+  run: ScheduleRun;
+  view: SchedulesView;
+}
+/** A Test's one row, as the sidebar shows it. */
+export interface ScheduleTestView {
+  batchId: string;
+  /** 1-based sheet row of the tested row. */
+  row: number;
+  sheetName: string;
+  batch: BatchSummary;
+  /** The row as the backend has it; null before its first report. */
+  result: { state: string; reason: string | null; images: { url: string; thumbnailUrl: string; aspectRatio: string }[] } | null;
 }
 export interface SchedulesView {
   schedules: Schedule[];
@@ -242,5 +273,9 @@ export interface ServerFunctions {
   getSchedules(): Result<SchedulesView>;
   saveSchedule(input: ScheduleInput): Result<SchedulesView>;
   deleteSchedule(id: string): Result<SchedulesView>;
+  runScheduleNow(input: ScheduleActionInput): Result<ScheduleRunNowView>;
+  testSchedule(input: ScheduleActionInput): Result<ScheduleTestView>;
+  /** The progress of a Test started by testSchedule (its row synced into the sheet as it finishes). */
+  getScheduleTest(input: { batchId: string; row: number }): Result<ScheduleTestView>;
 }
 

@@ -10,6 +10,7 @@ import { createFakeDocument, userStore, type FakeDocument } from './document';
 import type { ExecutionMode, ExecutionState } from './execution';
 import { FAKE_HOOKS, type FakeHooks } from './hooks';
 import { loadBundle, type LoadBundleOptions } from './load-bundle';
+import { createMailApp, createSession, type MailRecord } from './mail-app';
 import { createLockService, releaseLocksOf, type DocumentLockState } from './lock';
 import { createPropertiesService, type PropertyData } from './properties';
 import { createRealm } from './realm';
@@ -48,6 +49,8 @@ export interface FakeAppsScript {
   clock: FakeClock;
   calls: CallCounter;
   ui: UiRecord;
+  /** E-mails MailApp.sendEmail sent (recorded, never sent), and the quota left. */
+  mail: MailRecord;
   http: UrlFetchControl;
   logs: LogLine[];
   lock: DocumentLockState;
@@ -80,6 +83,7 @@ export function createFakeAppsScript(options: FakeAppsScriptOptions = {}): FakeA
     requests: [],
   };
   const logs: LogLine[] = [];
+  const mail: MailRecord = { sent: [], quota: 100 };
 
   const fake: FakeAppsScript = {
     globals: {},
@@ -88,6 +92,7 @@ export function createFakeAppsScript(options: FakeAppsScriptOptions = {}): FakeA
     clock,
     calls,
     ui: record,
+    mail,
     http,
     logs,
     lock: document.lock,
@@ -127,6 +132,8 @@ export function createFakeAppsScript(options: FakeAppsScriptOptions = {}): FakeA
       currentExecution: () => stack.at(-1)?.id ?? 0,
     }),
     ScriptApp: createScriptApp(execution, document.triggers, () => fake.user, spreadsheet, uuid),
+    MailApp: createMailApp(execution, mail, () => fake.user),
+    Session: createSession(() => fake.user),
     Utilities: createUtilities(realm, (ms) => clock.advance(ms), uuid),
     console: createConsole(logs, options.echoConsole ?? false),
     [FAKE_HOOKS]: hooks,

@@ -12,3 +12,4 @@ export { SheetModel, toStored, type StoredValue, type Validation } from './sheet
 export type { UiRecord, RecordedMenu, RecordedSidebar, RecordedAlert } from './ui';
 export type { TriggerRecord } from './script-app';
 export type { LogLine } from './console';
+export type { MailRecord, SentMail } from './mail-app';

@@ -49,6 +49,11 @@ export class FakeSpreadsheet {
     return this.workbook.id;
   }
 
+  getUrl(): string {
+    this.state.calls.hit('Spreadsheet.getUrl');
+    return `https://docs.google.com/spreadsheets/d/${this.workbook.id}/edit`;
+  }
+
   getSpreadsheetTimeZone(): string {
     this.state.calls.hit('Spreadsheet.getSpreadsheetTimeZone');
     return this.workbook.timeZone;

@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
+import type { SentMail } from '../fake-apps-script/index';
 import type { GridRange, SheetSnapshot, UiEvents, WorkerReply, WorkerRequest } from './protocol';
 import { createSignal, serveSyncFetch } from './sync-fetch';
 import { createHarnessServer, type ExtraRoute } from './http-server';
@@ -134,6 +135,13 @@ export class AddonHarness {
     const reply = await this.request({ kind: 'sheet' });
     if (!reply.ok || reply.valueJson === null) throw new Error(`harness: could not read the sheet: ${reply.ok ? 'no value' : reply.error.message}`);
     return JSON.parse(reply.valueJson) as SheetSnapshot;
+  }
+
+  /** The e-mails the add-on sent with MailApp (recorded by the fake, never sent). */
+  async mail(): Promise<SentMail[]> {
+    const reply = await this.request({ kind: 'mail' });
+    if (!reply.ok || reply.valueJson === null) throw new Error(`harness: could not read the mail: ${reply.ok ? 'no value' : reply.error.message}`);
+    return JSON.parse(reply.valueJson) as SentMail[];
   }
 
   /** Selects whole rows (1-based), as clicking row headers does; consecutive rows make one range. */

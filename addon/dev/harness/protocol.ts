@@ -25,7 +25,8 @@ export type WorkerRequest =
   | { id: number; kind: 'call'; fn: string; argsJson: string }
   | { id: number; kind: 'menu'; handler: string }
   | { id: number; kind: 'sheet' }
-  | { id: number; kind: 'select'; ranges: GridRange[] };
+  | { id: number; kind: 'select'; ranges: GridRange[] }
+  | { id: number; kind: 'mail' };
 
 /** What the user saw during one execution (toasts, alerts, sidebars opened). */
 export interface UiEvents {

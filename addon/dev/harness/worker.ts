@@ -76,6 +76,7 @@ function handle(req: WorkerRequest): WorkerReply {
     if (req.kind === 'call') value = execute(req.fn, JSON.parse(req.argsJson) as unknown[]);
     else if (req.kind === 'menu') value = execute(req.handler, []);
     else if (req.kind === 'sheet') value = snapshot();
+    else if (req.kind === 'mail') value = fake.mail.sent;
     else {
       const sheet = fake.workbook.activeSheet.name;
       fake.workbook.select(sheet, req.ranges);

@@ -20,6 +20,11 @@ export interface RunEntry {
   lastSyncAt: string | null;
   /** `currentUserId` of whoever started it (absent in runs recorded before owners existed). */
   ownerId?: string;
+  /**
+   * A schedule's run (the hourly trigger's or Run now): once it is final and synced, its owner's
+   * trigger decides on the e-mail (notify/finish-notices.ts) and sets `notified`.
+   */
+  schedule?: { id: string; notified: boolean };
 }
 
 export const MAX_RUNS_PER_SHEET = 20;

@@ -14,6 +14,10 @@ export interface ScheduledRunInput {
   sheetId: number;
   scope: 'not_done' | 'all';
   maxCostUsd: number;
+  /** Recorded with the run, so its owner's trigger sends the schedule's e-mail when it finishes. */
+  scheduleId?: string;
+  /** The backend's Idempotency-Key (Run now: one per click); default a fresh one. */
+  requestId?: string;
 }
 
 export interface ScheduledRunResult {
@@ -34,7 +38,8 @@ export function runScheduled(s: Services, input: ScheduledRunInput): ScheduledRu
     const chosen = selectRows(data, input.scope);
     rows = chosen.length;
     if (rows === 0) return { rows, batchId: null, outcome: 'nothing_to_do', message: noRowsMessage(input.scope, sheet.name) };
-    const summary = submitRun(s, client, settings, data, chosen, `sched_${s.uuid()}`, { maxCostUsd: input.maxCostUsd, fromClick: false });
+    const opts = { maxCostUsd: input.maxCostUsd, fromClick: false, ...(input.scheduleId === undefined ? {} : { scheduleId: input.scheduleId }) };
+    const summary = submitRun(s, client, settings, data, chosen, input.requestId ?? `sched_${s.uuid()}`, opts);
     const started = `Started ${summary.id} with ${rows} row${rows === 1 ? '' : 's'} (estimated $${summary.estimatedUsd.toFixed(2)}).`;
     return { rows, batchId: summary.id, outcome: 'started', message: summary.warning === undefined ? started : `${started} ${summary.warning}` };
   } catch (e) {

@@ -24,7 +24,7 @@ import { toSummary } from './summary';
 
 export function submitRun(
   s: Services, client: BackendClient, settings: Settings, data: SheetData, rows: readonly number[],
-  requestId: string, opts: { maxCostUsd?: number; fromClick: boolean },
+  requestId: string, opts: { maxCostUsd?: number; fromClick: boolean; scheduleId?: string },
 ): BatchSummary {
   addMissingOutputColumns(data);
   const ids = ensureRowIds(data, rows, () => s.uuid());
@@ -39,6 +39,7 @@ export function submitRun(
     recordRun(s.documentProperties, {
       id: summary.id, sheetId: data.sheet.id, requestId: opts.fromClick ? requestId : null, summary,
       synced: false, syncedSignature: null, lastSyncAt: null, ownerId: currentUserId(s),
+      ...(opts.scheduleId === undefined ? {} : { schedule: { id: opts.scheduleId, notified: false } }),
     });
     recorded = true;
   } catch (e) {

@@ -1,10 +1,12 @@
 // The one hourly trigger an editor add-on may keep per user and document. It belongs to the user
 // who created it, so `list()` shows only ours. One rule decides whether this user needs it: they
-// own an enabled schedule, or a run of theirs still has results to pull into the sheet. It is
+// own an enabled schedule, or a run of theirs still has results to pull into the sheet (or a
+// finished scheduled run still waits for its e-mail). It is
 // refreshed after a run is submitted, when schedules are saved, and at the end of every dispatch
 // (so it removes itself once nothing is left).
 import { isMine, pendingRuns } from '../batch/history';
 import { DISPATCH_HANDLER } from '../entry-points';
+import { unnotifiedRuns } from '../notify/notify';
 import type { Services, TriggerPort } from '../services/ports';
 import { currentUserId } from '../settings/user-id';
 import { readSchedules } from './schedule-store';
@@ -31,6 +33,7 @@ export function dispatcherWanted(s: Services): boolean {
   const enabled = readSchedules(s.documentProperties).filter((x) => x.enabled);
   if (enabled.some((x) => x.ownerId === me)) return true;
   if (pendingRuns(s).some((r) => isMine(r, me))) return true;
+  if (unnotifiedRuns(s).length > 0) return true;
   return enabled.some((x) => x.ownerId === undefined) && isDispatcherInstalled(s.triggers);
 }
 

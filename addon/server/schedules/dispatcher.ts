@@ -3,11 +3,14 @@
 // document lock lets one through, and each schedule's next slot is saved before it runs, so a
 // slot runs at most once even if the execution dies mid-run. A trigger runs only its owner's
 // schedules (and those saved before schedules had owners): each editor pays for their own.
+// Its owner is e-mailed when a run cannot start or is refused over its cap, and when a run
+// finishes with failures or skipped rows (or on every finish, if the schedule says so).
 import { runScheduled, type ScheduledRunResult } from '../batch/scheduled-run';
 import { withDocumentLock } from '../lock';
 import { messageOf } from '../result';
 import type { Services } from '../services/ports';
 import { currentUserId } from '../settings/user-id';
+import { notifyStart, sendFinishNotices } from '../notify/notify';
 import { syncAll } from '../sync/sync-all';
 import { nextRunAt } from './recurrence';
 import { appendRun } from './run-log';
@@ -39,16 +42,26 @@ function dispatchLocked(s: Services): void {
     } catch (e) {
       // Unschedulable (e.g. a time zone Intl does not know): disable it rather than fail every hour.
       updateSchedule(s.documentProperties, schedule.id, (x) => ({ ...x, enabled: false }));
-      record({ rows: 0, batchId: null, outcome: 'failed', message: `Schedule disabled: ${messageOf(e)}` });
+      const failed: ScheduledRunResult = { rows: 0, batchId: null, outcome: 'failed', message: `Schedule disabled: ${messageOf(e)}` };
+      record(failed);
+      notifyStart(s, schedule, failed);
       continue;
     }
     if (!advanced) continue; // deleted since we read the list
     // runScheduled never throws: every outcome, failures included, is a value to record.
-    record(runScheduled(s, { sheetId: schedule.sheetId, scope: schedule.scope, maxCostUsd: schedule.maxCostUsd }));
+    const result = runScheduled(s, { sheetId: schedule.sheetId, scope: schedule.scope, maxCostUsd: schedule.maxCostUsd, scheduleId: schedule.id });
+    record(result);
+    notifyStart(s, schedule, result);
   }
   try {
     syncAll(s);
   } catch (e) {
     s.log(`Scheduled sync failed: ${messageOf(e)}`);
+  }
+  // After the sync: the runs it found final get their e-mail now, not an hour later.
+  try {
+    sendFinishNotices(s);
+  } catch (e) {
+    s.log(`Schedule e-mails failed: ${messageOf(e)}`);
   }
 }

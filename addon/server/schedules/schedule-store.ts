@@ -31,7 +31,8 @@ function isSchedule(v: unknown): v is StoredSchedule {
     typeof s.id === 'string' && typeof s.name === 'string' && typeof s.sheetId === 'number' &&
     (s.scope === 'not_done' || s.scope === 'all') && typeof s.maxCostUsd === 'number' && typeof s.enabled === 'boolean' &&
     typeof s.createdAt === 'string' && typeof s.nextRunAt === 'string' && recurrenceProblems(s.recurrence).length === 0 &&
-    (s.ownerId === undefined || typeof s.ownerId === 'string')
+    (s.ownerId === undefined || typeof s.ownerId === 'string') &&
+    (s.notify === undefined || s.notify === 'problems' || s.notify === 'every_run')
   );
 }
 

@@ -10,6 +10,7 @@ import { isDispatcherInstalled, refreshDispatcherTrigger } from './dispatcher-tr
 import { nextRunAt, RecurrenceError } from './recurrence';
 import { schedulesView } from './schedules-view';
 import { readSchedules, ScheduleStoreLimitError, writeSchedules, type StoredSchedule } from './schedule-store';
+import { rerenderQuestion } from './rerender-check';
 import { validateScheduleInput } from './validate-schedule';
 
 /** How long a save waits for a running dispatcher before answering `busy`. */
@@ -20,8 +21,9 @@ export function getSchedules(s: Services): Result<SchedulesView> {
 }
 
 /**
- * Creates (no id) or edits a schedule, which becomes this user's (the view's `notice` says so when
- * it was another editor's); installs or removes this user's dispatcher trigger to match.
+ * Creates (no id) or edits a schedule, which becomes this user's (the view's `notice` says so
+ * when it was another editor's). Making it "All rows" over DONE rows answers
+ * `needs_confirmation` (with the rows and the cost) unless `confirmed`; installs or removes this user's dispatcher trigger to match.
  */
 export function saveSchedule(s: Services, input: ScheduleInput): Result<SchedulesView> {
   const checked = validateScheduleInput(input, s.spreadsheet.sheets());
@@ -30,6 +32,12 @@ export function saveSchedule(s: Services, input: ScheduleInput): Result<Schedule
     return err('invalid_request', `${n} field${n === 1 ? '' : 's'} to fix: ${checked.fields.map((f) => f.message).join(' ')}`, checked.fields);
   }
   const v = checked.value;
+  if (v.scope === 'all' && input.confirmed !== true) {
+    const before = v.id === undefined ? undefined : readSchedules(s.documentProperties).find((x) => x.id === v.id);
+    // Asked when a schedule becomes "All rows", not on every later edit of one.
+    const question = before?.scope === 'all' ? null : rerenderQuestion(s, v, 'save it');
+    if (question !== null) return err('needs_confirmation', question);
+  }
   return withLock(s, () => {
     const all = readSchedules(s.documentProperties);
     const now = s.clock.now();

@@ -1,11 +1,11 @@
 // Checks a ScheduleInput as it arrives from the browser (types are not guaranteed at run time)
 // and lists every invalid field at once, so the form can mark them all.
-import type { Recurrence, ScheduleInput } from '../rpc';
+import type { NotifyWhen, Recurrence, ScheduleInput } from '../rpc';
 import { normalizeRecurrence, recurrenceProblems, type FieldProblem } from './recurrence';
 
 export const MAX_NAME_CHARS = 100;
 
-export type ValidScheduleInput = Omit<ScheduleInput, 'recurrence'> & { recurrence: Recurrence };
+export type ValidScheduleInput = Omit<ScheduleInput, 'recurrence' | 'notify' | 'confirmed'> & { recurrence: Recurrence; notify: NotifyWhen };
 
 function shown(value: unknown): string {
   return value === undefined ? 'nothing' : JSON.stringify(value) ?? String(value);
@@ -39,6 +39,10 @@ export function validateScheduleInput(
   if (typeof i.maxCostUsd !== 'number' || !Number.isFinite(i.maxCostUsd) || i.maxCostUsd <= 0) {
     fields.push({ field: 'maxCostUsd', message: `Cost cap per run must be more than $0 (got ${shown(i.maxCostUsd)}).` });
   }
+  const notify = i.notify === undefined ? 'problems' : i.notify;
+  if (notify !== 'problems' && notify !== 'every_run') {
+    fields.push({ field: 'notify', message: `E-mail must be "problems" (failures, cap hit, cannot start) or "every_run" (got ${shown(i.notify)}).` });
+  }
   if (typeof i.enabled !== 'boolean') fields.push({ field: 'enabled', message: `Enabled must be true or false (got ${shown(i.enabled)}).` });
   if (fields.length) return { ok: false, fields };
 
@@ -49,6 +53,7 @@ export function validateScheduleInput(
     scope: i.scope as 'not_done' | 'all',
     maxCostUsd: i.maxCostUsd as number,
     enabled: i.enabled as boolean,
+    notify: notify as NotifyWhen,
   };
   if (typeof id === 'string') value.id = id;
   return { ok: true, value };

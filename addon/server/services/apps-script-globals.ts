@@ -24,6 +24,7 @@ export interface GSheet {
 }
 export interface GSpreadsheet {
   getId(): string;
+  getUrl(): string;
   getSpreadsheetTimeZone(): string;
   getActiveSheet(): GSheet;
   getSheets(): GSheet[];
@@ -94,6 +95,11 @@ export interface AppsScriptGlobals {
     newTrigger(functionName: string): { timeBased(): { everyHours(n: number): { create(): GTrigger } } };
     deleteTrigger(trigger: GTrigger): void;
   };
+  MailApp: {
+    sendEmail(message: { to: string; subject: string; body: string; htmlBody: string; name: string }): void;
+    getRemainingDailyQuota(): number;
+  };
+  Session: { getEffectiveUser(): { getEmail(): string } };
   HtmlService: { createHtmlOutputFromFile(filename: string): { setTitle(title: string): unknown } };
   console: { log(message: string): void };
 }

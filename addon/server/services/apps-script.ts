@@ -6,7 +6,7 @@
 import { dateText, isDate } from '../sheet/date-text';
 import type { AppsScriptGlobals, FetchOptions, GLock, GProperties, GSheet, GSpreadsheet, GTrigger } from './apps-script-globals';
 import type {
-  CachePort, CellValue, HttpPort, HttpRequest, LockPort, MenuItem, PropertyStore, Services, SheetPort, SpreadsheetPort, TriggerInfo,
+  CachePort, CellValue, HttpPort, HttpRequest, LockPort, MailPort, MenuItem, PropertyStore, Services, SheetPort, SpreadsheetPort, TriggerInfo,
   TriggerPort, UiPort,
 } from './ports';
 
@@ -61,6 +61,7 @@ function spreadsheetPort(g: AppsScriptGlobals, ss: () => GSpreadsheet): Spreadsh
   const timeZone = once(() => ss().getSpreadsheetTimeZone());
   return {
     id: () => ss().getId(),
+    url: () => ss().getUrl(),
     timeZone,
     activeSheet: () => sheetPort(g, ss().getActiveSheet(), timeZone),
     sheetById(id) {
@@ -141,6 +142,14 @@ function triggerPort(g: AppsScriptGlobals, ss: () => GSpreadsheet): TriggerPort 
   };
 }
 
+function mailPort(g: AppsScriptGlobals): MailPort {
+  return {
+    myAddress: () => g.Session.getEffectiveUser().getEmail() ?? '',
+    remainingDailyQuota: () => g.MailApp.getRemainingDailyQuota(),
+    send: (m) => g.MailApp.sendEmail({ to: m.to, subject: m.subject, body: m.body, htmlBody: m.htmlBody, name: 'Rowshot' }),
+  };
+}
+
 /** Outside a document there is no document lock; one execution then has nothing to race. */
 const NO_LOCK: LockPort = { tryLock: () => true, release: () => undefined };
 
@@ -166,6 +175,7 @@ export function createAppsScriptServices(g: AppsScriptGlobals = globalThis as un
   });
   const triggers = once(() => triggerPort(g, ss));
   const ui = once(() => uiPort(g, ss));
+  const mail = once(() => mailPort(g));
   return {
     get spreadsheet() { return spreadsheet(); },
     get http() { return http(); },
@@ -175,6 +185,7 @@ export function createAppsScriptServices(g: AppsScriptGlobals = globalThis as un
     documentLock: () => lockPort(g.LockService.getDocumentLock()),
     get triggers() { return triggers(); },
     get ui() { return ui(); },
+    get mail() { return mail(); },
     clock: { now: () => new Date() },
     uuid: () => g.Utilities.getUuid(),
     log: (message) => g.console.log(message),

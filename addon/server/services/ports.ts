@@ -34,6 +34,8 @@ export interface SheetPort {
 
 export interface SpreadsheetPort {
   id(): string;
+  /** The spreadsheet's address (`Spreadsheet.getUrl()`), for links in e-mails. */
+  url(): string;
   timeZone(): string;
   activeSheet(): SheetPort;
   sheetById(id: number): SheetPort | null;
@@ -127,8 +129,29 @@ export interface UiPort {
  * Utilities.base64Decode getUuid; PropertiesService.getUserProperties getDocumentProperties →
  * getProperty setProperty deleteProperty; CacheService.getDocumentCache getScriptCache → get put;
  * LockService.getDocumentLock → tryLock releaseLock; ScriptApp.getUserTriggers(spreadsheet) newTrigger(fn)
- * .timeBased().everyHours(1).create() deleteTrigger → Trigger getUniqueId getHandlerFunction; console.log.
+ * .timeBased().everyHours(1).create() deleteTrigger → Trigger getUniqueId getHandlerFunction; console.log;
+ * Spreadsheet.getUrl; MailApp.sendEmail({ to, subject, body, htmlBody, name }) getRemainingDailyQuota;
+ * Session.getEffectiveUser().getEmail().
  */
+
+/** An e-mail as MailApp.sendEmail takes it: plain text, with an HTML twin. */
+export interface MailMessage {
+  to: string;
+  subject: string;
+  body: string;
+  htmlBody: string;
+}
+
+/**
+ * MailApp, sending as the user this execution runs as (a trigger runs as its owner), and that
+ * user's address (`Session.getEffectiveUser().getEmail()`, '' when Google does not say).
+ */
+export interface MailPort {
+  myAddress(): string;
+  /** Recipients MailApp may still send to today (100 on consumer accounts, 1,500 on Workspace). */
+  remainingDailyQuota(): number;
+  send(message: MailMessage): void;
+}
 
 export interface Clock {
   now(): Date;
@@ -145,6 +168,7 @@ export interface Services {
   documentLock(): LockPort;
   triggers: TriggerPort;
   ui: UiPort;
+  mail: MailPort;
   clock: Clock;
   uuid(): string;
   /** `Session.getEffectiveUser().getEmail()` may be '' for consumer accounts; used only in logs. */

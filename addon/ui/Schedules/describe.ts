@@ -1,6 +1,6 @@
 // Schedules and runs in words. A recurrence is worded by the server's describeRecurrence
 // (imported directly: it pulls nothing else into the sidebar).
-import type { ScheduleRun } from '../../server/rpc';
+import type { NotifyWhen, ScheduleRun } from '../../server/rpc';
 
 export function scopeText(scope: 'not_done' | 'all'): string {
   return scope === 'all' ? 'all rows' : 'rows not DONE';
@@ -15,4 +15,8 @@ const OUTCOMES: Record<ScheduleRun['outcome'], string> = {
 
 export function outcomeText(outcome: ScheduleRun['outcome']): string {
   return OUTCOMES[outcome];
+}
+
+export function notifyText(notify: NotifyWhen): string {
+  return notify === 'every_run' ? 'after every run' : 'when a run fails, hits its cap or cannot start';
 }

@@ -1,10 +1,12 @@
-// Schedules sidebar: the list, the create/edit form, delete, and the recent run log.
+// Schedules sidebar: the list (Run now, Test, Edit, Delete), the create/edit form, and the
+// recent run log.
 import type { Schedule, SchedulesView } from '../../server/rpc';
 import { byId, clearBanner, confirmInline, el, replace, showBanner, whileBusy } from '../common/dom';
 import { usd, when } from '../common/format';
 import { call, callOrShow, errorText } from '../common/rpc';
 import { describeRecurrence } from '../../server/schedules/recurrence';
-import { outcomeText, scopeText } from './describe';
+import { runNow, testOneRow } from './actions';
+import { notifyText, outcomeText, scopeText } from './describe';
 import { closeForm, formInput, initForm, markInvalid, openForm } from './schedule-form';
 
 let view: SchedulesView | null = null;
@@ -14,7 +16,11 @@ function scheduleItem(v: SchedulesView, s: Schedule): HTMLLIElement {
   const edit = el('button', { type: 'button', class: 'small edit', 'aria-label': `Edit ${s.name}` }, 'Edit');
   edit.addEventListener('click', () => openForm(v, s));
   const remove = el('button', { type: 'button', class: 'small danger delete', 'aria-label': `Delete ${s.name}` }, 'Delete');
-  const actions = el('div', { class: 'actions' }, edit, remove);
+  const now = el('button', { type: 'button', class: 'small run-now', 'aria-label': `Run ${s.name} now` }, 'Run now');
+  const test = el('button', { type: 'button', class: 'small test', 'aria-label': `Test ${s.name} on one row` }, 'Test');
+  const actions = el('div', { class: 'actions' }, now, test, edit, remove);
+  now.addEventListener('click', () => runNow(now, actions, s, render));
+  test.addEventListener('click', () => testOneRow(test, s));
   remove.addEventListener('click', () => confirmInline(actions, {
     label: `Delete ${s.name}?`,
     text: `Delete “${s.name}”?`,
@@ -32,6 +38,7 @@ function scheduleItem(v: SchedulesView, s: Schedule): HTMLLIElement {
       el('dt', {}, 'Repeat'), el('dd', { class: 'recurrence' }, describeRecurrence(s.recurrence)),
       el('dt', {}, 'Rows'), el('dd', {}, scopeText(s.scope)),
       el('dt', {}, 'Cost cap'), el('dd', {}, usd(s.maxCostUsd)),
+      el('dt', {}, 'E-mail'), el('dd', { class: 'notify' }, notifyText(s.notify ?? 'problems')),
       el('dt', {}, 'Next run'), el('dd', { class: 'next-run' }, s.enabled ? when(s.nextRunAt, v.timeZone) : '—'),
       el('dt', {}, 'Runs as'), el('dd', { class: 'owner' }, s.ownedByMe === false ? 'another editor (their API key)' : 'you (your API key)')),
     actions);
@@ -47,7 +54,7 @@ function render(v: SchedulesView): void {
     const name = v.schedules.find((s) => s.id === r.scheduleId)?.name ?? 'Deleted schedule';
     return el('li', {},
       el('div', { class: 'card-title' }, el('strong', {}, name), el('span', { class: 'muted' }, when(r.at, v.timeZone))),
-      el('div', { class: `outcome-${r.outcome}` }, `${outcomeText(r.outcome)} · ${r.rows} rows${r.batchId ? ` · batch ${r.batchId}` : ''}`),
+      el('div', { class: `outcome-${r.outcome}` }, `${r.via === 'test' ? 'Test · ' : r.via === 'run_now' ? 'Run now · ' : ''}${outcomeText(r.outcome)} · ${r.rows} rows${r.batchId ? ` · batch ${r.batchId}` : ''}`),
       r.message ? el('div', { class: 'muted' }, r.message) : null);
   }) : [el('li', { class: 'muted' }, 'No runs yet.')]));
 }
@@ -62,22 +69,36 @@ byId('cancel-edit').addEventListener('click', () => {
   byId('new').focus();
 });
 
+/** Saves the form; an "All rows" schedule over DONE rows is confirmed first, in place of the buttons. */
+async function save(confirmed: boolean): Promise<void> {
+  clearBanner();
+  const input = { ...formInput(), confirmed };
+  const result = await call('saveSchedule', input);
+  if (!result.ok && result.error.code === 'needs_confirmation' && !confirmed) {
+    const actions = byId('form-actions');
+    confirmInline(actions, {
+      label: 'Save an All rows schedule?', text: result.error.message, yes: 'Save anyway',
+      confirm: async () => {
+        await save(true);
+        document.querySelector('#schedule-form .confirm')?.replaceWith(actions);
+      },
+    });
+    return;
+  }
+  if (!result.ok) {
+    markInvalid(result.error.fields ?? []);
+    showBanner('error', errorText(result.error));
+    return;
+  }
+  markInvalid([]);
+  closeForm();
+  showBanner(result.value.notice ? 'info' : 'success', result.value.notice ? `Saved “${input.name}”. ${result.value.notice}` : `Saved “${input.name}”.`);
+  render(result.value);
+}
+
 byId('schedule-form').addEventListener('submit', (e) => {
   e.preventDefault();
-  void whileBusy(byId<HTMLButtonElement>('save'), async () => {
-    clearBanner();
-    const input = formInput();
-    const result = await call('saveSchedule', input);
-    if (!result.ok) {
-      markInvalid(result.error.fields ?? []);
-      showBanner('error', errorText(result.error));
-      return;
-    }
-    markInvalid([]);
-    closeForm();
-    showBanner(result.value.notice ? 'info' : 'success', result.value.notice ? `Saved “${input.name}”. ${result.value.notice}` : `Saved “${input.name}”.`);
-    render(result.value);
-  });
+  void whileBusy(byId<HTMLButtonElement>('save'), () => save(false));
 });
 
 void callOrShow('getSchedules').then((v) => {

@@ -9,6 +9,7 @@ const weekdaySelect = () => byId<HTMLSelectElement>('s-weekday');
 const hourSelect = () => byId<HTMLSelectElement>('s-hour');
 const capInput = () => byId<HTMLInputElement>('s-cap');
 const enabledBox = () => byId<HTMLInputElement>('s-enabled');
+const notifyBox = () => byId<HTMLInputElement>('s-notify');
 
 let editingId: string | undefined;
 
@@ -44,6 +45,7 @@ export function openForm(view: SchedulesView, schedule: Schedule | null): void {
   if (radio) radio.checked = true;
   capInput().value = String(schedule?.maxCostUsd ?? 10);
   enabledBox().checked = schedule?.enabled ?? true;
+  notifyBox().checked = schedule?.notify === 'every_run';
   for (const c of document.querySelectorAll('#schedule-form [aria-invalid]')) c.removeAttribute('aria-invalid');
   syncWhen();
   byId('editor').hidden = false;
@@ -73,6 +75,7 @@ export function formInput(): ScheduleInput {
     scope,
     maxCostUsd: Number(capInput().value),
     enabled: enabledBox().checked,
+    notify: notifyBox().checked ? 'every_run' : 'problems',
   };
   if (editingId !== undefined) input.id = editingId;
   return input;
@@ -81,7 +84,7 @@ export function formInput(): ScheduleInput {
 /** Marks the inputs the server named in its field errors. */
 export function markInvalid(fields: { field: string }[]): void {
   for (const control of document.querySelectorAll<HTMLInputElement | HTMLSelectElement>('#schedule-form [name]')) {
-    if (control.type === 'radio' || control.type === 'checkbox') continue;
+    if (control.type === 'radio' || control.type === 'checkbox' || control.type === 'submit') continue;
     const bad = fields.some((f) => f.field === control.name || f.field.startsWith(`${control.name}.`));
     if (bad) control.setAttribute('aria-invalid', 'true');
     else control.removeAttribute('aria-invalid');

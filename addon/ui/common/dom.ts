@@ -39,6 +39,8 @@ export interface InlineConfirm {
   text: string;
   /** Runs on Delete, with the button busy; the box stays until the caller re-renders. */
   confirm: () => Promise<unknown>;
+  /** Another action than deleting (e.g. "Run anyway"): its button's caption; "Cancel" puts `actions` back. */
+  yes?: string;
 }
 
 /**
@@ -46,8 +48,10 @@ export interface InlineConfirm {
  * one). Keep puts `actions` back; focus starts on Keep, so Enter does not delete by accident.
  */
 export function confirmInline(actions: HTMLElement, ask: InlineConfirm): void {
-  const yes = el('button', { type: 'button', class: 'small danger confirm-delete' }, 'Delete');
-  const no = el('button', { type: 'button', class: 'small' }, 'Keep');
+  const yes = ask.yes === undefined
+    ? el('button', { type: 'button', class: 'small danger confirm-delete' }, 'Delete')
+    : el('button', { type: 'button', class: 'small primary confirm-yes' }, ask.yes);
+  const no = el('button', { type: 'button', class: 'small confirm-no' }, ask.yes === undefined ? 'Keep' : 'Cancel');
   const box = el('div', { class: 'confirm', role: 'alertdialog', 'aria-label': ask.label }, el('p', {}, ask.text), el('div', { class: 'actions' }, yes, no));
   yes.addEventListener('click', () => void whileBusy(yes, ask.confirm));
   no.addEventListener('click', () => box.replaceWith(actions));

@@ -2,7 +2,7 @@
 // MemorySheets, the stores of memory-stores.ts, a UI that records, a counting uuid. The HttpPort
 // is passed in (a FakeBackend, a stub, or the real backend). A test world is one document: more
 // executions on it (another editor, an overlapping trigger) share what Apps Script shares.
-import type { HttpPort, MenuItem, Services, SpreadsheetPort, UiPort } from '../../../../addon/server/services/ports';
+import type { HttpPort, MailMessage, MailPort, MenuItem, Services, SpreadsheetPort, UiPort } from '../../../../addon/server/services/ports';
 import type { MemorySheet } from './memory-sheet';
 import { ManualClock, MemoryCache, MemoryDocumentLock, MemoryProperties, MemoryTriggers } from './memory-stores';
 
@@ -13,6 +13,9 @@ export class MemorySpreadsheet implements SpreadsheetPort {
   constructor(readonly sheetList: MemorySheet[], private readonly zone = 'Etc/UTC', private readonly ssId = 'ss_0123456789abcdef') {}
   id(): string {
     return this.ssId;
+  }
+  url(): string {
+    return `https://docs.google.com/spreadsheets/d/${this.ssId}/edit`;
   }
   timeZone(): string {
     return this.zone;
@@ -55,6 +58,23 @@ export class MemoryUi implements UiPort {
   }
 }
 
+/** MailApp as one user: what they sent, from their address, within a daily quota. */
+export class MemoryMail implements MailPort {
+  sent: MailMessage[] = [];
+  constructor(readonly address: string, public quota = 100) {}
+  myAddress(): string {
+    return this.address;
+  }
+  remainingDailyQuota(): number {
+    return this.quota;
+  }
+  send(message: MailMessage): void {
+    if (this.quota < 1) throw new Error('Service invoked too many times for one day: email.');
+    this.quota--;
+    this.sent.push(message);
+  }
+}
+
 /** What every execution on one document shares: its sheets and properties, cache, lock, the network and the time. */
 interface MemoryDocument {
   sheets: MemorySheet[];
@@ -72,6 +92,7 @@ interface MemoryDocument {
 interface MemoryUser {
   properties: MemoryProperties;
   triggers: MemoryTriggers;
+  mail: MemoryMail;
 }
 
 export interface TestServices extends Services {
@@ -81,6 +102,7 @@ export interface TestServices extends Services {
   cache: MemoryCache;
   triggers: MemoryTriggers;
   ui: MemoryUi;
+  mail: MemoryMail;
   clock: ManualClock;
   /** The document lock every `documentLock()` handle of this document takes. */
   lock: MemoryDocumentLock;
@@ -126,8 +148,9 @@ export function anotherExecution(s: TestServices): TestServices {
   return execution(s.document, s.user);
 }
 
+let users = 0;
 function newUser(): MemoryUser {
-  return { properties: new MemoryProperties(), triggers: new MemoryTriggers() };
+  return { properties: new MemoryProperties(), triggers: new MemoryTriggers(), mail: new MemoryMail(`editor${++users}@example.com`) };
 }
 
 function execution(document: MemoryDocument, user: MemoryUser): TestServices {
@@ -142,6 +165,7 @@ function execution(document: MemoryDocument, user: MemoryUser): TestServices {
     lock: document.lock,
     triggers: user.triggers,
     ui: new MemoryUi(),
+    mail: user.mail,
     clock: document.clock,
     uuid: document.uuid,
     log: (m) => void logs.push(m),

@@ -19,9 +19,10 @@ export function sheets(): MemorySheet[] {
   ];
 }
 
+/** Saves a schedule as the sidebar does once the user confirmed any "All rows" question. */
 export function add(s: TestServices, input: Partial<ScheduleInput>): string {
   const base: ScheduleInput = { name: 'Hourly', sheetId: 0, recurrence: { every: 'hour' }, scope: 'not_done', maxCostUsd: 5, enabled: true };
-  const r = saveSchedule(s, { ...base, ...input });
+  const r = saveSchedule(s, { confirmed: true, ...base, ...input });
   if (!r.ok) throw new Error(r.error.message);
   return r.value.schedules.at(-1)!.id;
 }

@@ -42,7 +42,7 @@ describe('dispatch with two editors on one document', () => {
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value.notice).toBe('"Bob hourly" is now your schedule: it runs from your hourly trigger with your API key (it ran with another editor\'s API key).');
     expect(r.value.schedules.find((s) => s.id === his)?.ownedByMe).toBe(true);
-    const bobView = saveSchedule(bob, { name: 'Bob second', sheetId: 0, recurrence: { every: 'hour' }, scope: 'all', maxCostUsd: 1, enabled: false });
+    const bobView = saveSchedule(bob, { name: 'Bob second', sheetId: 0, recurrence: { every: 'hour' }, scope: 'all', maxCostUsd: 1, enabled: false, confirmed: true });
     if (!bobView.ok) throw new Error(bobView.error.message);
     expect(bobView.value.schedules.find((s) => s.id === his)?.ownedByMe).toBe(false);
     expect(bobView.value.notice).toBeUndefined();

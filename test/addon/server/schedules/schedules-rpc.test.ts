@@ -78,7 +78,7 @@ describe('saveSchedule and deleteSchedule', () => {
     w.clock.set('2025-03-29T02:00:00.000Z'); // 03:00 in Paris: today's 02:00 has passed
     const view = value(saveSchedule(w, daily));
     expect(view.schedules).toEqual([
-      { ...daily, id: '00000002-0000-4000-8000-000000000000', createdAt: '2025-03-29T02:00:00.000Z', nextRunAt: '2025-03-30T01:00:00.000Z', ownedByMe: true },
+      { ...daily, id: '00000002-0000-4000-8000-000000000000', createdAt: '2025-03-29T02:00:00.000Z', nextRunAt: '2025-03-30T01:00:00.000Z', ownedByMe: true, notify: 'problems' },
     ]);
   });
 

@@ -22,7 +22,7 @@ function fakeGlobals() {
     },
   };
   const ss = {
-    getId: () => 'ss1', getSpreadsheetTimeZone: () => (calls.push('getSpreadsheetTimeZone'), 'Europe/Paris'), getActiveSheet: () => sheet, getSheets: () => [sheet],
+    getId: () => 'ss1', getUrl: () => 'https://docs.google.com/spreadsheets/d/ss1/edit', getSpreadsheetTimeZone: () => (calls.push('getSpreadsheetTimeZone'), 'Europe/Paris'), getActiveSheet: () => sheet, getSheets: () => [sheet],
     getActiveRangeList: () => ({ getRanges: () => [range(5, 1, 2, 3), range(2, 2, 1, 1), range(6, 4, 2, 1)] }),
     getActiveRange: () => range(5, 1, 2, 3),
     toast: (m: string, t?: string) => calls.push(`toast ${m} | ${t}`),
@@ -64,6 +64,11 @@ function fakeGlobals() {
       newTrigger: (fn: string) => ({ timeBased: () => ({ everyHours: (n: number) => ({ create: () => (calls.push(`newTrigger ${fn} every ${n}h`), { getUniqueId: () => 't2', getHandlerFunction: () => fn }) }) }) }),
       deleteTrigger: (t: { getUniqueId(): string }) => calls.push(`deleteTrigger ${t.getUniqueId()}`),
     },
+    MailApp: {
+      sendEmail: (m: { to: string; subject: string; name: string }) => calls.push(`sendEmail ${m.to} ${m.subject} from ${m.name}`),
+      getRemainingDailyQuota: () => 42,
+    },
+    Session: { getEffectiveUser: () => ({ getEmail: () => (calls.push('getEmail'), 'owner@example.com') }) },
     HtmlService: { createHtmlOutputFromFile: (f: string) => ({ setTitle: (t: string) => ({ file: f, title: t }) }) },
     console: { log: (m: string) => calls.push(`log ${m}`) },
   };
@@ -133,5 +138,15 @@ describe('createAppsScriptServices', () => {
     const lock = s.documentLock();
     expect(lock.tryLock(10)).toBe(true);
     expect(s.uuid()).toBe('uuid-1');
+  });
+
+  it('sends e-mail through MailApp as Rowshot, to the address Session gives, and reads the quota and the sheet link', () => {
+    const { globals, calls } = fakeGlobals();
+    const s = createAppsScriptServices(globals);
+    expect(s.mail.myAddress()).toBe('owner@example.com');
+    expect(s.mail.remainingDailyQuota()).toBe(42);
+    s.mail.send({ to: 'owner@example.com', subject: 'Hi', body: 'b', htmlBody: '<p>b</p>' });
+    expect(calls).toEqual(['getEmail', 'sendEmail owner@example.com Hi from Rowshot']);
+    expect(s.spreadsheet.url()).toBe('https://docs.google.com/spreadsheets/d/ss1/edit');
   });
 });
