@@ -11,6 +11,7 @@ import { systemClock, type Clock } from './core/clock';
 import type { CoreDeps, Logger } from './core/deps';
 import { randomId } from './core/ids';
 import { returnIdleLeases } from './core/ledger';
+import { createCoreState } from './core/core-state';
 import { createApiKey } from './core/tenants/tenants';
 import { googleSignIn } from './compose-sign-in';
 import { createApp } from './http/app';
@@ -83,6 +84,7 @@ export async function createRowshot(config: Config, overrides: Overrides = {}): 
     },
     log,
     metrics,
+    state: createCoreState(),
   };
 
   const devKeyFile = wiring.dataDir === null ? null : devKeyPath(wiring.dataDir);

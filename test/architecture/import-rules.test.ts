@@ -73,3 +73,21 @@ describe('import rules', () => {
     expect(violations('backend/src/adapters', (spec) => FRAMEWORKS.test(spec)).length).toBeGreaterThan(0);
   });
 });
+
+describe('core state', () => {
+  it('the core keeps no module-level mutable state (it lives in CoreState, made by the composition root)', () => {
+    const found: string[] = [];
+    for (const file of sources('backend/src/core')) {
+      const sf = ts.createSourceFile(file, readFileSync(path.join(ROOT, file), 'utf8'), ts.ScriptTarget.Latest, true);
+      for (const st of sf.statements) {
+        if (!ts.isVariableStatement(st)) continue;
+        const isLet = (st.declarationList.flags & ts.NodeFlags.Let) !== 0;
+        for (const d of st.declarationList.declarations) {
+          const init = d.initializer?.getText(sf) ?? '';
+          if (isLet || /^new (Map|Set|WeakMap|WeakSet)\b/.test(init) || /^\[\s*\]$/.test(init)) found.push(`${file}: ${d.name.getText(sf)}`);
+        }
+      }
+    }
+    expect(found).toEqual([]);
+  });
+});

@@ -7,6 +7,7 @@ import type { TaskQueue } from '../ports/task-queue';
 import type { LinkSigner } from './asset-links';
 import type { Clock } from './clock';
 import type { CircuitBreakers } from './batches/circuit-breakers';
+import type { CoreState } from './core-state';
 
 export interface CoreConfig {
   /** Base for status URLs and asset links, e.g. `https://rowshot.example.com`. */
@@ -103,4 +104,6 @@ export interface CoreDeps {
   config: CoreConfig;
   log: Logger;
   metrics: CoreMetrics;
+  /** This instance's in-memory leases and caches (see core-state.ts). */
+  state: CoreState;
 }

@@ -36,14 +36,28 @@ const IDLE_RETURN_MS = 5_000;
 const BLOCK_SHARE = 1 / 20;
 
 const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
-const allowances = new Map<string, Allowance>();
-const locks = new Map<string, Promise<unknown>>();
-let idleTimer: NodeJS.Timeout | null = null;
 
-function withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+/** This instance's leases, the per-key locks that serialise their renewal, and the idle-return timer. */
+export interface LedgerState {
+  allowances: Map<string, Allowance>;
+  locks: Map<string, Promise<unknown>>;
+  idleTimer: ReturnType<typeof setInterval> | null;
+}
+
+export function createLedgerState(): LedgerState {
+  return { allowances: new Map(), locks: new Map(), idleTimer: null };
+}
+
+function withLock<T>(deps: CoreDeps, key: string, fn: () => Promise<T>): Promise<T> {
+  const { locks } = deps.state.ledger;
   const prev = locks.get(key) ?? Promise.resolve();
   const next = prev.then(fn, fn);
-  locks.set(key, next.catch(() => undefined));
+  const settled = next.catch(() => undefined);
+  locks.set(key, settled);
+  // Forget the lock once nothing is queued behind it, so the map does not grow with every key.
+  void settled.then(() => {
+    if (locks.get(key) === settled) locks.delete(key);
+  });
   return next;
 }
 
@@ -77,7 +91,8 @@ export async function remainingDailyBudget(deps: CoreDeps, tenant: string): Prom
 
 /** Takes `micros` from this process's lease on `key`, renewing the lease if needed. */
 function take(deps: CoreDeps, key: string, limit: number, micros: number): Promise<Allowance | null> {
-  return withLock(key, async () => {
+  const { allowances } = deps.state.ledger;
+  return withLock(deps, key, async () => {
     const now = deps.clock.now();
     const mine = allowances.get(key);
     if (mine && mine.until - 60_000 > now && mine.remaining >= micros) {
@@ -115,23 +130,26 @@ function take(deps: CoreDeps, key: string, limit: number, micros: number): Promi
   });
 }
 
-function release(a: Allowance, refundMicros: number): void {
+function release(deps: CoreDeps, a: Allowance, refundMicros: number): void {
   a.inFlight = Math.max(0, a.inFlight - 1);
-  if (allowances.get(a.key) === a && refundMicros > 0) a.remaining = Math.min(a.granted, a.remaining + refundMicros);
+  if (deps.state.ledger.allowances.get(a.key) === a && refundMicros > 0) a.remaining = Math.min(a.granted, a.remaining + refundMicros);
 }
 
 /** Returns leases not used for a while, so other processes (and the accept check) see the budget. */
 function scheduleIdleReturn(deps: CoreDeps): void {
-  if (idleTimer) return;
-  idleTimer = setInterval(() => void returnIdleLeases(deps, IDLE_RETURN_MS), IDLE_RETURN_MS);
-  idleTimer.unref();
+  const s = deps.state.ledger;
+  if (s.idleTimer) return;
+  s.idleTimer = setInterval(() => void returnIdleLeases(deps, IDLE_RETURN_MS), IDLE_RETURN_MS);
+  s.idleTimer.unref();
 }
 
 export async function returnIdleLeases(deps: CoreDeps, idleMs = 0): Promise<void> {
+  const s = deps.state.ledger;
+  const { allowances } = s;
   const now = deps.clock.now();
   for (const [key, a] of [...allowances]) {
     if (now - a.lastUsed < idleMs || (idleMs > 0 && a.inFlight > 0)) continue;
-    await withLock(key, async () => {
+    await withLock(deps, key, async () => {
       if (allowances.get(key) !== a) return;
       allowances.delete(key);
       await updateJson<LedgerRecord>(deps.store, key, (cur) => {
@@ -142,9 +160,9 @@ export async function returnIdleLeases(deps: CoreDeps, idleMs = 0): Promise<void
       });
     });
   }
-  if (allowances.size === 0 && idleTimer) {
-    clearInterval(idleTimer);
-    idleTimer = null;
+  if (allowances.size === 0 && s.idleTimer) {
+    clearInterval(s.idleTimer);
+    s.idleTimer = null;
   }
 }
 
@@ -162,7 +180,7 @@ export async function reserve(deps: CoreDeps, tenant: string, batchId: string, m
   if (maxCostUsd !== null) {
     const a = await take(deps, layout.ledger(tenant, batchId), toMicros(maxCostUsd), micros);
     if (!a) {
-      for (const h of held) release(h, micros);
+      for (const h of held) release(deps, h, micros);
       return { ok: false, reason: "budget (the batch's maxCostUsd is reached)" };
     }
     held.push(a);
@@ -178,7 +196,7 @@ export async function reserve(deps: CoreDeps, tenant: string, batchId: string, m
 export async function settle(deps: CoreDeps, r: { micros: number; held: Allowance[] }, actualMicros: number): Promise<void> {
   const overrun = Math.max(0, actualMicros - r.micros);
   for (const a of r.held) {
-    release(a, r.micros - Math.min(actualMicros, r.micros));
+    release(deps, a, r.micros - Math.min(actualMicros, r.micros));
     if (overrun > 0) {
       await updateJson<LedgerRecord>(deps.store, a.key, (cur) => {
         const { rec } = normalise(cur, deps.clock.now());

@@ -56,7 +56,7 @@ export function createApp(deps: CoreDeps, opts: AppOptions): express.Express {
   app.use('/tasks', taskAuth(opts.taskAuth), express.json({ limit: '1mb' }));
   app.use(taskRoutes(deps));
 
-  app.use('/v1', apiKeyAuth(deps.store, opts.signIn), rateLimit({ perMinute: opts.rateLimitPerMinute, burst: Math.max(10, Math.ceil(opts.rateLimitPerMinute / 6)), clock: deps.clock }));
+  app.use('/v1', apiKeyAuth(deps, opts.signIn), rateLimit({ perMinute: opts.rateLimitPerMinute, burst: Math.max(10, Math.ceil(opts.rateLimitPerMinute / 6)), clock: deps.clock }));
   // Raw image bodies: parsed by its own express.raw, before the JSON parser.
   app.use(uploadRoutes(deps));
   app.use('/v1', requireJsonBody(['/packs']), express.json({ limit: '64mb', type: JSON_TYPES }));

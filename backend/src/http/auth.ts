@@ -1,11 +1,11 @@
 // API keys: `Authorization: Bearer <key>` or `X-Api-Key: <key>`. The tenant goes to res.locals.
 import type { RequestHandler } from 'express';
 import { AppError } from '../core/app-error';
-import type { BlobStore } from '../ports/blob-store';
+import type { CoreDeps } from '../core/deps';
 import { resolveApiKey } from '../core/tenants/tenants';
 import { looksLikeIdToken, tenantOfIdToken, type GoogleSignIn } from './google-sign-in';
 
-export function apiKeyAuth(store: BlobStore, signIn?: GoogleSignIn): RequestHandler {
+export function apiKeyAuth(deps: Pick<CoreDeps, 'store' | 'clock' | 'state'>, signIn?: GoogleSignIn): RequestHandler {
   return async (req, res, next) => {
     const header = req.get('authorization');
     const key = header?.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : req.get('x-api-key')?.trim();
@@ -20,7 +20,7 @@ export function apiKeyAuth(store: BlobStore, signIn?: GoogleSignIn): RequestHand
         return next(err);
       }
     }
-    const found = await resolveApiKey(store, key);
+    const found = await resolveApiKey(deps, key);
     if (!found) return next(new AppError('unauthenticated', 'The API key is not valid'));
     res.locals.tenant = found.tenant;
     res.locals.keyId = found.keyId;

@@ -17,7 +17,7 @@ export async function cancelBatch(deps: CoreDeps, tenant: string, batchId: strin
   const { s } = await loadBatch(deps, tenant, batchId);
   if (isFinalBatch(s.state)) throw new AppError('conflict', `Batch ${batchId} has already finished (${s.state})`);
   const { value } = await updateJson<Manifest>(deps.store, layout.manifest(tenant, batchId), (m) => (m && !m.cancelled ? { ...m, cancelled: true } : undefined));
-  forgetManifest(tenant, batchId);
+  forgetManifest(deps, tenant, batchId);
   if (value) await scheduleFlush(deps, tenant, batchId, value.flushIntervalMs);
   deps.log.info({ tenant, batchId }, 'batch cancelled');
   return getBatch(deps, tenant, batchId);
@@ -49,7 +49,7 @@ export async function retryBatch(
   const counts = emptyCounts();
   for (const c of rs?.states ?? '') counts[CODE_STATES[c] ?? 'QUEUED']++;
   await updateJson<StatusRecord>(deps.store, layout.status(tenant, batchId), (cur) => (cur ? { ...cur, counts, state: 'RUNNING', finishedAt: null } : undefined));
-  forgetManifest(tenant, batchId);
+  forgetManifest(deps, tenant, batchId);
   await enqueueFanOut(deps, tenant, batchId, gen);
   await scheduleWatchdog(deps, tenant, batchId, null);
   deps.log.info({ tenant, batchId, gen, rows: s.counts.FAILED }, 'retrying failed rows');

@@ -6,9 +6,9 @@ import { layout } from '../layout';
 import type { Manifest } from './records';
 
 const MAX_AGE_MS = 1000;
-const cache = new Map<string, { at: number; m: Manifest }>();
 
 export async function cachedManifest(deps: CoreDeps, tenant: string, batchId: string): Promise<Manifest | null> {
+  const cache = deps.state.manifests;
   const k = `${tenant}/${batchId}`;
   const hit = cache.get(k);
   const now = deps.clock.now();
@@ -19,6 +19,6 @@ export async function cachedManifest(deps: CoreDeps, tenant: string, batchId: st
   return m;
 }
 
-export function forgetManifest(tenant: string, batchId: string): void {
-  cache.delete(`${tenant}/${batchId}`);
+export function forgetManifest(deps: CoreDeps, tenant: string, batchId: string): void {
+  deps.state.manifests.delete(`${tenant}/${batchId}`);
 }

@@ -31,7 +31,7 @@ export async function processRow(deps: CoreDeps, body: RowTaskBody, ctx: TaskCon
   let found = await cachedManifest(deps, tenant, batchId);
   // A retry started in another process since the cache was filled: read the manifest afresh.
   if (found && gen > found.retryGen) {
-    forgetManifest(tenant, batchId);
+    forgetManifest(deps, tenant, batchId);
     found = await cachedManifest(deps, tenant, batchId);
   }
   if (!found) return done('batch no longer exists');

@@ -14,9 +14,8 @@ export async function publishRow(deps: CoreDeps, m: Manifest, rec: RowRecord): P
 }
 
 /** Flush slots this process already enqueued: a cache that saves a store write per row event; the queue's name dedupe is what guarantees one flush per slot. */
-const scheduled = new Map<string, number>();
-
 export async function scheduleFlush(deps: CoreDeps, tenant: string, batchId: string, intervalMs: number): Promise<void> {
+  const scheduled = deps.state.flushSlots;
   const slot = Math.floor(deps.clock.now() / intervalMs);
   const cacheKey = `${tenant}/${batchId}`;
   if (scheduled.get(cacheKey) === slot) return;

@@ -16,20 +16,19 @@ export interface PackForRow {
 }
 
 const MAX_CACHE_BYTES = 64 * 1024 * 1024;
-const cache = new Map<string, Buffer>();
-let cacheBytes = 0;
 
 async function blob(deps: CoreDeps, key: string): Promise<Buffer | null> {
-  const hit = cache.get(key);
+  const cache = deps.state.packBlobs;
+  const hit = cache.entries.get(key);
   if (hit) return hit;
   const b = await deps.store.get(key);
   if (!b) return null;
-  if (cacheBytes + b.data.length > MAX_CACHE_BYTES) {
-    cache.clear();
-    cacheBytes = 0;
+  if (cache.bytes + b.data.length > MAX_CACHE_BYTES) {
+    cache.entries.clear();
+    cache.bytes = 0;
   }
-  cache.set(key, b.data);
-  cacheBytes += b.data.length;
+  cache.entries.set(key, b.data);
+  cache.bytes += b.data.length;
   return b.data;
 }
 

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { BlobStore } from '../../ports/blob-store';
 import { AppError } from '../app-error';
 import type { Clock } from '../clock';
+import type { CoreDeps } from '../deps';
 import { iso } from '../clock';
 import { sha256Hex } from '../ids';
 import { getJson, putJson, updateJson } from '../json-blobs';
@@ -52,19 +53,20 @@ export async function createApiKey(store: BlobStore, tenant: string, clock: Cloc
 
 /** Known keys, by hash, for a short while: every API call (status polls included) needs one. */
 const KEY_CACHE_MS = 30_000;
-const keyCache = new Map<string, { at: number; found: { tenant: string; keyId: string } }>();
 
 /** The tenant and key id for a presented key, or null. */
-export async function resolveApiKey(store: BlobStore, key: string): Promise<{ tenant: string; keyId: string } | null> {
+export async function resolveApiKey(deps: Pick<CoreDeps, 'store' | 'clock' | 'state'>, key: string): Promise<{ tenant: string; keyId: string } | null> {
   if (!key.startsWith(API_KEY_PREFIX) || key.length > 200) return null;
+  const keyCache = deps.state.apiKeys;
   const hash = sha256Hex(key);
+  const now = deps.clock.now();
   const hit = keyCache.get(hash);
-  if (hit && Date.now() - hit.at < KEY_CACHE_MS) return hit.found;
-  const rec = await getJson<ApiKeyRecord>(store, layout.apiKey(hash));
+  if (hit && now - hit.at < KEY_CACHE_MS) return hit.found;
+  const rec = await getJson<ApiKeyRecord>(deps.store, layout.apiKey(hash));
   if (!rec) return null;
   const found = { tenant: rec.value.tenant, keyId: rec.value.keyId };
   if (keyCache.size > 10_000) keyCache.clear();
-  keyCache.set(hash, { at: Date.now(), found });
+  keyCache.set(hash, { at: now, found });
   return found;
 }
 
