@@ -4,6 +4,7 @@
 import type { ColumnMapping } from '../../shared/index';
 import { connect } from './api/connect';
 import { cancelRun, retryFailedRun } from './batch/control';
+import { previewRow } from './batch/preview';
 import { estimateRun } from './batch/estimate';
 import { getRunProgress } from './batch/progress';
 import { listSheetRuns } from './batch/runs-list';
@@ -98,6 +99,7 @@ export function createApp(makeServices: () => Services): App {
     saveColumnMapping: rpc((s, mapping: ColumnMapping) => saveColumnMapping(s, mapping)),
     estimateRun: rpc((s, scope) => estimateRun(s, scope)),
     startRun: rpc((s, input) => startRun(s, input)),
+    previewRow: rpc((s, input) => previewRow(s, input)),
     getRunProgress: rpc((s, batchId) => getRunProgress(s, batchId)),
     cancelRun: rpc((s, batchId) => cancelRun(s, batchId)),
     retryFailedRun: rpc((s, batchId) => retryFailedRun(s, batchId)),

@@ -5,7 +5,7 @@
 import type { ColumnMapping } from '../../shared/index';
 import { app } from './app';
 import type {
-  BatchProgress, BatchSummary, ConnectionCheck, RetryView, CreatePackInput, EstimateView, PackView, PatchPackInput, Result, SaveSettingsInput,
+  BatchProgress, BatchSummary, ConnectionCheck, PreviewInput, PreviewView, RetryView, CreatePackInput, EstimateView, PackView, PatchPackInput, Result, SaveSettingsInput,
   ScheduleActionInput, ScheduleInput, ScheduleRunNowView, SchedulesView, ScheduleTestView, Scope, SettingsView, SheetContext, StartBatchInput, SyncReport, UploadInput, UploadView,
 } from './rpc';
 
@@ -32,6 +32,7 @@ export function estimateRun(scope: Scope): Result<EstimateView> { return app.est
 export function startRun(input: StartBatchInput): Result<BatchSummary> { return app.startRun(input); }
 export function getRunProgress(batchId: string): Result<BatchProgress> { return app.getRunProgress(batchId); }
 export function cancelRun(batchId: string): Result<BatchSummary> { return app.cancelRun(batchId); }
+export function previewRow(input: PreviewInput): Result<PreviewView> { return app.previewRow(input); }
 export function retryFailedRun(batchId: string): Result<RetryView> { return app.retryFailedRun(batchId); }
 export function listSheetRuns(): Result<BatchSummary[]> { return app.listSheetRuns(); }
 export function syncNow(): Result<SyncReport> { return app.syncNow(); }

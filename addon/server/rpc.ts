@@ -105,6 +105,23 @@ export interface BatchSummary {
   warning?: string;
 }
 
+export interface PreviewInput {
+  scope: Scope;
+  /** The price the user agreed to (from the answer that asked): a paid row is made only with it. */
+  confirmedUsd?: number;
+}
+export interface PreviewView {
+  /** Sheet row number previewed. */
+  row: number;
+  images: number;
+  estimatedUsd: number;
+  /** Why the server will refuse it (a pack it lacks, a model it does not run). */
+  flag?: string;
+  /** A paid row not confirmed at this price: nothing was made. */
+  needsConfirmation: boolean;
+  made: { provider: string; costUsd: number; notes: string[]; images: { aspectRatio: string; variant: number; url: string; thumbnailUrl: string }[] } | null;
+}
+
 /** A retry of a batch's FAILED rows. */
 export interface RetryView {
   batch: BatchSummary;
@@ -256,6 +273,7 @@ export interface ServerFunctions {
   saveColumnMapping(mapping: ColumnMapping): Result<SheetContext>;
   estimateRun(scope: Scope): Result<EstimateView>;
   startRun(input: StartBatchInput): Result<BatchSummary>;
+  previewRow(input: PreviewInput): Result<PreviewView>;
   getRunProgress(batchId: string): Result<BatchProgress>;
   cancelRun(batchId: string): Result<BatchSummary>;
   retryFailedRun(batchId: string): Result<RetryView>;

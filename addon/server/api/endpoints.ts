@@ -1,7 +1,7 @@
 // The backend endpoints the add-on calls, each with its response checked by the shared schema.
 import {
-  BatchStatus, CreateBatchResponse, Pack, PackList, RowsPage, Upload, z,
-  type CreateBatchRequest, type CreatePackFromUploads, type PatchPackRequest, type RetryBatchRequest, type RowResult, type RowState,
+  BatchStatus, CreateBatchResponse, Pack, PackList, PreviewResponse, RowsPage, Upload, z,
+  type CreateBatchRequest, type CreatePackFromUploads, type PatchPackRequest, type PreviewRequest, type RetryBatchRequest, type RowResult, type RowState,
 } from '../../../shared/index';
 import type { BackendClient } from './backend-client';
 
@@ -22,6 +22,8 @@ const id = (value: string): string => encodeURIComponent(value);
 
 export const api = {
   estimate: (c: BackendClient, body: EstimateRequest): EstimateResponse => c.call('post', '/v1/estimate', EstimateResponse, { json: body }),
+
+  preview: (c: BackendClient, body: PreviewRequest): PreviewResponse => c.call('post', '/v1/preview', PreviewResponse, { json: body }),
 
   createBatch: (c: BackendClient, body: CreateBatchRequest, idempotencyKey: string): CreateBatchResponse =>
     c.call('post', '/v1/batches', CreateBatchResponse, { json: body, headers: { 'Idempotency-Key': idempotencyKey } }),

@@ -6,6 +6,7 @@ import { callOrShow } from '../common/rpc';
 import { isActive, type CardActions } from './batch-card';
 import { mappingFromForm, renderContext, selectedScope } from './context-view';
 import { renderHistory } from './history';
+import { cancelPreview, confirmPreview, preview } from './preview-flow';
 import { cancelConfirm, confirmRun, estimate, run } from './run-flow';
 import { Tracker } from './tracker';
 
@@ -77,6 +78,13 @@ byId('mapping-form').addEventListener('submit', (event) => {
     renderContext(ctx);
     showBanner('success', 'Column mapping saved for this sheet.');
   });
+});
+
+byId('preview').addEventListener('click', () => void whileBusy(byId<HTMLButtonElement>('preview'), () => preview(selectedScope())));
+byId('preview-make').addEventListener('click', () => void whileBusy(byId<HTMLButtonElement>('preview-make'), () => confirmPreview()));
+byId('preview-cancel').addEventListener('click', () => {
+  cancelPreview();
+  byId('preview').focus();
 });
 
 byId('estimate').addEventListener('click', () => void whileBusy(byId<HTMLButtonElement>('estimate'), async () => {
