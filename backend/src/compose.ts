@@ -12,6 +12,8 @@ import type { CoreDeps, Logger } from './core/deps';
 import { randomId } from './core/ids';
 import { returnIdleLeases } from './core/ledger';
 import { createCoreState } from './core/core-state';
+import { createProvenanceLog } from './core/provenance/chain-log';
+import { createProvenanceSigner } from './core/provenance/signer';
 import { createApiKey } from './core/tenants/tenants';
 import { googleSignIn } from './compose-sign-in';
 import { createApp } from './http/app';
@@ -67,6 +69,7 @@ export async function createRowshot(config: Config, overrides: Overrides = {}): 
     providers: [...(overrides.providers ?? []), ...wiring.providers, new TemplateRenderer()],
     targets: overrides.targets ?? wiring.targets,
     links: createLinkSigner(wiring.signingSecret),
+    provenance: createProvenanceLog(wiring.store, createProvenanceSigner(wiring.signingSecret), clock),
     images: { thumbnail: makeThumbnail, processUpload: (d) => processUpload(d), palette: (d) => extractPalette(d), overlayText: (i) => overlayText({ ...i, fonts: brandTextFonts(i.fonts) }), checkFont: (d) => checkFontUpload(d), headlineShares: (m) => headlineShares(m) },
     clock,
     config: {

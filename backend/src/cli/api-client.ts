@@ -1,4 +1,5 @@
 // A small client for the v1 API, used by the CLI (against the in-process server or --server).
+import type { VerifyReport } from '../core/provenance/verify';
 import type { BatchStatus, CreateBatchRequest, CreateBatchResponse, Estimate, Pack, PreviewRequest, PreviewResponse, Problem, RowsPage, RowState } from '../../../shared/index';
 
 export class ApiError extends Error {
@@ -22,10 +23,10 @@ export class ApiClient {
         method,
         headers: {
           authorization: `Bearer ${this.apiKey}`,
-          ...(body !== undefined && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}),
+          ...(body !== undefined && !(body instanceof FormData) && !(body instanceof Uint8Array) ? { 'content-type': 'application/json' } : {}),
           ...headers,
         },
-        ...(body === undefined ? {} : { body: body instanceof FormData ? body : JSON.stringify(body) }),
+        ...(body === undefined ? {} : { body: body instanceof FormData ? body : body instanceof Uint8Array ? new Uint8Array(body) : JSON.stringify(body) }),
       });
     } catch (err) {
       throw new ApiError(0, { detail: `cannot reach the Rowshot server at ${this.baseUrl} (${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message})` });
@@ -60,6 +61,9 @@ export class ApiClient {
   }
   createPack(form: FormData): Promise<Pack> {
     return this.call('POST', '/v1/packs', form);
+  }
+  verify(image: Uint8Array): Promise<VerifyReport> {
+    return this.call('POST', '/v1/verify', image, { 'content-type': 'application/octet-stream' });
   }
   deletePack(id: string): Promise<void> {
     return this.call('DELETE', `/v1/packs/${encodeURIComponent(id)}`);

@@ -18,6 +18,7 @@ import { parseColumnMaps } from './column-map';
 import { runFlags } from './run-flags';
 import { previewCommand } from './preview-command';
 import { runCommand, UsageError } from './run-command';
+import { verifyCommand } from './verify-command';
 
 const USAGE = `Usage:
   rowshot run FILE.csv|FILE.xlsx [--pack-dir DIR] [--out DIR] [--retry-failed] [--sheet NAME] [--map "COLUMN=HEADER"]…
@@ -27,6 +28,7 @@ const USAGE = `Usage:
   rowshot keys create --tenant NAME [--label TEXT]
   rowshot keys rotate-links --tenant NAME
   rowshot packs create NAME IMAGE… [--mode style_only|style_and_composition[,…]] [--logo FILE] [--server URL --api-key KEY]
+  rowshot verify FILE|URL [--server URL --api-key KEY]
 
 Settings come from ROWSHOT_* environment variables (see README). Data lives in ROWSHOT_DATA_DIR (default .rowshot).`;
 
@@ -44,6 +46,8 @@ export async function main(argv: string[], env: Record<string, string | undefine
         return await keys(rest, env);
       case 'packs':
         return await packs(rest, env);
+      case 'verify':
+        return await verify(rest, env);
       case undefined:
       case 'help':
       case '--help':
@@ -187,6 +191,16 @@ async function packs(args: string[], env: Record<string, string | undefined>): P
     }
     throw err;
   }
+}
+
+async function verify(args: string[], env: Record<string, string | undefined>): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { server: { type: 'string' }, 'api-key': { type: 'string' } } });
+  if (positionals.length !== 1) throw new UsageError('verify takes exactly one FILE or URL');
+  const apiKey = values['api-key'] ?? env.ROWSHOT_API_KEY;
+  return verifyCommand(
+    { target: positionals[0] as string, ...(values.server ? { server: values.server } : {}), ...(apiKey ? { apiKey } : {}) },
+    async () => ({ deps: await localDeps(env), tenant: LOCAL_TENANT }),
+  );
 }
 
 async function readOrUsage(file: string): Promise<Buffer> {

@@ -8,6 +8,7 @@ import type { LinkSigner } from './asset-links';
 import type { Clock } from './clock';
 import type { CircuitBreakers } from './batches/circuit-breakers';
 import type { CoreState } from './core-state';
+import type { ProvenanceLog } from './provenance/chain-log';
 
 export interface CoreConfig {
   /** Base for status URLs and asset links, e.g. `https://rowshot.example.com`. */
@@ -99,6 +100,8 @@ export interface CoreDeps {
   providers: readonly ImageProvider[];
   targets: readonly SheetTarget[];
   links: LinkSigner;
+  /** Appends every stored image's provenance record to its tenant's signed chain. */
+  provenance: ProvenanceLog;
   images: ImageTools;
   clock: Clock;
   config: CoreConfig;

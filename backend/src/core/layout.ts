@@ -82,6 +82,10 @@ export const layout = {
   packName: (t: string, nameHash: string) => `${tenantRoot(t)}/pack-names/${nameHash}.json`,
   blob: (t: string, sha: string, ext: string) => `${tenantRoot(t)}/blobs/${sha}.${ext}`,
   blobThumb: (t: string, sha: string, ext: string) => `${tenantRoot(t)}/blobs/${sha}-thumb.${ext}`,
+  /** Provenance records: one chain per shard (chain-log.ts), `<seq>` zero-padded so keys sort in chain order. */
+  provenanceChains: (t: string) => `${tenantRoot(t)}/provenance/chains/`,
+  provenanceShard: (t: string, shard: string) => `${tenantRoot(t)}/provenance/chains/${shard}/`,
+  provenanceRecord: (t: string, shard: string, seq: number) => `${tenantRoot(t)}/provenance/chains/${shard}/${pad(seq, 12)}.json`,
   /** An image uploaded ahead of `POST /v1/packs`: its blob keys and dimensions. */
   upload: (t: string, uploadId: string) => `${tenantRoot(t)}/uploads/${uploadId}.json`,
 };

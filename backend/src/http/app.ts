@@ -15,6 +15,7 @@ import { assetRoutes } from './routes/assets';
 import { batchRoutes } from './routes/batches';
 import { estimateRoutes } from './routes/estimate';
 import { packRoutes } from './routes/packs';
+import { provenanceRoutes, publicProvenanceRoutes } from './routes/provenance';
 import { taskRoutes } from './routes/tasks';
 import { uploadRoutes } from './routes/uploads';
 import { taskAuth, type TaskAuthVerifier } from './task-auth';
@@ -52,6 +53,7 @@ export function createApp(deps: CoreDeps, opts: AppOptions): express.Express {
   const openapi = buildOpenApi(deps.config.publicBaseUrl);
   app.get('/openapi.json', (_req, res) => void res.json(openapi));
   app.use(assetRoutes(deps));
+  app.use(publicProvenanceRoutes(deps));
 
   app.use('/tasks', taskAuth(opts.taskAuth), express.json({ limit: '1mb' }));
   app.use(taskRoutes(deps));
@@ -59,6 +61,7 @@ export function createApp(deps: CoreDeps, opts: AppOptions): express.Express {
   app.use('/v1', apiKeyAuth(deps, opts.signIn), rateLimit({ perMinute: opts.rateLimitPerMinute, burst: Math.max(10, Math.ceil(opts.rateLimitPerMinute / 6)), clock: deps.clock }));
   // Raw image bodies: parsed by its own express.raw, before the JSON parser.
   app.use(uploadRoutes(deps));
+  app.use(provenanceRoutes(deps));
   app.use('/v1', requireJsonBody(['/packs']), express.json({ limit: '64mb', type: JSON_TYPES }));
   app.use(batchRoutes(deps));
   app.use(estimateRoutes(deps));

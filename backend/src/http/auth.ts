@@ -15,6 +15,7 @@ export function apiKeyAuth(deps: Pick<CoreDeps, 'store' | 'clock' | 'state'>, si
         const who = await tenantOfIdToken(signIn, key);
         res.locals.tenant = who.tenant;
         res.locals.keyId = `google:${who.email}`;
+        res.locals.actor = `google:${who.email}`;
         return next();
       } catch (err) {
         return next(err);
@@ -24,6 +25,7 @@ export function apiKeyAuth(deps: Pick<CoreDeps, 'store' | 'clock' | 'state'>, si
     if (!found) return next(new AppError('unauthenticated', 'The API key is not valid'));
     res.locals.tenant = found.tenant;
     res.locals.keyId = found.keyId;
+    res.locals.actor = `api-key:${found.label} (${found.keyId})`;
     next();
   };
 }
@@ -32,4 +34,9 @@ export function tenantOf(res: { locals: Record<string, unknown> }): string {
   const t = res.locals.tenant;
   if (typeof t !== 'string') throw new AppError('unauthenticated', 'no tenant');
   return t;
+}
+
+/** Who made the request, as provenance records name it: the API key's label and id, or the Google user. */
+export function actorOf(res: { locals: Record<string, unknown> }): string | null {
+  return typeof res.locals.actor === 'string' ? res.locals.actor : null;
 }

@@ -48,7 +48,8 @@ export interface GeneratedImage {
 }
 
 export type GenerateOutcome =
-  | { ok: true; image: GeneratedImage; costUsd: number; notes: string[] }
+  /** `responseId`, `modelVersion`: what the provider said about the call, kept in the image's provenance record. */
+  | { ok: true; image: GeneratedImage; costUsd: number; notes: string[]; responseId?: string; modelVersion?: string }
   | { ok: false; kind: 'transient'; reason: string; retryAfterMs?: number }
   | { ok: false; kind: 'permanent'; reason: string };
 

@@ -145,7 +145,10 @@ export class GeminiProvider implements ImageProvider {
         const cost = this.cost(request.model, size.priced, res.usageMetadata);
         if (cost.note) notes.push(cost.note);
         if (attempt > 0) notes.push(`Gemini succeeded after ${attempt} ${attempt === 1 ? 'retry' : 'retries'}`);
-        return { ok: true, image, costUsd: cost.costUsd, notes };
+        return {
+          ok: true, image, costUsd: cost.costUsd, notes,
+          ...(res.responseId ? { responseId: res.responseId } : {}), ...(res.modelVersion ? { modelVersion: res.modelVersion } : {}),
+        };
       } catch (err) {
         failure = classifyError(err, signal?.aborted === true, this.client.vertexai);
       }

@@ -21,6 +21,8 @@ export async function createBatch(
   tenant: string,
   request: CreateBatchRequest,
   idempotencyKey: string | null,
+  /** Who asks (the API key's label or the Google user), kept for the images' provenance. */
+  createdBy: string | null = null,
 ): Promise<{ response: CreateBatchResponse; replayed: boolean }> {
   const { store, clock, config } = deps;
   rejectDuplicateRowIds(request);
@@ -68,7 +70,7 @@ export async function createBatch(
   if (idemKey !== null && batchId === null) {
     batchId = newBatchId(clock.now());
     const won = await putJson(store, idemKey, { batchId, requestHash }, 0);
-    if (won === null) return createBatch(deps, tenant, request, idempotencyKey);
+    if (won === null) return createBatch(deps, tenant, request, idempotencyKey, createdBy);
   }
   batchId ??= newBatchId(clock.now());
 
@@ -77,6 +79,7 @@ export async function createBatch(
   const manifest: Manifest = {
     id: batchId,
     tenant,
+    createdBy,
     name: request.name ?? `Batch of ${n} row${n === 1 ? '' : 's'}`,
     createdAt: now,
     rowCount: n,

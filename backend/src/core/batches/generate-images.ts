@@ -7,6 +7,11 @@ import type { GenerateOutcome, ReferenceImage } from '../../ports/image-provider
 import type { CoreDeps, Logger } from '../deps';
 import { extFor, layout } from '../layout';
 import type { PackForRow } from '../packs/pack-for-row';
+import type { Appended } from '../provenance/chain-log';
+import { extractProvenance } from '../provenance/embed';
+import { parseRecordId } from '../provenance/record';
+import { rowRecorder } from '../provenance/row-records';
+import { linkerFor } from './batch-view';
 import type { ProviderChoice } from './provider-choice';
 import type { Manifest, RowRecord, StoredImage } from './records';
 
@@ -52,15 +57,17 @@ export async function generateImages(deps: CoreDeps, { m, rec, spec, pack, choic
   const existing = new Set(rec.attempts > 1 ? (await deps.store.list(layout.assets(m.tenant, m.id, rec.rowId, rec.gen), { maxResults: 1000 })).keys : []);
   const images: StoredImage[] = [];
   const shared = setHeadline === undefined ? {} : { setHeadline };
+  const recorder = rowRecorder(deps, { m, rec, spec, pack, model: choice.model, referencesUsed: references.length, logoUsed: logo !== null, link: await linkerFor(deps, m.tenant) });
 
   for (const aspectRatio of spec.aspectRatios) {
     for (let variant = 1; variant <= spec.variants; variant++) {
       const reused = findStored(existing, m, rec, aspectRatio, variant);
       if (reused) {
-        images.push(reused);
+        images.push(await withProvenanceKey(deps, m.tenant, reused));
         continue;
       }
       const started = performance.now();
+      const startedAt = deps.clock.now();
       let outcome: GenerateOutcome;
       try {
         outcome = await choice.provider.generate(
@@ -84,25 +91,41 @@ export async function generateImages(deps: CoreDeps, { m, rec, spec, pack, choic
       }
       paid.micros += toMicros(outcome.costUsd);
       notes.push(...outcome.notes);
+      // Every stored file gets its provenance record first (record before file: a stored image
+      // always has one), and is stored with the record id, hash and link embedded.
+      const made = { aspectRatio, variant, startedAt, finishedAt: deps.clock.now(), modelVersion: outcome.modelVersion, providerResponseId: outcome.responseId };
       let image = outcome.image;
+      let final: Appended;
       if (overlay) {
         // The model's own image is kept beside the final one (for review; overlays change pixels).
         const baseKey = layout.asset(m.tenant, m.id, rec.rowId, rec.gen, aspectRatio, variant, `base.${extFor(image.mimeType)}`);
-        await deps.store.put(baseKey, image.data, { contentType: image.mimeType, ifGenerationMatch: 0 });
+        const generated = await recorder.record({ ...made, role: 'generated', assetKey: baseKey, parent: null, costUsd: outcome.costUsd }, image);
+        await deps.store.put(baseKey, generated.data, { contentType: image.mimeType, ifGenerationMatch: 0 });
+        const composeStarted = deps.clock.now();
         const composed = await deps.images.overlayText({ image: image.data, headline: spec.headline, subline: spec.subline, logo: logo?.data ?? null, aspectRatio, ...(pack?.fonts ? { fonts: pack.fonts } : {}), ...shared });
         if (!composed.ok) return { kind: 'permanent', reason: composed.reason, notes };
         image = composed.image;
         notes.push(...composed.notes);
+        final = await recorder.record({
+          ...made, role: 'composite', assetKey: layout.asset(m.tenant, m.id, rec.rowId, rec.gen, aspectRatio, variant, extFor(image.mimeType)),
+          parent: generated.record.id, startedAt: composeStarted, finishedAt: deps.clock.now(), costUsd: 0,
+          overlay: { headline: spec.headline, subline: spec.subline }, composited: true,
+        }, image);
+      } else {
+        final = await recorder.record({ ...made, role: 'generated', assetKey: layout.asset(m.tenant, m.id, rec.rowId, rec.gen, aspectRatio, variant, extFor(image.mimeType)), parent: null, costUsd: outcome.costUsd }, image);
       }
-      const ext = extFor(image.mimeType);
-      const key = layout.asset(m.tenant, m.id, rec.rowId, rec.gen, aspectRatio, variant, ext);
+      const key = final.record.assetKey;
+      const thumbStarted = deps.clock.now();
       const thumb = await deps.images.thumbnail(image.data);
       const thumbKey = layout.assetThumb(m.tenant, m.id, rec.rowId, rec.gen, aspectRatio, variant, extFor(thumb.mimeType));
+      const thumbRecord = await recorder.record({
+        ...made, role: 'thumbnail', assetKey: thumbKey, parent: final.record.id, startedAt: thumbStarted, finishedAt: deps.clock.now(), costUsd: 0, composited: overlay,
+      }, thumb);
       // Thumbnail first: an image key that exists always has its thumbnail (see findStored).
-      await deps.store.put(thumbKey, thumb.data, { contentType: thumb.mimeType, ifGenerationMatch: 0 });
-      const stored = await deps.store.put(key, image.data, { contentType: image.mimeType, ifGenerationMatch: 0 });
-      log.info({ asset: key, created: stored.ok, provider: choice.provider.name }, 'image stored');
-      images.push({ aspectRatio, variant, key, thumbKey, mimeType: image.mimeType });
+      await deps.store.put(thumbKey, thumbRecord.data, { contentType: thumb.mimeType, ifGenerationMatch: 0 });
+      const stored = await deps.store.put(key, final.data, { contentType: image.mimeType, ifGenerationMatch: 0 });
+      log.info({ asset: key, created: stored.ok, provider: choice.provider.name, provenance: final.record.id }, 'image stored');
+      images.push({ aspectRatio, variant, key, thumbKey, mimeType: image.mimeType, provenanceKey: final.key });
     }
   }
   return { kind: 'done', images, notes: [...new Set(notes)], overlaid: overlay };
@@ -116,4 +139,12 @@ function findStored(existing: Set<string>, m: Manifest, rec: RowRecord, ratio: s
     if (thumbKey) return { aspectRatio: ratio, variant, key, thumbKey, mimeType };
   }
   return null;
+}
+
+/** A reused image's record key, from the id embedded in the file. */
+async function withProvenanceKey(deps: CoreDeps, tenant: string, img: StoredImage): Promise<StoredImage> {
+  const blob = await deps.store.get(img.key);
+  const found = blob ? extractProvenance(blob.data) : null;
+  const at = found ? parseRecordId(found.embedded.recordId) : null;
+  return at ? { ...img, provenanceKey: layout.provenanceRecord(tenant, at.shard, at.seq) } : img;
 }

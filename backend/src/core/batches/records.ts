@@ -25,6 +25,8 @@ export interface Manifest {
    * size (text-sets.ts); `row`: each image is fitted on its own. Absent in older batches: `row`.
    */
   textFit?: TextFit;
+  /** Who created the batch, as provenance records name it (absent on older batches). */
+  createdBy?: string | null;
 }
 
 export interface StoredImage {
@@ -33,6 +35,8 @@ export interface StoredImage {
   key: string;
   thumbKey: string;
   mimeType: string;
+  /** The image's provenance record (absent on images stored before records were kept). */
+  provenanceKey?: string;
 }
 
 export interface RowRecord {

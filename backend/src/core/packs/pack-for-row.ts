@@ -13,6 +13,8 @@ export interface PackForRow {
   fonts: BrandFonts | null;
   /** The brand kit version the row used (0: no kit). */
   brandKitVersion: number;
+  /** What the row's provenance records name: the pack and the SHA-256 of each file it used. */
+  provenance: { packId: string; updatedAt: string; referenceSha256: string[]; logoSha256: string | null; headlineFontSha256: string | null; sublineFontSha256: string | null };
 }
 
 const MAX_CACHE_BYTES = 64 * 1024 * 1024;
@@ -36,9 +38,13 @@ export async function loadPackForRow(deps: CoreDeps, tenant: string, nameOrId: s
   const pack = await findPack(deps, tenant, nameOrId);
   if (!pack) return null;
   const references: ReferenceImage[] = [];
+  const referenceSha256: string[] = [];
   for (const img of pack.images) {
     const data = await blob(deps, img.key);
-    if (data) references.push({ data, mimeType: img.mimeType, mode: img.mode });
+    if (data) {
+      references.push({ data, mimeType: img.mimeType, mode: img.mode });
+      referenceSha256.push(img.id);
+    }
   }
   const logoData = pack.logo ? await blob(deps, pack.logo.key) : null;
   const kit = pack.brandKit;
@@ -53,5 +59,9 @@ export async function loadPackForRow(deps: CoreDeps, tenant: string, nameOrId: s
     palette: pack.palette,
     fonts,
     brandKitVersion: kit?.version ?? 0,
+    provenance: {
+      packId: pack.id, updatedAt: pack.updatedAt, referenceSha256, logoSha256: pack.logo && logoData ? pack.logo.id : null,
+      headlineFontSha256: headline ? (kit?.headlineFont?.sha256 ?? null) : null, sublineFontSha256: subline ? (kit?.sublineFont?.sha256 ?? null) : null,
+    },
   };
 }

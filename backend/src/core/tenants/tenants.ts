@@ -55,7 +55,7 @@ export async function createApiKey(store: BlobStore, tenant: string, clock: Cloc
 const KEY_CACHE_MS = 30_000;
 
 /** The tenant and key id for a presented key, or null. */
-export async function resolveApiKey(deps: Pick<CoreDeps, 'store' | 'clock' | 'state'>, key: string): Promise<{ tenant: string; keyId: string } | null> {
+export async function resolveApiKey(deps: Pick<CoreDeps, 'store' | 'clock' | 'state'>, key: string): Promise<{ tenant: string; keyId: string; label: string } | null> {
   if (!key.startsWith(API_KEY_PREFIX) || key.length > 200) return null;
   const keyCache = deps.state.apiKeys;
   const hash = sha256Hex(key);
@@ -64,7 +64,7 @@ export async function resolveApiKey(deps: Pick<CoreDeps, 'store' | 'clock' | 'st
   if (hit && now - hit.at < KEY_CACHE_MS) return hit.found;
   const rec = await getJson<ApiKeyRecord>(deps.store, layout.apiKey(hash));
   if (!rec) return null;
-  const found = { tenant: rec.value.tenant, keyId: rec.value.keyId };
+  const found = { tenant: rec.value.tenant, keyId: rec.value.keyId, label: rec.value.label };
   if (keyCache.size > 10_000) keyCache.clear();
   keyCache.set(hash, { at: now, found });
   return found;

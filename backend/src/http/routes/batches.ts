@@ -7,7 +7,7 @@ import { createBatch } from '../../core/batches/create-batch';
 import { exportBatch } from '../../core/batches/export-batch';
 import { getBatch, listBatches, listRows } from '../../core/batches/query-batches';
 import type { CoreDeps } from '../../core/deps';
-import { tenantOf } from '../auth';
+import { actorOf, tenantOf } from '../auth';
 import { parseOr400 } from '../parse';
 
 export function batchRoutes(deps: CoreDeps): Router {
@@ -19,7 +19,7 @@ export function batchRoutes(deps: CoreDeps): Router {
     if (idem !== null && (idem.length === 0 || idem.length > 255)) {
       throw new AppError('invalid_request', 'Idempotency-Key must be 1 to 255 characters', { invalidFields: [{ field: 'Idempotency-Key', message: 'must be 1 to 255 characters' }] });
     }
-    const { response, replayed } = await createBatch(deps, tenantOf(res), body, idem);
+    const { response, replayed } = await createBatch(deps, tenantOf(res), body, idem, actorOf(res));
     if (replayed) res.setHeader('Idempotent-Replayed', 'true');
     res.status(202).location(response.statusUrl).json(response);
   });

@@ -4,6 +4,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { RowsPage } from '../../../../shared/index';
+import { extractProvenance } from '../../../../backend/src/core/provenance/embed';
 import { FakeProvider } from '../../../helpers/fake-provider';
 import { rows, startTestServer } from '../../../helpers/server';
 
@@ -43,8 +44,9 @@ describe('Text column on AI rows', () => {
       const keys = (await s.rowshot.deps.store.list(`tenants/`, { maxResults: 1000 })).keys;
       const base = keys.filter((k) => k.includes(byIndex[0]!.rowId.replace(/[^a-z0-9_]/gi, '')) && k.endsWith('.base.png'));
       expect(base).toHaveLength(1);
+      // As the model made it: only Rowshot's provenance metadata was added (provenance/embed.ts).
       const kept = await s.rowshot.deps.store.get(base[0]!);
-      expect(kept && Buffer.compare(kept.data, scene)).toBe(0);
+      expect(Buffer.compare(extractProvenance(kept!.data)!.stripped, scene)).toBe(0);
     } finally {
       await s.close();
     }
