@@ -24,7 +24,7 @@ import { getScheduleTest, runScheduleNow, testSchedule } from './schedules/sched
 import { deleteSchedule, getSchedules, saveSchedule } from './schedules/schedules-rpc';
 import { createAppsScriptServices } from './services/apps-script';
 import type { Services } from './services/ports';
-import { testConnection } from './settings/connection';
+import { googleEmail, testConnection } from './settings/connection';
 import { readSettings, saveSettings, settingsView } from './settings/settings-store';
 import { getSheetContext, saveColumnMapping } from './sheet/sheet-context';
 import { syncNow } from './sync/sync-all';
@@ -91,8 +91,8 @@ export function createApp(makeServices: () => Services): App {
       }
     },
 
-    getSettings: rpc((s) => settingsView(readSettings(s.userProperties))),
-    saveSettings: rpc((s, input) => settingsView(saveSettings(s.userProperties, input))),
+    getSettings: rpc((s) => settingsView(readSettings(s.userProperties), googleEmail(s))),
+    saveSettings: rpc((s, input) => settingsView(saveSettings(s.userProperties, input), googleEmail(s))),
     testConnection: rpc((s) => testConnection(s)),
 
     getSheetContext: rpc((s) => getSheetContext(s)),

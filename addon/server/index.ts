@@ -78,9 +78,9 @@ export function ROWSHOT_COST(prompts: unknown, sizes?: unknown, variants?: unkno
 export function ROWSHOT_PROMPT(template: unknown, headers: unknown, values: unknown): string | string[][] { return app.ROWSHOT_PROMPT(template, headers, values); }
 
 /**
- * One line about a Rowshot batch, e.g. "RUNNING 12/20 done, 1 failed, $0.47, ETA 1 min". Asks
- * the backend at most every 30 seconds. It uses the Rowshot settings (backend URL and API key)
- * of the user whose sheet recalculates it, so another editor may see another answer.
+ * One line about a Rowshot batch of this spreadsheet, e.g. "RUNNING 12/20 done, 1 failed, $0.47,
+ * ETA 1 min", as the add-on last saw it (the sidebar and the hourly sync refresh it). It never
+ * calls the backend: a custom function has no sign-in.
  *
  * @param {"b_…"} batch_id The batch id (the Batch ID column holds it).
  * @return The batch's state, progress and cost, or an error message.

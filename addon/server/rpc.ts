@@ -18,6 +18,10 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: RpcError };
 // ---- Settings ----
 export interface SettingsView {
   backendUrl: string;
+  /** Which credential the add-on sends: the user's Google ID token, or the saved API key. */
+  signIn: 'google' | 'api_key';
+  /** The Google account a Google sign-in sends (from its ID token), or null when none was at hand. */
+  googleEmail: string | null;
   /** The key is never sent back to the browser: only whether one is saved and its last 4 characters. */
   apiKeySaved: boolean;
   apiKeyHint: string;
@@ -28,13 +32,15 @@ export interface SettingsView {
 }
 export interface SaveSettingsInput {
   backendUrl: string;
+  /** Omitted keeps the saved choice. */
+  signIn?: 'google' | 'api_key';
   /** Omitted or '' keeps the saved key. */
   apiKey?: string;
   confirmAboveUsd?: number;
   backendWrites?: boolean;
 }
 export interface ConnectionCheck {
-  /** e.g. "Connected to https://… as tenant t_… (3 packs)". */
+  /** e.g. "Connected to https://… as ann@acme.com (Google sign-in): 3 reference packs." */
   message: string;
 }
 

@@ -14,6 +14,7 @@ import { createMailApp, createSession, type MailRecord } from './mail-app';
 import { createLockService, releaseLocksOf, type DocumentLockState } from './lock';
 import { createPropertiesService, type PropertyData } from './properties';
 import { createRealm } from './realm';
+import type { FakeGoogleIdentity } from './identity';
 import { createScriptApp, type TriggerRecord } from './script-app';
 import { createSpreadsheetApp, FakeSpreadsheet } from './spreadsheet-app';
 import { createHtmlService, FakeUi, type UiRecord } from './ui';
@@ -38,6 +39,10 @@ export interface FakeAppsScriptOptions {
   uuid?: () => string;
   /** Echo the bundle's console lines to the real console. */
   echoConsole?: boolean;
+  /** Google sign-in: ScriptApp.getIdentityToken() mints tokens with this key; without it, it answers null. */
+  identity?: FakeGoogleIdentity;
+  /** The manifest's oauthScopes, for what getIdentityToken gives (default: every scope granted). */
+  oauthScopes?: readonly string[];
 }
 
 export interface FakeAppsScript {
@@ -131,7 +136,11 @@ export function createFakeAppsScript(options: FakeAppsScriptOptions = {}): FakeA
       wait: (ms) => clock.advance(ms),
       currentExecution: () => stack.at(-1)?.id ?? 0,
     }),
-    ScriptApp: createScriptApp(execution, document.triggers, () => fake.user, spreadsheet, uuid),
+    ScriptApp: createScriptApp(execution, document.triggers, () => fake.user, spreadsheet, uuid, {
+      identity: options.identity ?? null,
+      scopes: options.oauthScopes ?? null,
+      now: () => clock.now(),
+    }),
     MailApp: createMailApp(execution, mail, () => fake.user),
     Session: createSession(() => fake.user),
     Utilities: createUtilities(realm, (ms) => clock.advance(ms), uuid),

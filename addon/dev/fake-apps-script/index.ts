@@ -13,3 +13,4 @@ export type { UiRecord, RecordedMenu, RecordedSidebar, RecordedAlert } from './u
 export type { TriggerRecord } from './script-app';
 export type { LogLine } from './console';
 export type { MailRecord, SentMail } from './mail-app';
+export { makeFakeGoogleIdentity, mintGoogleIdToken, OPENID_SCOPE, EMAIL_SCOPE, type FakeGoogleIdentity } from './identity';

@@ -1,6 +1,9 @@
-// ScriptApp's time-driven triggers. Triggers belong to a user and a document; an editor
-// add-on may keep one time-driven trigger per user per document, running at most hourly.
+// ScriptApp's time-driven triggers and identity tokens. Triggers belong to a user and a document;
+// an editor add-on may keep one time-driven trigger per user per document, running at most
+// hourly. getIdentityToken mints a Google ID token for the current user (identity.ts); a custom
+// function may not ask for one.
 import type { ExecutionState } from './execution';
+import { mintGoogleIdToken, type FakeGoogleIdentity } from './identity';
 import { refuseInCustomFunction } from './execution';
 import { exception } from './realm';
 import type { FakeSpreadsheet } from './spreadsheet-app';
@@ -26,12 +29,20 @@ export class FakeTrigger {
 
 const ALLOWED_HOURS = [1, 2, 4, 6, 8, 12];
 
+export interface IdentityTokens {
+  identity: FakeGoogleIdentity | null;
+  /** The manifest's oauthScopes (null: every scope granted). */
+  scopes: readonly string[] | null;
+  now(): number;
+}
+
 export function createScriptApp(
   state: ExecutionState,
   triggers: TriggerRecord[],
   user: () => string,
   spreadsheet: FakeSpreadsheet,
   newId: () => string,
+  tokens: IdentityTokens = { identity: null, scopes: null, now: Date.now },
 ) {
   const mine = () => triggers.filter((t) => t.user === user());
   const builder = (handler: string) => {
@@ -63,6 +74,11 @@ export function createScriptApp(
     newTrigger(functionName: string) {
       refuseInCustomFunction(state, 'ScriptApp.newTrigger');
       return builder(String(functionName));
+    },
+    /** Null when the fake has no identity or the manifest lacks the openid scope, as Apps Script gives none then. */
+    getIdentityToken(): string | null {
+      refuseInCustomFunction(state, 'ScriptApp.getIdentityToken');
+      return tokens.identity === null ? null : mintGoogleIdToken(tokens.identity, user(), tokens.now(), tokens.scopes);
     },
     deleteTrigger(trigger: FakeTrigger): void {
       refuseInCustomFunction(state, 'ScriptApp.deleteTrigger');

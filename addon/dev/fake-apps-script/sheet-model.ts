@@ -1,5 +1,7 @@
 // One sheet's cells as Sheets stores them: a value and, for formula cells, the formula text.
 // The test side reads and seeds it directly; the Apps Script side (sheet-api.ts) goes through it.
+// Formula results are not computed here: a recalculation (the harness's, for the add-on's
+// custom functions) places them with setResults, spilling array results into empty cells.
 
 export type StoredValue = string | number | boolean | Date;
 
@@ -19,6 +21,9 @@ export class SheetModel {
   private values: StoredValue[][] = [];
   private formulas: string[][] = [];
   readonly validations: Validation[] = [];
+  /** Computed values by "row,column": formula results and the cells their arrays spill into. */
+  private computed = new Map<string, StoredValue>();
+  private spilled = new Set<string>();
   maxRows: number;
   maxColumns: number;
 
@@ -34,22 +39,73 @@ export class SheetModel {
     if (rows.length > 0) this.write(1, 1, rows.map((r) => [...r, ...Array<unknown>(width - r.length).fill('')]));
   }
 
+  /** As in Sheets, cells that an array result spills into count. */
   lastRow(): number {
-    for (let r = Math.max(this.values.length, this.formulas.length); r >= 1; r--) if (this.rowHasContent(r)) return r;
-    return 0;
+    let last = 0;
+    for (let r = Math.max(this.values.length, this.formulas.length); r >= 1; r--) {
+      if (this.rowHasContent(r)) {
+        last = r;
+        break;
+      }
+    }
+    for (const key of this.spilled) last = Math.max(last, Number(key.split(',')[0]));
+    return last;
   }
 
   lastColumn(): number {
     let last = 0;
-    for (let r = 1; r <= this.values.length; r++) {
-      for (let c = (this.values[r - 1]?.length ?? 0); c > last; c--) if (this.hasContent(r, c)) last = c;
+    for (let r = 1; r <= Math.max(this.values.length, this.formulas.length); r++) {
+      const width = Math.max(this.values[r - 1]?.length ?? 0, this.formulas[r - 1]?.length ?? 0);
+      for (let c = width; c > last; c--) if (this.hasContent(r, c)) last = c;
     }
+    for (const key of this.spilled) last = Math.max(last, Number(key.split(',')[1]));
     return last;
   }
 
-  /** The displayed value: '' for an empty cell and for a formula cell (the fake computes none). */
+  /** The displayed value: the cell's own, else its formula's (or a spilled) computed result, else ''. */
   value(row: number, column: number): StoredValue {
-    return this.values[row - 1]?.[column - 1] ?? '';
+    const own = this.values[row - 1]?.[column - 1] ?? '';
+    return own !== '' ? own : this.computed.get(`${row},${column}`) ?? '';
+  }
+
+  /** Every formula cell, row by row. */
+  formulaCells(): { row: number; column: number; formula: string }[] {
+    const out: { row: number; column: number; formula: string }[] = [];
+    this.formulas.forEach((cells, r) => cells?.forEach((formula, c) => {
+      if (formula) out.push({ row: r + 1, column: c + 1, formula });
+    }));
+    return out;
+  }
+
+  /**
+   * Replaces every computed value: each result at its formula cell; an array result fills the
+   * block from there down and right, as Sheets spills it, or shows #REF! where that block would
+   * cover a cell with content (or leave the grid).
+   */
+  setResults(results: readonly { row: number; column: number; value: StoredValue | StoredValue[][] }[]): void {
+    this.computed = new Map();
+    this.spilled = new Set();
+    for (const { row, column, value } of results) {
+      if (!Array.isArray(value)) {
+        this.computed.set(`${row},${column}`, value);
+        continue;
+      }
+      const blocked = spillBlocker(value, row, column, (r, c) => r > this.maxRows || c > this.maxColumns || this.hasContent(r, c) || this.computed.has(`${r},${c}`));
+      if (blocked) {
+        this.computed.set(`${row},${column}`, `#REF! Array result was not expanded because it would overwrite data in ${a1(blocked.row, blocked.column)}.`);
+        continue;
+      }
+      value.forEach((cells, i) => cells.forEach((v, j) => {
+        const key = `${row + i},${column + j}`;
+        this.computed.set(key, v);
+        if (i > 0 || j > 0) this.spilled.add(key);
+      }));
+    }
+  }
+
+  /** A cell showing part of another cell's array result (it holds nothing of its own). */
+  isSpilled(row: number, column: number): boolean {
+    return this.spilled.has(`${row},${column}`);
   }
 
   formula(row: number, column: number): string {
@@ -87,9 +143,25 @@ export class SheetModel {
     return false;
   }
 
+  /** Own content: a value or a formula (a spilled result is not the cell's own). */
   private hasContent(row: number, column: number): boolean {
-    return this.value(row, column) !== '' || this.formula(row, column) !== '';
+    return (this.values[row - 1]?.[column - 1] ?? '') !== '' || this.formula(row, column) !== '';
   }
+}
+
+function spillBlocker(value: readonly (readonly StoredValue[])[], row: number, column: number, taken: (r: number, c: number) => boolean): { row: number; column: number } | null {
+  for (let i = 0; i < value.length; i++) {
+    for (let j = 0; j < (value[i]?.length ?? 0); j++) {
+      if ((i > 0 || j > 0) && taken(row + i, column + j)) return { row: row + i, column: column + j };
+    }
+  }
+  return null;
+}
+
+function a1(row: number, column: number): string {
+  let letters = '';
+  for (let n = column; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  return `${letters}${row}`;
 }
 
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;

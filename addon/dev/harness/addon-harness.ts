@@ -9,12 +9,17 @@ import type { SentMail } from '../fake-apps-script/index';
 import type { GridRange, SheetSnapshot, UiEvents, WorkerReply, WorkerRequest } from './protocol';
 import { createSignal, serveSyncFetch } from './sync-fetch';
 import { createHarnessServer, type ExtraRoute } from './http-server';
-import { readGrid, type Grid } from './workbook-file';
+import { readGrid, type Grid, type GridCell } from './workbook-file';
+import type { FakeGoogleIdentity } from '../fake-apps-script/index';
 
 export interface HarnessOptions {
-  /** Pre-fills Settings through saveSettings, as a user would. */
+  /** Pre-fills Settings through saveSettings, as a user would; with no apiKey, the add-on signs in with Google. */
   backendUrl?: string;
   apiKey?: string;
+  /** Google sign-in: the key ScriptApp.getIdentityToken() signs with (see google-certs.ts for the backend's side). */
+  identity?: FakeGoogleIdentity;
+  /** The fake user's e-mail (default alice@example.com). */
+  user?: string;
   /** The first sheet: rows of cells (row 1 = headers; "=…" strings are formulas), or a .csv/.xlsx path. */
   sheet: Grid | string;
   sheetName?: string;
@@ -71,7 +76,7 @@ export class AddonHarness {
     const signal = createSignal();
     serveSyncFetch(channel.port1, signal);
     const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), {
-      workerData: { addonDir, rows, sheetName, spreadsheetName: 'Rowshot playground', timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, fetchPort: channel.port2, fetchSignal: signal },
+      workerData: { addonDir, rows, sheetName, identity: options.identity ?? null, user: options.user ?? null, spreadsheetName: 'Rowshot playground', timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, fetchPort: channel.port2, fetchSignal: signal },
       transferList: [channel.port2],
     });
     await new Promise<void>((resolve, reject) => {
@@ -154,6 +159,18 @@ export class AddonHarness {
       else ranges.push({ row: r, column: 1, numRows: 1, numColumns: 26 });
     }
     await this.selectRanges(ranges.length > 0 ? ranges : [{ row: 1, column: 1, numRows: 1, numColumns: 1 }]);
+  }
+
+  /**
+   * Types or pastes `values` (rows of cells, "=…" strings are formulas) into the active sheet from
+   * (row, column), as a user does: stored as Sheets stores typed input, then the custom-function
+   * cells whose inputs changed are recalculated. Answers the sheet afterwards.
+   */
+  async edit(row: number, column: number, values: GridCell[][]): Promise<SheetSnapshot> {
+    const reply = await this.request({ kind: 'edit', row, column, values });
+    if (!reply.ok) throw new Error(`harness: could not edit: ${reply.error.message}`);
+    await this.afterChange(reply);
+    return this.sheet();
   }
 
   async selectRanges(ranges: GridRange[]): Promise<void> {

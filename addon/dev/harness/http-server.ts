@@ -1,13 +1,15 @@
 // The harness's HTTP face: the sidebars (with the google.script.run shim), the RPC endpoint the
 // shim posts to, and the sheet API the playground grid and the tests use:
 // GET /sidebar/<Name>, POST /rpc/<fn> { args }, GET /api/sheet, POST /api/select { rows } or
-// { ranges }, POST /api/menu/<handler> (answers the toasts, alerts and sidebars it showed).
+// { ranges }, POST /api/edit { row, column, values } (typed or pasted cells; answers the sheet),
+// POST /api/menu/<handler> (answers the toasts, alerts and sidebars it showed).
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { AddonHarness } from './addon-harness';
 import type { GridRange } from './protocol';
+import type { GridCell } from './workbook-file';
 import { injectShim } from './shim';
 
 /** Answers a request and returns true, or returns false to let the next route try. */
@@ -45,6 +47,24 @@ function isGridRange(v: unknown): v is GridRange {
   return [r.row, r.column, r.numRows, r.numColumns].every((n) => typeof n === 'number' && Number.isInteger(n) && n >= 1);
 }
 
+/** A paste of a whole screen of cells is fine; a runaway one is not. */
+const MAX_EDIT_CELLS = 50_000;
+
+function editProblems(body: { row?: unknown; column?: unknown; values?: unknown }): string[] {
+  const problems: string[] = [];
+  for (const k of ['row', 'column'] as const) {
+    const v = body[k];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 100_000) problems.push(`${k}: a whole number from 1 to 100000`);
+  }
+  const rows = body.values;
+  if (!Array.isArray(rows) || rows.length === 0 || !rows.every((r) => Array.isArray(r) && r.every((c) => ['string', 'number', 'boolean'].includes(typeof c)))) {
+    problems.push('values: rows of cells (text, numbers or true/false), at least one row');
+  } else if (rows.reduce((n: number, r: unknown[]) => n + r.length, 0) > MAX_EDIT_CELLS) {
+    problems.push(`values: at most ${MAX_EDIT_CELLS} cells at once`);
+  }
+  return problems;
+}
+
 async function route(harness: AddonHarness, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
   const [first, second] = parts;
@@ -73,6 +93,12 @@ async function route(harness: AddonHarness, req: IncomingMessage, res: ServerRes
       await harness.select(Array.isArray(body.rows) ? body.rows.filter((r): r is number => typeof r === 'number') : []);
     }
     return sendJson(res, 200, { ok: true, selection: (await harness.sheet()).selection });
+  }
+  if (req.method === 'POST' && url.pathname === '/api/edit') {
+    const body = (await readJson(req)) as { row?: unknown; column?: unknown; values?: unknown };
+    const problems = editProblems(body);
+    if (problems.length > 0) return sendJson(res, 400, { error: problems.join('; ') });
+    return sendJson(res, 200, await harness.edit(body.row as number, body.column as number, body.values as GridCell[][]));
   }
   if (req.method === 'POST' && first === 'api' && second === 'menu' && parts.length === 3) {
     const outcome = await harness.menu(parts[2] ?? '');

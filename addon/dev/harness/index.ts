@@ -4,3 +4,4 @@ export type { ExtraRoute } from './http-server';
 export type { GridRange, SheetSnapshot, UiEvents } from './protocol';
 export { gridOf } from './snapshot';
 export { readGrid, writeGrid, type Grid, type GridCell } from './workbook-file';
+export { googleSignInEnv, startGoogleCerts, type GoogleCertsServer } from './google-certs';

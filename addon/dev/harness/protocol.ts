@@ -1,5 +1,6 @@
 // Messages between the harness (main thread) and the worker that runs the built add-on.
 import type { MessagePort } from 'node:worker_threads';
+import type { FakeGoogleIdentity } from '../fake-apps-script/index';
 import type { GridCell } from './workbook-file';
 
 export interface WorkerInit {
@@ -10,6 +11,9 @@ export interface WorkerInit {
   sheetName: string;
   spreadsheetName: string;
   timeZone: string;
+  /** Google sign-in's key (ScriptApp.getIdentityToken), or null: it then answers null. */
+  identity: FakeGoogleIdentity | null;
+  user: string | null;
   fetchPort: MessagePort;
   fetchSignal: Int32Array;
 }
@@ -26,7 +30,9 @@ export type WorkerRequest =
   | { id: number; kind: 'menu'; handler: string }
   | { id: number; kind: 'sheet' }
   | { id: number; kind: 'select'; ranges: GridRange[] }
-  | { id: number; kind: 'mail' };
+  | { id: number; kind: 'mail' }
+  /** The user types or pastes `values` into the active sheet from (row, column). */
+  | { id: number; kind: 'edit'; row: number; column: number; values: GridCell[][] };
 
 /** What the user saw during one execution (toasts, alerts, sidebars opened). */
 export interface UiEvents {
@@ -43,6 +49,8 @@ export interface SheetSnapshot {
   values: GridCell[][];
   /** Formula text per cell ('' where none), same shape as `values`. */
   formulas: string[][];
+  /** Cells (1-based) showing part of another cell's array result: nothing of their own to save. */
+  spills: { row: number; column: number }[];
   selection: GridRange[];
   menu: { title: string; items: ({ caption: string; handler: string } | null)[] } | null;
   /** Dropdowns (data validation lists) on the active sheet, latest last. */

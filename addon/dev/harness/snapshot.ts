@@ -17,13 +17,24 @@ export function snapshotOf(workbook: Workbook, menu: RecordedMenu | null): Omit<
     sheets: workbook.sheets.map((s) => ({ id: s.id, name: s.name })),
     values: rows === 0 ? [] : sheet.read(1, 1, rows, Math.max(1, columns)).map((r) => r.map(cell)),
     formulas: rows === 0 ? [] : sheet.readFormulas(1, 1, rows, Math.max(1, columns)),
+    spills: spillsOf(sheet, rows, columns),
     selection: workbook.selection.map((r) => ({ ...r })),
     validations: sheet.validations.map((v) => ({ row: v.row, column: v.column, numRows: v.numRows, numColumns: v.numColumns, values: [...v.values] })),
     menu: menu ? { title: menu.title, items: menu.items.map((i) => (i ? { ...i } : null)) } : null,
   };
 }
 
-/** Cells as the workbook file keeps them: the formula where there is one, else the value. */
-export function gridOf(s: Pick<SheetSnapshot, 'values' | 'formulas'>): GridCell[][] {
-  return s.values.map((row, r) => row.map((v, c) => s.formulas[r]?.[c] || v));
+function spillsOf(sheet: Workbook['activeSheet'], rows: number, columns: number): { row: number; column: number }[] {
+  const out: { row: number; column: number }[] = [];
+  for (let r = 1; r <= rows; r++) for (let c = 1; c <= columns; c++) if (sheet.isSpilled(r, c)) out.push({ row: r, column: c });
+  return out;
+}
+
+/**
+ * Cells as the workbook file keeps them: the formula where there is one, else the value; a
+ * formula's computed result, spilled or not, is not kept (it is computed again on load).
+ */
+export function gridOf(s: Pick<SheetSnapshot, 'values' | 'formulas'> & { spills?: SheetSnapshot['spills'] }): GridCell[][] {
+  const spilled = new Set((s.spills ?? []).map((p) => `${p.row},${p.column}`));
+  return s.values.map((row, r) => row.map((v, c) => s.formulas[r]?.[c] || (spilled.has(`${r + 1},${c + 1}`) ? '' : v)));
 }

@@ -7,7 +7,9 @@ import type vm from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createFakeAppsScript, createFakeClock, FakeNetworkError, payloadBytes, type FetchRequest, type FetchResponse } from '../fake-apps-script/index';
 import type { SheetSnapshot, UiEvents, WorkerInit, WorkerReply, WorkerRequest } from './protocol';
+import { CUSTOM_FUNCTIONS, Recalculator } from './recalc';
 import { SyncFetchError, syncFetcher } from './sync-fetch';
+import type { GridCell } from './workbook-file';
 import { snapshotOf } from './snapshot';
 
 const init = workerData as WorkerInit;
@@ -28,19 +30,45 @@ function fetchHandler(req: FetchRequest): FetchResponse {
   }
 }
 
+/** The built manifest's scopes decide what getIdentityToken gives, as the consent screen would. */
+function manifestScopes(): string[] | undefined {
+  try {
+    const manifest = JSON.parse(readFileSync(path.join(init.addonDir, 'appsscript.json'), 'utf8')) as { oauthScopes?: unknown };
+    return Array.isArray(manifest.oauthScopes) ? manifest.oauthScopes.map(String) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const scopes = manifestScopes();
 const fake = createFakeAppsScript({
+  ...(init.identity ? { identity: init.identity } : {}),
+  ...(scopes ? { oauthScopes: scopes } : {}),
+  ...(init.user ? { user: init.user } : {}),
   workbook: { name: init.spreadsheetName, timeZone: init.timeZone, sheets: { [init.sheetName]: init.rows } },
   clock: createFakeClock({ follow: true }),
   htmlDir: init.addonDir,
   fetch: fetchHandler,
   echoConsole: process.env.ROWSHOT_HARNESS_ECHO === '1',
 });
-const context: vm.Context = fake.load(readFileSync(path.join(init.addonDir, 'Code.js'), 'utf8'));
+// Sheets runs the custom functions as custom-function executions (no authorization).
+const context: vm.Context = fake.load(readFileSync(path.join(init.addonDir, 'Code.js'), 'utf8'), {
+  modes: Object.fromEntries(CUSTOM_FUNCTIONS.map((fn) => [fn, 'customFunction' as const])),
+});
+const recalculators = new Map<number, Recalculator>();
+/** After any change, as Sheets recalculates: the custom-function cells whose inputs changed. */
+function recalculate(): void {
+  for (const sheet of fake.workbook.sheets) {
+    let r = recalculators.get(sheet.id);
+    if (!r) recalculators.set(sheet.id, (r = new Recalculator((fn, args) => execute(fn, args))));
+    r.recalculate(sheet);
+  }
+}
 
 let version = 0;
 let lastCells = '';
 function cellsKey(s: Omit<SheetSnapshot, 'version'>): string {
-  return JSON.stringify([s.sheet, s.values, s.formulas]);
+  return JSON.stringify([s.sheet, s.values, s.formulas, s.spills]);
 }
 function snapshot(): SheetSnapshot {
   const s = snapshotOf(fake.workbook, fake.ui.menus[0] ?? null);
@@ -67,6 +95,15 @@ function execute(fn: string, args: unknown[]): unknown {
   return (f as (...a: unknown[]) => unknown)(...args);
 }
 
+/** What the user typed or pasted, stored as Sheets stores typed input; the grid grows to fit. */
+function edit(row: number, column: number, values: GridCell[][]): void {
+  const sheet = fake.workbook.activeSheet;
+  const width = Math.max(0, ...values.map((r) => r.length));
+  sheet.maxRows = Math.max(sheet.maxRows, row + values.length - 1);
+  sheet.maxColumns = Math.max(sheet.maxColumns, column + width - 1);
+  sheet.write(row, column, values);
+}
+
 function handle(req: WorkerRequest): WorkerReply {
   const before = snapshot().version;
   const mark = { toasts: fake.workbook.toasts.length, alerts: fake.ui.alerts.length, sidebars: fake.ui.sidebars.length };
@@ -77,10 +114,12 @@ function handle(req: WorkerRequest): WorkerReply {
     else if (req.kind === 'menu') value = execute(req.handler, []);
     else if (req.kind === 'sheet') value = snapshot();
     else if (req.kind === 'mail') value = fake.mail.sent;
+    else if (req.kind === 'edit') edit(req.row, req.column, req.values);
     else {
       const sheet = fake.workbook.activeSheet.name;
       fake.workbook.select(sheet, req.ranges);
     }
+    if (req.kind !== 'sheet' && req.kind !== 'select') recalculate();
     // As google.script.run does: only JSON-like values come back (a Date becomes a string here).
     const valueJson = value === undefined ? null : JSON.stringify(value) ?? null;
     return { id: req.id, ok: true, valueJson, ...done() };
@@ -91,8 +130,10 @@ function handle(req: WorkerRequest): WorkerReply {
   }
 }
 
-// Sheets runs onOpen when the spreadsheet opens: it builds the Extensions → Rowshot menu.
+// Sheets runs onOpen when the spreadsheet opens: it builds the Extensions → Rowshot menu (and
+// computes the custom-function cells of the workbook).
 if (typeof context.onOpen === 'function') handle({ id: 0, kind: 'call', fn: 'onOpen', argsJson: JSON.stringify([{ authMode: 'FULL' }]) });
+else recalculate();
 snapshot();
 
 port.on('message', (req: WorkerRequest) => port.postMessage(handle(req)));

@@ -1,18 +1,24 @@
 // `npm start` for the add-on: the backend on its embedded defaults, the built add-on in the
 // harness with Settings filled in, and a page with a spreadsheet grid, the Extensions menu and
-// the sidebar. The sheet is a local workbook file, saved after every change.
+// the sidebar. The sheet is a local workbook file, saved after every change. The add-on signs
+// in with Google as in Sheets: the harness mints the ID tokens with a local key, and the
+// embedded backend is told that key's certs endpoint and client id (no key to paste).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ApiClient } from '../../../backend/src/cli/api-client';
 import { syncPackDir } from '../../../backend/src/cli/pack-dir';
-import { createRowshot } from '../../../backend/src/compose';
+import { createRowshot, LOCAL_TENANT } from '../../../backend/src/compose';
 import { loadConfig } from '../../../backend/src/config';
 import { greetingCardsCsv } from '../../../examples/make-workbooks';
-import { AddonHarness, gridOf, writeGrid, type SheetSnapshot } from '../harness/index';
+import { makeFakeGoogleIdentity } from '../fake-apps-script/index';
+import { AddonHarness, googleSignInEnv, gridOf, startGoogleCerts, writeGrid, type SheetSnapshot } from '../harness/index';
 
 const PAGE = new URL('./page.html', import.meta.url);
 const EXAMPLE_PACKS = new URL('../../../examples/packs', import.meta.url);
+/** The playground's editor and the OAuth client id its ID tokens are for. */
+const PLAYGROUND_USER = 'alice@example.com';
+const PLAYGROUND_CLIENT_ID = 'rowshot-playground.apps.googleusercontent.com';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { workbook: { type: 'string' } }, allowPositionals: false });
@@ -21,10 +27,14 @@ async function main(): Promise<number> {
     console.error(`Invalid configuration: PLAYGROUND_PORT: expected a port number (got "${process.env.PLAYGROUND_PORT}")`);
     return 1;
   }
+  const identity = makeFakeGoogleIdentity(PLAYGROUND_CLIENT_ID);
+  const certs = await startGoogleCerts(identity);
   // The backend's own log lines would drown the one line this prints; ROWSHOT_LOG_LEVEL overrides.
-  const loaded = loadConfig({ ROWSHOT_LOG_LEVEL: 'warn', ...process.env });
+  // Sign-in is the playground's own: its editor belongs to the embedded tenant (the dev key's).
+  const loaded = loadConfig({ ROWSHOT_LOG_LEVEL: 'warn', ...process.env, ...googleSignInEnv(identity, certs, LOCAL_TENANT, [PLAYGROUND_USER]) });
   if (!loaded.ok) {
     console.error(loaded.message);
+    await certs.close();
     return 1;
   }
   const rowshot = await createRowshot(loaded.config);
@@ -55,7 +65,8 @@ async function main(): Promise<number> {
   const page = await readFile(PAGE, 'utf8');
   const harness = await AddonHarness.start({
     backendUrl,
-    apiKey,
+    identity,
+    user: PLAYGROUND_USER,
     sheet: workbook,
     port: playgroundPort,
     onSheetChange: save,
@@ -71,6 +82,7 @@ async function main(): Promise<number> {
   console.log(values.workbook
     ? `Sheet: ${workbook}, rewritten after every change.`
     : `Sheet: a fresh copy of the greeting-cards example (${workbook}), made anew on every start; --workbook FILE binds your own.`);
+  console.log(`Add-on signed in with Google as ${PLAYGROUND_USER} (ID tokens from a local stand-in for Google's keys; Settings can switch to the API key in ${rowshot.devKeyFile ?? 'the data folder'}).`);
 
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
@@ -79,6 +91,7 @@ async function main(): Promise<number> {
   await harness.close();
   await saving;
   await rowshot.close();
+  await certs.close();
   return 0;
 }
 

@@ -1,13 +1,14 @@
-// HTTP to the Rowshot backend through the HttpPort (UrlFetchApp): JSON in and out, the API key
-// as a Bearer token, and every failure mapped to one RpcError code with a readable message.
+// HTTP to the Rowshot backend through the HttpPort (UrlFetchApp): JSON in and out, the Google ID
+// token or the API key as a Bearer token, and every failure mapped to one RpcError code with a readable message.
 // RFC 7807 problems keep their detail and list their invalid fields.
 import { Problem } from '../../../shared/index';
 import { AddonError, messageOf } from '../result';
 import type { HttpMethod, HttpPort, HttpRequest, HttpResponse } from '../services/ports';
+import { bearerOf, describeCredential, type Credential } from './credential';
 
 export interface BackendSettings {
   backendUrl: string;
-  apiKey: string;
+  credential: Credential;
 }
 
 export interface CallOptions {
@@ -45,7 +46,7 @@ export class BackendClient {
   }
 
   private send(method: HttpMethod, path: string, opts: CallOptions): HttpResponse {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.settings.apiKey}`, accept: 'application/json', ...opts.headers };
+    const headers: Record<string, string> = { authorization: `Bearer ${bearerOf(this.settings.credential)}`, accept: 'application/json', ...opts.headers };
     const req: HttpRequest = { url: `${this.url}${path}`, method, headers };
     if (opts.json !== undefined) {
       req.contentType = 'application/json';
@@ -66,21 +67,24 @@ export class BackendClient {
     const problem = body.ok ? Problem.safeParse(body.value) : null;
     if (!problem?.success) {
       // Not a Rowshot problem: another server (a wrong URL, a proxy page) answered.
-      if (res.status === 401 || res.status === 403) return this.refusedKey();
+      if (res.status === 401 || res.status === 403) return this.refused(null);
       return new AddonError('unreachable', `Could not reach a Rowshot backend at ${this.url}: ${method.toUpperCase()} ${path} answered HTTP ${res.status}. Check the backend URL in Settings.`);
     }
     const p = problem.data;
     const fields = p.invalidFields ?? [];
     const listed = fields.length > 0 ? ` (${fields.slice(0, 5).map((f) => `${f.field}: ${f.message}`).join('; ')}${fields.length > 5 ? `; and ${fields.length - 5} more` : ''})` : '';
     const detail = `${p.detail ?? p.title}${listed}`;
-    if (p.status === 401 || p.code === 'unauthenticated') return this.refusedKey();
+    if (p.status === 401 || p.code === 'unauthenticated') return this.refused(p.detail ?? null);
     const code = codeFor(p.status, p.code);
     return new AddonError(code, code === 'backend_error' ? `The backend failed (HTTP ${p.status}): ${detail}` : detail, fields);
   }
 
-  private refusedKey(): AddonError {
-    const hint = this.settings.apiKey.slice(-4);
-    return new AddonError('unauthenticated', `The backend refused the API key (ending in ${hint}): check the API key in Settings.`);
+  private refused(detail: string | null): AddonError {
+    const c = this.settings.credential;
+    if (c.kind === 'api_key') return new AddonError('unauthenticated', `The backend refused ${describeCredential(c)}: check the API key in Settings.`);
+    // The backend says why (expired, another audience, no Google sign-in configured): pass it on.
+    const why = detail === null ? '' : `: ${detail}`;
+    return new AddonError('unauthenticated', `The backend refused ${describeCredential(c)}${why}. If it takes API keys only, choose "An API key" in Settings.`);
   }
 }
 

@@ -78,7 +78,7 @@ export function updateRun(props: PropertyStore, sheetId: number, id: string, cha
 }
 
 /** A run of any sheet of this document. */
-export function findRun(s: Services, batchId: string): RunEntry | null {
+export function findRun(s: Pick<Services, 'spreadsheet' | 'documentProperties'>, batchId: string): RunEntry | null {
   for (const sheet of s.spreadsheet.sheets()) {
     const found = loadRuns(s.documentProperties, sheet.id).find((r) => r.id === batchId);
     if (found) return found;

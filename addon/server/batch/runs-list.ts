@@ -3,8 +3,8 @@
 import { api } from '../api/endpoints';
 import type { BatchSummary } from '../rpc';
 import type { Services } from '../services/ports';
-import { missingSettings, readSettings } from '../settings/settings-store';
-import { BackendClient } from '../api/backend-client';
+import { connect } from '../api/connect';
+import type { BackendClient } from '../api/backend-client';
 import { loadRuns, updateRun, type RunEntry } from './history';
 import { isFinal, toSummary } from './summary';
 
@@ -21,8 +21,12 @@ export function refreshSummary(s: Services, client: BackendClient, entry: RunEnt
 
 export function listSheetRuns(s: Services): BatchSummary[] {
   const runs = loadRuns(s.documentProperties, s.spreadsheet.activeSheet().id);
-  const settings = readSettings(s.userProperties);
-  if (missingSettings(settings) !== null) return runs.map((r) => r.summary);
-  const client = new BackendClient(s.http, settings);
+  let client: BackendClient;
+  try {
+    client = connect(s).client;
+  } catch {
+    // Not set up (or no sign-in at hand): the stored summaries are all there is to show.
+    return runs.map((r) => r.summary);
+  }
   return runs.map((r) => (isFinal(r.summary.state) ? r.summary : refreshSummary(s, client, r)));
 }

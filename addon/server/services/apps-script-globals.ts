@@ -94,6 +94,7 @@ export interface AppsScriptGlobals {
     getUserTriggers(spreadsheet: GSpreadsheet): GTrigger[];
     newTrigger(functionName: string): { timeBased(): { everyHours(n: number): { create(): GTrigger } } };
     deleteTrigger(trigger: GTrigger): void;
+    getIdentityToken(): string | null;
   };
   MailApp: {
     sendEmail(message: { to: string; subject: string; body: string; htmlBody: string; name: string }): void;

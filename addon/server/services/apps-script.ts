@@ -176,6 +176,8 @@ export function createAppsScriptServices(g: AppsScriptGlobals = globalThis as un
   const triggers = once(() => triggerPort(g, ss));
   const ui = once(() => uiPort(g, ss));
   const mail = once(() => mailPort(g));
+  // One token per execution: it lasts an hour, an execution at most six minutes.
+  const identityToken = once(() => g.ScriptApp.getIdentityToken() || null);
   return {
     get spreadsheet() { return spreadsheet(); },
     get http() { return http(); },
@@ -187,6 +189,7 @@ export function createAppsScriptServices(g: AppsScriptGlobals = globalThis as un
     get ui() { return ui(); },
     get mail() { return mail(); },
     clock: { now: () => new Date() },
+    identityToken,
     uuid: () => g.Utilities.getUuid(),
     log: (message) => g.console.log(message),
   };

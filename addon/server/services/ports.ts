@@ -129,8 +129,8 @@ export interface UiPort {
  * Utilities.base64Decode getUuid; PropertiesService.getUserProperties getDocumentProperties →
  * getProperty setProperty deleteProperty; CacheService.getDocumentCache getScriptCache → get put;
  * LockService.getDocumentLock → tryLock releaseLock; ScriptApp.getUserTriggers(spreadsheet) newTrigger(fn)
- * .timeBased().everyHours(1).create() deleteTrigger → Trigger getUniqueId getHandlerFunction; console.log;
- * Spreadsheet.getUrl; MailApp.sendEmail({ to, subject, body, htmlBody, name }) getRemainingDailyQuota;
+ * .timeBased().everyHours(1).create() deleteTrigger → Trigger getUniqueId getHandlerFunction; ScriptApp.getIdentityToken;
+ * console.log; Spreadsheet.getUrl; MailApp.sendEmail({ to, subject, body, htmlBody, name }) getRemainingDailyQuota;
  * Session.getEffectiveUser().getEmail().
  */
 
@@ -160,7 +160,7 @@ export interface Clock {
 export interface Services {
   spreadsheet: SpreadsheetPort;
   http: HttpPort;
-  /** The user's own settings (backend URL, API key): never document or script properties. */
+  /** The user's own settings (backend URL, sign-in choice, API key): never document or script properties. */
   userProperties: PropertyStore;
   /** Shared by the document's users: column mappings, batch history, schedules, run log. */
   documentProperties: PropertyStore;
@@ -170,6 +170,12 @@ export interface Services {
   ui: UiPort;
   mail: MailPort;
   clock: Clock;
+  /**
+   * `ScriptApp.getIdentityToken()`: the user's Google ID token (needs the `openid` and `email`
+   * scopes) for signing in to the backend; null where Apps Script gives none. Custom functions
+   * never ask: they run without the user's authorization.
+   */
+  identityToken(): string | null;
   uuid(): string;
   /** `Session.getEffectiveUser().getEmail()` may be '' for consumer accounts; used only in logs. */
   log(message: string): void;

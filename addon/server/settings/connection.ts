@@ -1,13 +1,22 @@
 // Test connection: one authenticated call (GET /v1/packs) that proves the URL reaches a Rowshot
-// backend and the key is accepted; the failures read as the client maps them ("Could not reach
-// …", "The backend refused the API key …", "not set up yet: enter …").
+// backend and the credential in use (Google sign-in or the API key) is accepted; the failures
+// read as the client maps them ("Could not reach …", "The backend refused …", "not set up yet …").
 import { api } from '../api/endpoints';
 import { connect } from '../api/connect';
+import { idTokenEmail } from '../api/id-token';
 import type { ConnectionCheck } from '../rpc';
 import type { Services } from '../services/ports';
 
 export function testConnection(s: Services): ConnectionCheck {
   const { client } = connect(s);
   const packs = api.listPacks(client);
-  return { message: `Connected to ${client.url}: the API key works (${packs.length} reference pack${packs.length === 1 ? '' : 's'}).` };
+  const c = client.settings.credential;
+  const who = c.kind === 'google' ? `signed in with Google${c.email === null ? '' : ` as ${c.email}`}` : 'the API key works';
+  return { message: `Connected to ${client.url}: ${who} (${packs.length} reference pack${packs.length === 1 ? '' : 's'}).` };
+}
+
+/** The Google account a Google sign-in would send, for Settings to show; null when Apps Script gives no token. */
+export function googleEmail(s: Pick<Services, 'identityToken'>): string | null {
+  const token = s.identityToken();
+  return token === null ? null : idTokenEmail(token);
 }

@@ -1,5 +1,6 @@
-// Settings sidebar: backend URL, API key (never shown back, only its last characters),
-// confirmation threshold, who writes results; Save and Test connection.
+// Settings sidebar: backend URL, how to sign in (the Google account, or an API key as the
+// fallback: never shown back, only its last characters) and which is in use, confirmation
+// threshold, who writes results; Save and Test connection.
 import type { SaveSettingsInput, SettingsView } from '../../server/rpc';
 import { byId, clearBanner, showBanner, whileBusy } from '../common/dom';
 import { call, callOrShow, errorText } from '../common/rpc';
@@ -8,6 +9,9 @@ const form = byId<HTMLFormElement>('settings-form');
 const backendUrl = byId<HTMLInputElement>('backendUrl');
 const apiKey = byId<HTMLInputElement>('apiKey');
 const apiKeyHint = byId('apiKeyHint');
+const apiKeyGroup = byId('apiKeyGroup');
+const signInStatus = byId('signInStatus');
+const signInRadios = [...document.querySelectorAll<HTMLInputElement>('#signIn input[name="signIn"]')];
 const confirmAbove = byId<HTMLInputElement>('confirmAboveUsd');
 const backendWrites = byId<HTMLInputElement>('backendWrites');
 const saveButton = byId<HTMLButtonElement>('save');
@@ -15,9 +19,25 @@ const testButton = byId<HTMLButtonElement>('test');
 
 let saved: SettingsView | null = null;
 
+const chosenSignIn = (): SettingsView['signIn'] => (signInRadios.find((r) => r.checked)?.value === 'api_key' ? 'api_key' : 'google');
+
+/** Which credential the saved settings send; the key field only matters with "An API key". */
+function renderSignIn(view: SettingsView): void {
+  apiKeyGroup.hidden = chosenSignIn() !== 'api_key';
+  if (view.signIn === 'google') {
+    signInStatus.textContent = view.googleEmail === null
+      ? 'In use: Google sign-in (no Google account is available here: choose an API key instead).'
+      : `In use: Google sign-in as ${view.googleEmail}. No key needed.`;
+  } else {
+    signInStatus.textContent = view.apiKeySaved ? `In use: the API key …${view.apiKeyHint}.` : 'In use: an API key (none saved yet).';
+  }
+}
+
 function render(view: SettingsView): void {
   saved = view;
   backendUrl.value = view.backendUrl;
+  for (const r of signInRadios) r.checked = r.value === view.signIn;
+  renderSignIn(view);
   apiKey.value = '';
   apiKey.placeholder = view.apiKeySaved ? 'Leave empty to keep the saved key' : 'Paste your API key';
   apiKeyHint.textContent = view.apiKeySaved ? `Saved key …${view.apiKeyHint}` : 'No key saved yet.';
@@ -26,7 +46,7 @@ function render(view: SettingsView): void {
 }
 
 function formInput(): SaveSettingsInput {
-  const input: SaveSettingsInput = { backendUrl: backendUrl.value.trim(), backendWrites: backendWrites.checked };
+  const input: SaveSettingsInput = { backendUrl: backendUrl.value.trim(), signIn: chosenSignIn(), backendWrites: backendWrites.checked };
   if (apiKey.value.trim() !== '') input.apiKey = apiKey.value.trim();
   const threshold = Number(confirmAbove.value);
   if (confirmAbove.value.trim() !== '' && Number.isFinite(threshold)) input.confirmAboveUsd = threshold;
@@ -36,7 +56,7 @@ function formInput(): SaveSettingsInput {
 function dirty(): boolean {
   if (!saved) return true;
   const input = formInput();
-  return input.apiKey !== undefined || input.backendUrl !== saved.backendUrl || input.backendWrites !== saved.backendWrites
+  return input.apiKey !== undefined || input.backendUrl !== saved.backendUrl || input.signIn !== saved.signIn || input.backendWrites !== saved.backendWrites
     || (input.confirmAboveUsd !== undefined && input.confirmAboveUsd !== saved.confirmAboveUsd);
 }
 
@@ -56,6 +76,13 @@ async function save(): Promise<boolean> {
   markInvalid();
   render(result.value);
   return true;
+}
+
+for (const r of signInRadios) {
+  r.addEventListener('change', () => {
+    apiKeyGroup.hidden = chosenSignIn() !== 'api_key';
+    if (!apiKeyGroup.hidden && saved?.apiKeySaved !== true) apiKey.focus();
+  });
 }
 
 form.addEventListener('submit', (event) => {

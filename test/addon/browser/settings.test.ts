@@ -22,6 +22,8 @@ afterAll(async () => {
 
 async function testWith(page: Page, url: string, key: string): Promise<string> {
   await page.fill('#backendUrl', url);
+  // The API key is the fallback to Google sign-in: chosen first, then pasted.
+  await page.check('#signIn input[value="api_key"]');
   await page.fill('#apiKey', key);
   await page.click('#test');
   // The banner first says "Testing…", then the server's answer.

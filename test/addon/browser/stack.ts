@@ -6,8 +6,9 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import type { BuiltAddon } from '../../helpers/built-addon';
-import { AddonHarness, type Grid } from '../../../addon/dev/harness/index';
-import type { Overrides } from '../../../backend/src/compose';
+import { makeFakeGoogleIdentity, type FakeGoogleIdentity } from '../../../addon/dev/fake-apps-script/index';
+import { AddonHarness, googleSignInEnv, startGoogleCerts, type Grid } from '../../../addon/dev/harness/index';
+import { LOCAL_TENANT, type Overrides } from '../../../backend/src/compose';
 import { startTestServer, type TestServer } from '../../helpers/server';
 
 export { launchChromium } from '../../helpers/browser';
@@ -15,6 +16,8 @@ export { launchChromium } from '../../helpers/browser';
 export interface Stack {
   backend: TestServer;
   harness: AddonHarness;
+  /** With `googleSignIn`: the key the harness signs ID tokens with. */
+  identity: FakeGoogleIdentity | null;
   close(): Promise<void>;
 }
 
@@ -24,20 +27,37 @@ export interface StackOptions {
   /** Backend environment (e.g. ROWSHOT_ROW_CONCURRENCY) and overrides (e.g. a slow provider). */
   env?: Record<string, string>;
   overrides?: Overrides;
+  /**
+   * Sign in with Google: the harness mints ID tokens for `user` with a local key, the backend
+   * verifies them against that key's certs endpoint and maps `allowed` to the API key's tenant.
+   * Settings then get the backend URL only (no key).
+   */
+  googleSignIn?: { user: string; allowed: string[] };
 }
+
+export const TEST_CLIENT_ID = '123456789012-rowshot-test.apps.googleusercontent.com';
 
 /** A backend and a harness on `sheet`; Settings are filled in unless `settings: false`. */
 export async function startStack(addon: BuiltAddon, sheet: Grid, options: StackOptions = {}): Promise<Stack> {
-  const backend = await startTestServer(options.env, options.overrides);
+  const signIn = options.googleSignIn;
+  const identity = signIn ? makeFakeGoogleIdentity(TEST_CLIENT_ID) : null;
+  const certs = identity ? await startGoogleCerts(identity) : null;
+  const env = { ...options.env, ...(identity && certs && signIn ? googleSignInEnv(identity, certs, LOCAL_TENANT, signIn.allowed) : {}) };
+  const backend = await startTestServer(env, options.overrides).catch(async (err: unknown) => {
+    await certs?.close();
+    throw err;
+  });
   try {
     const harness = await AddonHarness.start({
       sheet,
       addonDir: addon.dir,
-      ...(options.settings === false ? {} : { backendUrl: backend.url, apiKey: backend.key }),
+      ...(identity && signIn ? { identity, user: signIn.user } : {}),
+      ...(options.settings === false ? {} : signIn ? { backendUrl: backend.url } : { backendUrl: backend.url, apiKey: backend.key }),
     });
-    return { backend, harness, close: async () => { await harness.close(); await backend.close(); } };
+    return { backend, harness, identity, close: async () => { await harness.close(); await backend.close(); await certs?.close(); } };
   } catch (err) {
     await backend.close();
+    await certs?.close();
     throw err;
   }
 }

@@ -2,7 +2,8 @@
 // range checks, shared document lock, per-user properties, cache expiry, UrlFetch failures,
 // add-on trigger limits and what a trigger execution may not do.
 import { describe, expect, it } from 'vitest';
-import { createFakeAppsScript, createFakeDocument, FakeNetworkError } from '../../../addon/dev/fake-apps-script/index';
+import { OAuth2Client } from 'google-auth-library';
+import { createFakeAppsScript, createFakeClock, createFakeDocument, EMAIL_SCOPE, FakeNetworkError, makeFakeGoogleIdentity, OPENID_SCOPE } from '../../../addon/dev/fake-apps-script/index';
 
 /** Loads a snippet as Code.js; each top-level function is one execution. */
 function load(code: string, fake = createFakeAppsScript()) {
@@ -153,5 +154,22 @@ describe('ScriptApp', () => {
     expect(g.make()).toBe('Exception: This add-on has created too many time-based triggers in this document for this Google user account.');
     g.clear();
     expect(fake.triggers).toEqual([]);
+  });
+
+  it('mints Google ID tokens that verify against the identity\'s key, only with the openid scope and never in a custom function', async () => {
+    const identity = makeFakeGoogleIdentity('123-addon.apps.googleusercontent.com', { hd: 'acme.com' });
+    const code = 'function token() { return ScriptApp.getIdentityToken(); }\nfunction cell() { try { return ScriptApp.getIdentityToken(); } catch (e) { return String(e); } }';
+    // Tokens are stamped by the fake clock; here it follows real time, which the verifier checks.
+    const fake = createFakeAppsScript({ identity, user: 'ann@acme.com', oauthScopes: [OPENID_SCOPE, EMAIL_SCOPE], clock: createFakeClock({ follow: true }) });
+    const g = fake.load(code, { modes: { cell: 'customFunction' } });
+    const token = g.token() as string;
+    const ticket = await new OAuth2Client().verifySignedJwtWithCertsAsync(token, { [identity.kid]: identity.publicKeyPem }, identity.clientId, ['https://accounts.google.com']);
+    expect(ticket.getPayload()).toMatchObject({ aud: identity.clientId, email: 'ann@acme.com', email_verified: true, hd: 'acme.com', iss: 'https://accounts.google.com' });
+    expect(g.cell()).toBe('Exception: You do not have permission to call ScriptApp.getIdentityToken');
+    // Without the openid scope Apps Script gives no token; without the email scope, no email.
+    expect(createFakeAppsScript({ identity, oauthScopes: [EMAIL_SCOPE] }).load(code).token()).toBeNull();
+    const noEmail = createFakeAppsScript({ identity, oauthScopes: [OPENID_SCOPE] }).load(code).token() as string;
+    expect(JSON.parse(Buffer.from(noEmail.split('.')[1] ?? '', 'base64url').toString())).not.toHaveProperty('email');
+    expect(createFakeAppsScript().load(code).token()).toBeNull();
   });
 });

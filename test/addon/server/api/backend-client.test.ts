@@ -1,17 +1,20 @@
 // How the add-on reads the backend's answers: the shared schema for successes, RFC 7807 for
 // failures, and one readable RpcError for each way a call can go wrong.
 import { describe, expect, it } from 'vitest';
-import { BackendClient } from '../../../../addon/server/api/backend-client';
+import { BackendClient, type BackendSettings } from '../../../../addon/server/api/backend-client';
 import { api } from '../../../../addon/server/api/endpoints';
 import { AddonError } from '../../../../addon/server/result';
 import type { HttpResponse } from '../../../../addon/server/services/ports';
 import { stubHttp } from '../helpers/fake-backend';
 
-const settings = { backendUrl: 'https://rowshot.example', apiKey: 'rs_secret_key_wxyz' };
+const settings: BackendSettings = { backendUrl: 'https://rowshot.example', credential: { kind: 'api_key', key: 'rs_secret_key_wxyz' } };
+// A token shaped as Google's (the client reads only its email claim, for messages).
+const idToken = `eyJhbGciOiJSUzI1NiJ9.${Buffer.from(JSON.stringify({ email: 'ann@acme.com' })).toString('base64url')}.c2ln`;
+const google: BackendSettings = { backendUrl: 'https://rowshot.example', credential: { kind: 'google', token: idToken, email: 'ann@acme.com' } };
 const problem = (status: number, body: object): HttpResponse => ({ status, headers: { 'content-type': 'application/problem+json' }, body: JSON.stringify(body) });
 
-function failure(respond: () => HttpResponse): AddonError {
-  const client = new BackendClient(stubHttp(respond), settings);
+function failure(respond: () => HttpResponse, as: BackendSettings = settings): AddonError {
+  const client = new BackendClient(stubHttp(respond), as);
   try {
     api.listPacks(client);
   } catch (e) {
@@ -58,6 +61,20 @@ describe('BackendClient', () => {
     const e = failure(() => problem(401, { type: 't', title: 'An API key is needed', status: 401, code: 'unauthenticated', detail: 'The API key is not valid' }));
     expect(e.rpc).toEqual({ code: 'unauthenticated', message: 'The backend refused the API key (ending in wxyz): check the API key in Settings.' });
     expect(e.rpc.message).not.toContain('rs_secret');
+  });
+
+  it('sends a Google sign-in as the Bearer token, and a refusal says whom and why (never the token)', () => {
+    const http = stubHttp(() => ({ status: 200, headers: {}, body: JSON.stringify({ packs: [] }) }));
+    api.listPacks(new BackendClient(http, google));
+    expect(http.requests[0]?.headers?.authorization).toBe(`Bearer ${idToken}`);
+    const expired = failure(() => problem(401, { type: 't', title: 'x', status: 401, code: 'unauthenticated', detail: 'the Google sign-in token has expired: sign in again' }), google);
+    expect(expired.rpc).toEqual({
+      code: 'unauthenticated',
+      message: 'The backend refused your Google sign-in (ann@acme.com): the Google sign-in token has expired: sign in again. If it takes API keys only, choose "An API key" in Settings.',
+    });
+    const notAllowed = failure(() => problem(403, { type: 't', title: 'x', status: 403, code: 'forbidden', detail: 'ann@acme.com (domain acme.com) may not use this Rowshot server' }), google);
+    expect(notAllowed.rpc).toEqual({ code: 'unauthenticated', message: 'ann@acme.com (domain acme.com) may not use this Rowshot server' });
+    expect(JSON.stringify([expired.rpc, notAllowed.rpc])).not.toContain(idToken);
   });
 
   it('a 400 problem keeps its detail and lists every invalid field', () => {

@@ -35,6 +35,7 @@ describe('runScheduled', () => {
     empty.sheet.set(3, 2, 'DONE');
     empty.sheet.set(4, 2, 'DONE');
     expect(runScheduled(empty.s, { sheetId: 4, scope: 'not_done', maxCostUsd: 1 })).toMatchObject({ rows: 0, outcome: 'nothing_to_do' });
+    empty.s.userProperties.set('rowshot.signIn', 'api_key');
     empty.s.userProperties.delete('rowshot.apiKey');
     expect(runScheduled(empty.s, { sheetId: 4, scope: 'all', maxCostUsd: 1 })).toMatchObject({ outcome: 'failed', message: expect.stringContaining('enter the API key') });
   });

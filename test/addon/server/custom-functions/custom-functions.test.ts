@@ -63,10 +63,9 @@ describe('ROWSHOT_PROMPT', () => {
 });
 
 describe('ROWSHOT_STATUS', () => {
-  it('answers one line from the backend, cached for 30 s', () => {
+  it('answers one line from the run as this document last saw it, with no backend call and no user settings', () => {
     const { app, backend, s } = setup();
     configure(s);
-    s.spreadsheet.activeIndex = 0;
     const started = app.startRun({ scope: 'not_done', requestId: 'k' });
     if (!started.ok) throw new Error(started.error.message);
     const id = started.value.id;
@@ -75,40 +74,26 @@ describe('ROWSHOT_STATUS', () => {
     batch.status.counts = { ...batch.status.counts, DONE: 1, RUNNING: 0, QUEUED: 0, FAILED: 1 };
     batch.status.cost.actualUsd = 0.47;
     batch.status.etaSeconds = 42;
-    expect(app.ROWSHOT_STATUS(id)).toBe('RUNNING 1/2 done, 1 failed, $0.47, ETA 1 min');
-    const gets = backend.requests.length;
+    // The sidebar's progress poll refreshes the document's history.
+    expect(app.getRunProgress(id).ok).toBe(true);
+    // A custom function runs without the user's authorization: no user properties, no token.
+    const anonymous = anotherEditor(s);
+    const custom = createApp(() => anonymous);
+    const calls = backend.requests.length;
+    expect(custom.ROWSHOT_STATUS(id)).toBe('RUNNING 1/2 done, 1 failed, $0.47, ETA 1 min');
+    expect(custom.ROWSHOT_STATUS([[id]])).toBe('RUNNING 1/2 done, 1 failed, $0.47, ETA 1 min');
     backend.finish(id);
-    expect(app.ROWSHOT_STATUS([[id]])).toBe('RUNNING 1/2 done, 1 failed, $0.47, ETA 1 min');
-    expect(backend.requests.length).toBe(gets);
-    s.clock.advance(31_000);
-    expect(app.ROWSHOT_STATUS(id)).toBe('DONE 2/2 done, 0 failed, $0.08');
+    expect(custom.ROWSHOT_STATUS(id)).toBe('RUNNING 1/2 done, 1 failed, $0.47, ETA 1 min');
+    expect(backend.requests.length).toBe(calls);
+    expect(app.getRunProgress(id).ok).toBe(true);
+    expect(custom.ROWSHOT_STATUS(id)).toBe('DONE 2/2 done, 0 failed, $0.08');
+    expect(anonymous.userProperties.map.size).toBe(0);
   });
-  it('answers error strings: no id, not set up, unknown batch, unreachable', () => {
-    const { app, backend, s } = setup();
+
+  it('answers error strings: no id, a run this spreadsheet does not know', () => {
+    const { app } = setup();
     expect(app.ROWSHOT_STATUS('')).toBe('ROWSHOT_STATUS: give a batch id, e.g. =ROWSHOT_STATUS("b_…")');
-    expect(app.ROWSHOT_STATUS('b_1')).toBe('ROWSHOT_STATUS: Rowshot is not set up yet: enter the backend URL and the API key in Extensions → Rowshot → Settings.');
-    configure(s);
-    expect(app.ROWSHOT_STATUS('b_nope')).toBe("ROWSHOT_STATUS: no batch 'b_nope' for this API key");
-    backend.down = true;
-    expect(app.ROWSHOT_STATUS('b_2')).toMatch(/^ROWSHOT_STATUS: Could not reach https:\/\/rowshot\.test: /);
-  });
-  it('never shows one editor a line cached with another editor\'s settings, and never puts the key in the cache key', () => {
-    const { app, backend, s } = setup();
-    configure(s);
-    const started = app.startRun({ scope: 'not_done', requestId: 'k' });
-    if (!started.ok) throw new Error(started.error.message);
-    const id = started.value.id;
-    expect(app.ROWSHOT_STATUS(id)).toBe('ACCEPTED 0/2 done, 0 failed, $0.00');
-    // Another editor of the same document (same document cache), with a key the backend refuses.
-    const other = anotherEditor(s);
-    configure(other, 'https://rowshot.test', 'rs_other_key_9876');
-    const otherApp = createApp(() => other);
-    expect(otherApp.ROWSHOT_STATUS(id)).toBe('ROWSHOT_STATUS: The backend refused the API key (ending in 9876): check the API key in Settings.');
-    const keys = [...s.cache.map.keys()];
-    expect(keys).toHaveLength(1);
-    expect(keys[0]).toMatch(/^rowshot\.status\.[0-9a-f]{8}\.b_fake\d+$/);
-    expect(keys.join()).not.toContain('rs_test_key');
-    expect(backend.requests.filter((r) => r.headers?.authorization === 'Bearer rs_other_key_9876')).toHaveLength(1);
+    expect(app.ROWSHOT_STATUS('b_nope')).toBe("ROWSHOT_STATUS: no run 'b_nope' in this spreadsheet (it knows the runs started from its Rowshot sidebar or schedules)");
   });
 
   it('never throws, even when the services cannot be built', () => {

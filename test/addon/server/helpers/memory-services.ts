@@ -93,6 +93,8 @@ interface MemoryUser {
   properties: MemoryProperties;
   triggers: MemoryTriggers;
   mail: MemoryMail;
+  /** What ScriptApp.getIdentityToken() gives this user (null: none, as without the openid scope). */
+  idToken: string | null;
 }
 
 export interface TestServices extends Services {
@@ -150,7 +152,7 @@ export function anotherExecution(s: TestServices): TestServices {
 
 let users = 0;
 function newUser(): MemoryUser {
-  return { properties: new MemoryProperties(), triggers: new MemoryTriggers(), mail: new MemoryMail(`editor${++users}@example.com`) };
+  return { properties: new MemoryProperties(), triggers: new MemoryTriggers(), mail: new MemoryMail(`editor${++users}@example.com`), idToken: null };
 }
 
 function execution(document: MemoryDocument, user: MemoryUser): TestServices {
@@ -167,6 +169,7 @@ function execution(document: MemoryDocument, user: MemoryUser): TestServices {
     ui: new MemoryUi(),
     mail: user.mail,
     clock: document.clock,
+    identityToken: () => user.idToken,
     uuid: document.uuid,
     log: (m) => void logs.push(m),
     logs,

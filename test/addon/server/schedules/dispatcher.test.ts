@@ -111,6 +111,7 @@ describe('dispatch', () => {
     s.clock.set('2025-01-10T09:00:05.000Z');
     dispatch();
     backend.finish(backend.onlyBatch().status.id);
+    s.userProperties.set('rowshot.signIn', 'api_key');
     s.userProperties.delete('rowshot.apiKey');
     s.clock.set('2025-01-10T09:30:00.000Z');
     dispatch();

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAppsScriptServices, type AppsScriptGlobals, type FetchOptions } from '../../../../addon/server/services/apps-script';
 
-function fakeGlobals() {
+function fakeGlobals(idToken: string | null = null) {
   const calls: string[] = [];
   const grid: unknown[][] = [['Prompt', 'When'], ['a', new Date('2026-03-04T05:06:07.000Z')], [null, 3]];
   const range = (row: number, column: number, numRows: number, numColumns: number) => ({
@@ -63,6 +63,7 @@ function fakeGlobals() {
       getUserTriggers: () => triggers,
       newTrigger: (fn: string) => ({ timeBased: () => ({ everyHours: (n: number) => ({ create: () => (calls.push(`newTrigger ${fn} every ${n}h`), { getUniqueId: () => 't2', getHandlerFunction: () => fn }) }) }) }),
       deleteTrigger: (t: { getUniqueId(): string }) => calls.push(`deleteTrigger ${t.getUniqueId()}`),
+      getIdentityToken: () => (calls.push('getIdentityToken'), idToken),
     },
     MailApp: {
       sendEmail: (m: { to: string; subject: string; name: string }) => calls.push(`sendEmail ${m.to} ${m.subject} from ${m.name}`),
@@ -148,5 +149,15 @@ describe('createAppsScriptServices', () => {
     s.mail.send({ to: 'owner@example.com', subject: 'Hi', body: 'b', htmlBody: '<p>b</p>' });
     expect(calls).toEqual(['getEmail', 'sendEmail owner@example.com Hi from Rowshot']);
     expect(s.spreadsheet.url()).toBe('https://docs.google.com/spreadsheets/d/ss1/edit');
+  });
+
+  it('asks ScriptApp for the ID token once per execution, and says null when Apps Script gives none', () => {
+    const { globals, calls } = fakeGlobals('eyJ.a.b');
+    const s = createAppsScriptServices(globals);
+    expect(s.identityToken()).toBe('eyJ.a.b');
+    expect(s.identityToken()).toBe('eyJ.a.b');
+    expect(calls.filter((c) => c === 'getIdentityToken')).toHaveLength(1);
+    expect(createAppsScriptServices(fakeGlobals(null).globals).identityToken()).toBeNull();
+    expect(createAppsScriptServices(fakeGlobals('').globals).identityToken()).toBeNull();
   });
 });

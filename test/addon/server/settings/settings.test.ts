@@ -5,6 +5,10 @@ import { createApp } from '../../../../addon/server/app';
 import { FakeBackend } from '../helpers/fake-backend';
 import { MemorySheet } from '../helpers/memory-sheet';
 import { memoryServices } from '../helpers/memory-services';
+import { NO_ID_TOKEN } from '../../../../addon/server/api/credential';
+
+/** A JWT-shaped token with an email claim (the add-on only reads it; the backend verifies). */
+const idToken = (email: string): string => `eyJhbGciOiJSUzI1NiJ9.${Buffer.from(JSON.stringify({ email, email_verified: true })).toString('base64url')}.c2ln`;
 
 function setup() {
   const backend = new FakeBackend();
@@ -15,13 +19,14 @@ function setup() {
 describe('settings', () => {
   it('start empty, with a $5 confirmation threshold', () => {
     const { app } = setup();
-    expect(app.getSettings()).toEqual({ ok: true, value: { backendUrl: '', apiKeySaved: false, apiKeyHint: '', confirmAboveUsd: 5, backendWrites: false } });
+    expect(app.getSettings()).toEqual({ ok: true, value: { backendUrl: '', signIn: 'google', googleEmail: null, apiKeySaved: false, apiKeyHint: '', confirmAboveUsd: 5, backendWrites: false } });
   });
 
   it('saves URL and key in USER properties only, and answers only the last 4 characters of the key', () => {
     const { s, app } = setup();
     const saved = app.saveSettings({ backendUrl: ' https://rowshot.test/ ', apiKey: 'rs_test_key_1234', confirmAboveUsd: 12.5, backendWrites: true });
-    expect(saved).toEqual({ ok: true, value: { backendUrl: 'https://rowshot.test', apiKeySaved: true, apiKeyHint: '1234', confirmAboveUsd: 12.5, backendWrites: true } });
+    // A key saved with no sign-in chosen is used (as before sign-in with Google existed).
+    expect(saved).toEqual({ ok: true, value: { backendUrl: 'https://rowshot.test', signIn: 'api_key', googleEmail: null, apiKeySaved: true, apiKeyHint: '1234', confirmAboveUsd: 12.5, backendWrites: true } });
     expect(JSON.stringify(saved)).not.toContain('rs_test_key');
     expect(s.userProperties.get('rowshot.apiKey')).toBe('rs_test_key_1234');
     expect(s.documentProperties.map.size).toBe(0);
@@ -37,6 +42,11 @@ describe('settings', () => {
     if (r.ok) return;
     expect(r.error.code).toBe('invalid_request');
     expect(r.error.fields?.map((f) => f.field)).toEqual(['backendUrl', 'apiKey', 'confirmAboveUsd']);
+    expect(s.userProperties.map.size).toBe(0);
+    const noKey = app.saveSettings({ backendUrl: 'https://rowshot.test', signIn: 'api_key' });
+    expect(!noKey.ok && noKey.error.fields).toEqual([{ field: 'apiKey', message: 'Paste an API key to sign in with one, or choose your Google account' }]);
+    const badMode = app.saveSettings({ backendUrl: 'https://rowshot.test', signIn: 'password' as 'google' });
+    expect(!badMode.ok && badMode.error.fields?.map((f) => f.field)).toEqual(['signIn']);
     expect(s.userProperties.map.size).toBe(0);
   });
 
@@ -64,10 +74,33 @@ describe('settings', () => {
 describe('Test connection', () => {
   it('names the missing settings', () => {
     const { s, app } = setup();
-    expect(app.testConnection()).toEqual({ ok: false, error: { code: 'not_configured', message: 'Rowshot is not set up yet: enter the backend URL and the API key in Extensions → Rowshot → Settings.' } });
+    expect(app.testConnection()).toEqual({ ok: false, error: { code: 'not_configured', message: 'Rowshot is not set up yet: enter the backend URL in Extensions → Rowshot → Settings.' } });
     s.userProperties.set('rowshot.backendUrl', 'https://rowshot.test');
+    s.userProperties.set('rowshot.signIn', 'api_key');
     const r = app.testConnection();
     expect(!r.ok && r.error.message).toBe('Rowshot is not set up yet: enter the API key in Extensions → Rowshot → Settings.');
+  });
+
+  it('signs in with Google by default, with no key: the ID token is the Bearer token, and Settings says whose', () => {
+    const { s, app, backend } = setup();
+    app.saveSettings({ backendUrl: 'https://rowshot.test' });
+    // Apps Script gave no token (no openid scope): the message says what to do instead.
+    const none = app.testConnection();
+    expect(!none.ok && none.error).toEqual({ code: 'not_configured', message: NO_ID_TOKEN });
+    s.user.idToken = idToken('ann@acme.com');
+    backend.otherKeys.push(s.user.idToken);
+    expect(app.getSettings()).toMatchObject({ ok: true, value: { signIn: 'google', googleEmail: 'ann@acme.com', apiKeySaved: false } });
+    expect(app.testConnection()).toEqual({ ok: true, value: { message: 'Connected to https://rowshot.test: signed in with Google as ann@acme.com (0 reference packs).' } });
+    expect(backend.requests.at(-1)?.headers?.authorization).toBe(`Bearer ${s.user.idToken}`);
+    // The API key as the fallback: chosen in Settings, then used instead of the token.
+    app.saveSettings({ backendUrl: 'https://rowshot.test', signIn: 'api_key', apiKey: 'rs_test_key_1234' });
+    expect(app.getSettings()).toMatchObject({ ok: true, value: { signIn: 'api_key', apiKeySaved: true, apiKeyHint: '1234' } });
+    expect(app.testConnection()).toEqual({ ok: true, value: { message: 'Connected to https://rowshot.test: the API key works (0 reference packs).' } });
+    expect(backend.requests.at(-1)?.headers?.authorization).toBe('Bearer rs_test_key_1234');
+    // Back to Google: the saved key stays, unused.
+    app.saveSettings({ backendUrl: 'https://rowshot.test', signIn: 'google' });
+    expect(app.testConnection().ok).toBe(true);
+    expect(backend.requests.at(-1)?.headers?.authorization).toBe(`Bearer ${s.user.idToken}`);
   });
 
   it('says connected, a refused key, or an unreachable URL', () => {
