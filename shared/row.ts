@@ -39,8 +39,17 @@ export type TextMode = (typeof TEXT_MODES)[number];
 
 export type RowSpecResult = { ok: true; spec: RowSpec } | { ok: false; reasons: string[] };
 
-/** Reads a row given as header → cell value. `columns` overrides the automatic header mapping. */
-export function readRow(cells: Readonly<Record<string, CellInput>>, columns: ColumnMapping = {}): RowSpecResult {
+/** What a batch sets for cells left empty. */
+export interface RowDefaults {
+  /** The Text mode of a row whose Text cell is empty (else `overlay`). */
+  text?: TextMode;
+}
+
+/**
+ * Reads a row given as header → cell value. `columns` overrides the automatic header mapping;
+ * `defaults` fills empty cells (a batch's settings).
+ */
+export function readRow(cells: Readonly<Record<string, CellInput>>, columns: ColumnMapping = {}, defaults: RowDefaults = {}): RowSpecResult {
   const mapping = cachedMapping(Object.keys(cells), columns);
   let values: ReadonlyMap<string, string> | null = null;
   const raw = (field: InputField): string => {
@@ -71,7 +80,7 @@ export function readRow(cells: Readonly<Record<string, CellInput>>, columns: Col
   const variants = parseVariants(raw('variants'), reasons);
   const model = parseModel(raw('model'), reasons);
   const logo = parseLogo(raw('logo'), reasons);
-  const text = parseTextMode(raw('text'), reasons);
+  const text = parseTextMode(raw('text'), reasons, defaults.text);
   const pack = raw('referencePack');
 
   if (reasons.length > 0) return { ok: false, reasons };
@@ -146,9 +155,9 @@ function parseLogo(text: string, reasons: string[]): boolean {
   return yes ?? false;
 }
 
-function parseTextMode(value: string, reasons: string[]): TextMode {
+function parseTextMode(value: string, reasons: string[], fallback: TextMode = 'overlay'): TextMode {
   const mode = value.toLowerCase();
-  if (mode === '') return 'overlay';
+  if (mode === '') return fallback;
   if ((TEXT_MODES as readonly string[]).includes(mode)) return mode as TextMode;
   reasons.push(`Text must be overlay, model or none (got "${value}")`);
   return 'overlay';

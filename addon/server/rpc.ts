@@ -2,7 +2,7 @@
 // google.script.run. Everything here is JSON-safe (ISO strings, no Date, no undefined in
 // arrays): google.script.run refuses anything else. Every call answers a Result: expected
 // failures are values with a code and a readable message, never thrown strings.
-import type { BatchState, ColumnMapping, InputField, OutputField, PackImageMode, RowCounts } from '../../shared/index';
+import type { BatchState, ColumnMapping, InputField, OutputField, PackImageMode, RowCounts, TextMode } from '../../shared/index';
 
 export type RpcError = {
   /**
@@ -88,6 +88,8 @@ export interface StartBatchInput {
   /** A fresh id per click of Run, reused on a retry of the same click: the backend's Idempotency-Key. */
   requestId: string;
   maxCostUsd?: number;
+  /** The Text mode of rows whose Text cell is empty (the backend's default: overlay). */
+  textDefault?: TextMode;
   /** Required when the estimate needed confirmation. */
   confirmed?: boolean;
 }

@@ -83,6 +83,10 @@ export async function createRowshot(config: Config, overrides: Overrides = {}): 
       defaultDailyBudgetUsd: config.ROWSHOT_DAILY_BUDGET_USD,
       instanceId: `${process.pid}-${randomId(6)}`,
       exclusiveDataDir: wiring.dataDir !== null,
+      minTextPx: {
+        ...(config.ROWSHOT_MIN_HEADLINE_PX === undefined ? {} : { headline: config.ROWSHOT_MIN_HEADLINE_PX }),
+        ...(config.ROWSHOT_MIN_SUBLINE_PX === undefined ? {} : { subline: config.ROWSHOT_MIN_SUBLINE_PX }),
+      },
       workbookTenant: LOCAL_TENANT,
     },
     log,

@@ -49,6 +49,9 @@ export const ConfigSchema = z.object({
   ROWSHOT_DAILY_BUDGET_USD: optionalUsd,
   ROWSHOT_WORKBOOK_ROOTS: z.string().default('').transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean)),
   ROWSHOT_CHUNK_SIZE: int(500, 10, 5000),
+  /** Minimum legible text sizes in px for every batch that sets none (default: 3.4% / 2.4% of the short side). */
+  ROWSHOT_MIN_HEADLINE_PX: z.coerce.number().int().min(6).max(400).optional(),
+  ROWSHOT_MIN_SUBLINE_PX: z.coerce.number().int().min(6).max(400).optional(),
   ROWSHOT_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   // Google Cloud mode (ROWSHOT_MODE=cloud); checked together below.
   GOOGLE_CLOUD_PROJECT: z.string().min(1).optional(),

@@ -1,6 +1,7 @@
 import * as z from '../zod';
 import { ROW_ID_MAX_LENGTH, ROW_ID_TEXT_MESSAGE, ROW_ID_TEXT_PATTERN } from '../row-id';
 import { ROW_STATES } from '../sheet-convention';
+import { TEXT_MODES } from '../row';
 
 export const CellValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
@@ -44,6 +45,13 @@ export type TargetRef = z.infer<typeof TargetRef>;
 export const TEXT_FITS = ['set', 'row'] as const;
 export type TextFit = (typeof TEXT_FITS)[number];
 
+/** Minimum legible text sizes in px: a row whose text only fits smaller FAILS with the reason. */
+export const MinTextPx = z.strictObject({
+  headline: z.optional(z.number().check(z.int(), z.gte(6), z.lte(400))),
+  subline: z.optional(z.number().check(z.int(), z.gte(6), z.lte(400))),
+});
+export type MinTextPx = z.infer<typeof MinTextPx>;
+
 export const CreateBatchRequest = z.strictObject({
   name: z.optional(z.string().check(z.maxLength(200))),
   rows: z.array(BatchRowInput).check(z.minLength(1), z.maxLength(MAX_ROWS_PER_BATCH)),
@@ -56,6 +64,10 @@ export const CreateBatchRequest = z.strictObject({
   flushIntervalMs: z.optional(z.number().check(z.int(), z.gte(200), z.lte(60_000))),
   /** `set` (default): one headline size for the rows sharing a pack and all their sizes; `row`: each image fitted alone. */
   textFit: z.optional(z.enum(TEXT_FITS)),
+  /** The `Text` mode of rows whose Text cell is empty (default `overlay`). */
+  textDefault: z.optional(z.enum(TEXT_MODES)),
+  /** Minimum legible sizes in px (default: the server's, else 3.4% / 2.4% of the short side); text never goes smaller. */
+  minTextPx: z.optional(MinTextPx),
 });
 export type CreateBatchRequest = z.infer<typeof CreateBatchRequest>;
 

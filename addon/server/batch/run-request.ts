@@ -3,7 +3,7 @@
 // click sends the same body and the backend's Idempotency-Key finds the same batch.
 import {
   INPUT_FIELDS, mapHeaders, OUTPUT_FIELDS, OUTPUT_ORDER, type BatchRowInput, type ColumnMapping, type CreateBatchRequest, type InputField,
-  type TargetRef,
+  type TargetRef, type TextMode,
 } from '../../../shared/index';
 import type { Services } from '../services/ports';
 import { inputCells, inputColumns, type SheetData } from '../sheet/read-sheet';
@@ -60,7 +60,8 @@ function backendWriteProblems(data: SheetData): string[] {
 }
 
 export function batchRequest(
-  data: SheetData, rows: readonly number[], ids: ReadonlyMap<number, string>, target: TargetRef, maxCostUsd: number | undefined,
+  data: SheetData, rows: readonly number[], ids: ReadonlyMap<number, string>, target: TargetRef,
+  opts: { maxCostUsd?: number | undefined; textDefault?: TextMode | undefined } = {},
 ): CreateBatchRequest {
   const n = rows.length;
   const request: CreateBatchRequest = {
@@ -69,6 +70,7 @@ export function batchRequest(
     columns: inputMapping(data),
     target,
   };
-  if (maxCostUsd !== undefined) request.maxCostUsd = maxCostUsd;
+  if (opts.maxCostUsd !== undefined) request.maxCostUsd = opts.maxCostUsd;
+  if (opts.textDefault !== undefined) request.textDefault = opts.textDefault;
   return request;
 }

@@ -1,6 +1,7 @@
 // Run from the Batch sidebar. One click = one requestId: a second call with the same id (a
 // double click, or a retry after a lost answer) finds the run in this sheet's history, or the
 // backend replays the same batch for the same Idempotency-Key and body.
+import { TEXT_MODES } from '../../../shared/index';
 import { connect } from '../api/connect';
 import { withDocumentLock } from '../lock';
 import type { BatchSummary, StartBatchInput } from '../rpc';
@@ -27,7 +28,11 @@ export function startRun(s: Services, input: StartBatchInput): BatchSummary {
         throw new AddonError('needs_confirmation', `This run of ${rows.length} row${rows.length === 1 ? '' : 's'} is estimated at $${priced.totalUsd.toFixed(2)}, above the $${settings.confirmAboveUsd.toFixed(2)} you set for running without asking: confirm to start it.`);
       }
     }
-    const opts = input.maxCostUsd === undefined ? { fromClick: true } : { fromClick: true, maxCostUsd: input.maxCostUsd };
+    const opts = {
+      fromClick: true,
+      ...(input.maxCostUsd === undefined ? {} : { maxCostUsd: input.maxCostUsd }),
+      ...(input.textDefault === undefined ? {} : { textDefault: input.textDefault }),
+    };
     return submitRun(s, client, settings, data, rows, input.requestId, opts);
   });
 }
@@ -41,6 +46,9 @@ function checkInput(input: StartBatchInput): void {
   }
   if (input.maxCostUsd !== undefined && (typeof input.maxCostUsd !== 'number' || !Number.isFinite(input.maxCostUsd) || input.maxCostUsd < 0)) {
     fields.push({ field: 'maxCostUsd', message: 'must be an amount in USD of 0 or more' });
+  }
+  if (input.textDefault !== undefined && !(TEXT_MODES as readonly unknown[]).includes(input.textDefault)) {
+    fields.push({ field: 'textDefault', message: `must be one of ${TEXT_MODES.join(', ')}` });
   }
   if (fields.length > 0) throw new AddonError('invalid_request', `Cannot start the run: ${fields.map((f) => `${f.field} ${f.message}`).join('; ')}`, fields);
 }

@@ -7,7 +7,7 @@
 // write the results itself when the user chose that and this sheet cannot have it.
 import { api } from '../api/endpoints';
 import type { BackendClient } from '../api/backend-client';
-import type { BatchStatus, CreateBatchResponse } from '../../../shared/index';
+import type { BatchStatus, CreateBatchResponse, TextMode } from '../../../shared/index';
 import { messageOf } from '../result';
 import type { BatchSummary } from '../rpc';
 import { refreshDispatcherTrigger } from '../schedules/dispatcher-trigger';
@@ -24,12 +24,12 @@ import { toSummary } from './summary';
 
 export function submitRun(
   s: Services, client: BackendClient, settings: Settings, data: SheetData, rows: readonly number[],
-  requestId: string, opts: { maxCostUsd?: number; fromClick: boolean; scheduleId?: string },
+  requestId: string, opts: { maxCostUsd?: number; textDefault?: TextMode; fromClick: boolean; scheduleId?: string },
 ): BatchSummary {
   addMissingOutputColumns(data);
   const ids = ensureRowIds(data, rows, () => s.uuid());
   const { target, notice } = targetFor(s, data, settings.backendWrites);
-  const request = batchRequest(data, rows, ids, target, opts.maxCostUsd);
+  const request = batchRequest(data, rows, ids, target, opts);
   const created = api.createBatch(client, request, requestId);
   const now = s.clock.now().toISOString();
   const summary = toSummary(statusAfterCreate(client, created, now));

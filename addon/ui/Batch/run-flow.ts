@@ -2,6 +2,7 @@
 // surely answered (network, backend unreachable), the next click sends the same request again,
 // so the add-on's history and the backend's idempotency turn it into the same batch instead of
 // a second one.
+import type { TextMode } from '../../../shared/index';
 import type { BatchSummary, EstimateView, Scope } from '../../server/rpc';
 import { byId, clearBanner, el, newRequestId, replace, showBanner } from '../common/dom';
 import { plural, usd } from '../common/format';
@@ -33,6 +34,12 @@ function maxCost(): number | undefined {
   const raw = byId<HTMLInputElement>('max-cost').value.trim();
   const n = Number(raw);
   return raw !== '' && Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+/** The Text default for rows with an empty Text cell; the backend's own default (overlay) is not sent. */
+function textDefault(): TextMode | undefined {
+  const v = byId<HTMLSelectElement>('text-default').value;
+  return v === 'model' || v === 'none' ? v : undefined;
 }
 
 function hideConfirm(): void {
@@ -84,7 +91,10 @@ export function cancelConfirm(): void {
 
 async function start(scope: Scope, requestId: string, confirmed: boolean, started: (b: BatchSummary) => void): Promise<void> {
   const cap = maxCost();
-  const result = await call('startRun', { scope, requestId, ...(confirmed ? { confirmed } : {}), ...(cap !== undefined ? { maxCostUsd: cap } : {}) });
+  const text = textDefault();
+  const result = await call('startRun', {
+    scope, requestId, ...(confirmed ? { confirmed } : {}), ...(cap !== undefined ? { maxCostUsd: cap } : {}), ...(text ? { textDefault: text } : {}),
+  });
   if (!result.ok) {
     const again = isRetryable(result.error);
     unanswered = again ? { scope, requestId, confirmed } : null;

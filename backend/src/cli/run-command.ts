@@ -5,7 +5,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { access, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pino } from 'pino';
-import { batchStatusLine, isFinalBatch, mapHeaders, OUTPUT_FIELDS, type BatchRowInput, type BatchStatus, type ColumnMapping, type EstimateChecks, type CreateBatchRequest, type RowResult } from '../../../shared/index';
+import { batchStatusLine, isFinalBatch, mapHeaders, OUTPUT_FIELDS, type BatchRowInput, type BatchStatus, type ColumnMapping, type EstimateChecks, type CreateBatchRequest, type RowResult, type TextFit, type TextMode } from '../../../shared/index';
 import { ensureRowIds } from '../adapters/local/workbook/row-ids';
 import { loadConfig } from '../config';
 import { createRowshot, type Rowshot } from '../compose';
@@ -40,6 +40,10 @@ export interface RunOptions {
   rows?: ReadonlySet<number>;
   /** `--name`: the batch's name. */
   name?: string;
+  /** `--text`: the Text mode of rows whose Text cell is empty. */
+  textDefault?: TextMode;
+  /** `--text-fit`: one headline size per set (default) or per image. */
+  textFit?: TextFit;
 }
 
 export class UsageError extends Error {}
@@ -161,6 +165,8 @@ export async function runCommand(opts: RunOptions, env: Record<string, string | 
       const request: CreateBatchRequest = {
         name: opts.name ?? path.basename(file),
         ...(opts.maxCostUsd !== undefined ? { maxCostUsd: opts.maxCostUsd } : {}),
+        ...(opts.textDefault ? { textDefault: opts.textDefault } : {}),
+        ...(opts.textFit ? { textFit: opts.textFit } : {}),
         rows: todo.map((r) => ({ rowId: r.rowId, cells: inputCells(r.cells, outputHeaders) })),
         ...(Object.keys(columns).length > 0 ? { columns: columns as Record<string, string> } : {}),
         target: { kind: 'workbook', path: file, links: 'files', assetsDir, ...(opts.sheet ? { sheet: opts.sheet } : {}) },

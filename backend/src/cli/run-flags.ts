@@ -1,4 +1,5 @@
 // The `rowshot run` flags beyond the file and the server: parsed here so main.ts stays a switch.
+import { TEXT_FITS, TEXT_MODES, type TextFit, type TextMode } from '../../../shared/index';
 import { FlagError } from './cli-errors';
 import { parseLimit, parseMaxCost, parseRowsSpec } from './row-selection';
 import type { RunOptions } from './run-command';
@@ -10,6 +11,8 @@ export interface RunFlagValues {
   force?: boolean;
   rows?: string;
   name?: string;
+  text?: string;
+  'text-fit'?: string;
 }
 
 export function runFlags(v: RunFlagValues): Partial<RunOptions> {
@@ -23,6 +26,16 @@ export function runFlags(v: RunFlagValues): Partial<RunOptions> {
     const name = v.name.trim();
     if (name === '' || name.length > 200) throw new FlagError('--name must be 1 to 200 characters');
     out.name = name;
+  }
+  if (v.text !== undefined) {
+    const mode = v.text.trim().toLowerCase();
+    if (!(TEXT_MODES as readonly string[]).includes(mode)) throw new FlagError(`--text "${v.text}" must be overlay, model or none`);
+    out.textDefault = mode as TextMode;
+  }
+  if (v['text-fit'] !== undefined) {
+    const fit = v['text-fit'].trim().toLowerCase();
+    if (!(TEXT_FITS as readonly string[]).includes(fit)) throw new FlagError(`--text-fit "${v['text-fit']}" must be ${TEXT_FITS.join(' or ')}`);
+    out.textFit = fit as TextFit;
   }
   return out;
 }

@@ -1,5 +1,5 @@
 // Everything the core needs, handed in by the composition root. No SDK, no Express here.
-import type { AspectRatio } from '../../../shared/index';
+import type { AspectRatio, MinTextPx } from '../../../shared/index';
 import type { BlobStore } from '../ports/blob-store';
 import type { ImageProvider } from '../ports/image-provider';
 import type { SheetTarget } from '../ports/sheet-target';
@@ -32,6 +32,8 @@ export interface CoreConfig {
   workbookTenant: string;
   /** True when this process is the only one working on its store (the embedded default). */
   exclusiveDataDir: boolean;
+  /** The server's minimum legible text sizes in px (ROWSHOT_MIN_HEADLINE_PX, ROWSHOT_MIN_SUBLINE_PX); a batch's own win. */
+  minTextPx: MinTextPx;
 }
 
 export interface Logger {
@@ -66,6 +68,7 @@ export interface TextFitMember {
   composition: boolean;
   logo: Buffer | null;
   fonts: BrandFonts | null;
+  minTextPx?: MinTextPx;
 }
 
 export interface ImageTools {
@@ -87,6 +90,7 @@ export interface ImageTools {
     fonts?: BrandFonts;
     /** The set's shared headline size, a share of the short side (GenerateRequest.setHeadline). */
     setHeadline?: number;
+    minTextPx?: MinTextPx;
   }): Promise<{ ok: true; image: { data: Buffer; mimeType: 'image/png'; width: number; height: number }; notes: string[] } | { ok: false; reason: string }>;
   /** Each member's largest fitting headline size as a share of its short side (null: no headline, or it cannot be set). */
   headlineShares(members: readonly TextFitMember[]): Promise<(number | null)[]>;

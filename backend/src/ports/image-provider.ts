@@ -38,6 +38,8 @@ export interface GenerateRequest {
    * fit it (and saying so in the notes). Absent: the image is fitted on its own.
    */
   setHeadline?: number;
+  /** Minimum legible text sizes in px (the batch's, else the server's); absent: the renderer's defaults. */
+  minTextPx?: { headline?: number; subline?: number };
 }
 
 export interface GeneratedImage {

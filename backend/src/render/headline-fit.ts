@@ -20,6 +20,8 @@ export interface HeadlineFitMember {
   logo: Buffer | null;
   /** A brand kit's fonts (sfnt bytes), or null for Rowshot's own. */
   fonts: { id: string; headline: Buffer | null; subline: Buffer | null } | null;
+  /** Minimum legible sizes in px (the batch's or the server's). */
+  minTextPx?: { headline?: number; subline?: number };
 }
 
 /**
@@ -41,7 +43,7 @@ export async function headlineShares(members: readonly HeadlineFitMember[]): Pro
     const short = Math.min(width, height);
     if (m.renderer === 'overlay') {
       const fonts = brandTextFonts(m.fonts);
-      const block = overlayBlock({ headline: m.headline, subline: m.subline, ...(fonts ? { fonts } : {}) }, width, height);
+      const block = overlayBlock({ headline: m.headline, subline: m.subline, ...(fonts ? { fonts } : {}), ...(m.minTextPx ? { minTextPx: m.minTextPx } : {}) }, width, height);
       out.push(block.problem || !block.headline ? null : block.headline.fontSize / short);
       continue;
     }
@@ -52,7 +54,7 @@ export async function headlineShares(members: readonly HeadlineFitMember[]): Pro
       if (!bySize.has(m.aspectRatio)) bySize.set(m.aspectRatio, await logoDrawSize(m.logo, width, height).then(logoFootprint, () => null));
       logo = bySize.get(m.aspectRatio) ?? null;
     }
-    const layout = templateLayoutFor({ headline: m.headline, subline: m.subline, fonts: m.fonts }, width, height, logo, m.composition);
+    const layout = templateLayoutFor({ headline: m.headline, subline: m.subline, fonts: m.fonts, ...(m.minTextPx ? { minTextPx: m.minTextPx } : {}) }, width, height, logo, m.composition);
     out.push(layout.block.problem || !layout.block.headline ? null : layout.block.headline.fontSize / short);
   }
   return out;

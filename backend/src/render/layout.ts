@@ -40,6 +40,8 @@ export interface TemplateLayout {
   anchorX: number;
   /** The logo footprint, in the bottom-right corner at the safe margin. */
   logoRect: Rect | null;
+  /** The minimum legible sizes the text was fitted to (and is checked against). */
+  mins: MinSizes;
 }
 
 export interface LayoutInput {
@@ -57,12 +59,25 @@ export interface LayoutInput {
   sublineSize?: Partial<SizeRange>;
   /** False when the headline size is a set's shared one (see FitOptions.tighten). */
   tighten?: boolean;
+  /** Minimum legible sizes in px (a batch's or the server's); default: minTextSizes. */
+  minTextPx?: Partial<MinSizes>;
 }
 
-/** The default minimum legible sizes, as a share of the image's short side (and a floor in px). */
-export function minTextSizes(width: number, height: number): { headline: number; subline: number } {
+export interface MinSizes {
+  headline: number;
+  subline: number;
+}
+
+/**
+ * The minimum legible sizes in px: a batch's (or the server's) where set, else 3.4% (headline)
+ * and 2.4% (subline) of the image's short side, at least 14 and 11 px.
+ */
+export function minTextSizes(width: number, height: number, override?: Partial<MinSizes>): MinSizes {
   const short = Math.min(width, height);
-  return { headline: Math.max(14, Math.round(short * 0.034)), subline: Math.max(11, Math.round(short * 0.024)) };
+  return {
+    headline: override?.headline ?? Math.max(14, Math.round(short * 0.034)),
+    subline: override?.subline ?? Math.max(11, Math.round(short * 0.024)),
+  };
 }
 
 /** The headline px of a set's shared size (a share of the short side), or undefined. */
@@ -102,7 +117,7 @@ export function layoutTemplate(input: LayoutInput): TemplateLayout {
   const logoRect: Rect | null = logo
     ? { left: rtl ? margin : width - margin - logo.width, top: height - margin - logo.height, width: logo.width, height: logo.height }
     : null;
-  const mins = minTextSizes(width, height);
+  const mins = minTextSizes(width, height, input.minTextPx);
   const safeW = width - 2 * margin;
   const safeH = height - 2 * margin;
   const sublineSize = range({ max: Math.round(scale * 0.05), min: mins.subline }, input.sublineSize);
@@ -129,6 +144,7 @@ export function layoutTemplate(input: LayoutInput): TemplateLayout {
       align: 'center',
       anchorX: width / 2,
       logoRect,
+      mins,
     };
   }
 
@@ -167,6 +183,7 @@ export function layoutTemplate(input: LayoutInput): TemplateLayout {
     align: 'start',
     anchorX: rtl ? width - margin : margin,
     logoRect,
+    mins,
   };
 }
 
@@ -176,7 +193,7 @@ export function layoutTemplate(input: LayoutInput): TemplateLayout {
  */
 export function checkTextPlacement(layout: TemplateLayout, width: number, height: number, lines: PlacedLine[]): string | null {
   const m = layout.margin;
-  const mins = minTextSizes(width, height);
+  const mins = layout.mins;
   for (const { part, line, x, baseline } of lines) {
     const s = line.shaped;
     const size = part.fontSize;

@@ -30,7 +30,7 @@ function textFontsOf(request: Pick<GenerateRequest, 'fonts'>) {
  * The set planner (headline-fit.ts) measures rows with this same function.
  */
 export function templateLayoutFor(
-  request: Pick<GenerateRequest, 'headline' | 'subline' | 'text' | 'fonts' | 'setHeadline'>,
+  request: Pick<GenerateRequest, 'headline' | 'subline' | 'text' | 'fonts' | 'setHeadline' | 'minTextPx'>,
   width: number,
   height: number,
   logo: { width: number; height: number } | null,
@@ -45,6 +45,7 @@ export function templateLayoutFor(
     subline: request.text === 'none' ? '' : request.subline,
     logo,
     ...textFontsOf(request),
+    ...(request.minTextPx ? { minTextPx: request.minTextPx } : {}),
     ...(shared === undefined ? {} : { headlineSize: { max: shared }, tighten: false }),
   });
 }

@@ -29,6 +29,8 @@ export interface OverlayInput {
   fonts?: TextFonts;
   /** The set's shared headline size, a share of the short side (see GenerateRequest.setHeadline). */
   setHeadline?: number;
+  /** Minimum legible sizes in px (GenerateRequest.minTextPx). */
+  minTextPx?: { headline?: number; subline?: number };
 }
 
 export interface OverlayPlacement {
@@ -105,10 +107,10 @@ async function decodeLogoAtMost(data: Buffer, width: number, height: number): Pr
  * height, at the set's shared headline size when there is one. The set planner
  * (headline-fit.ts) measures rows with this same function.
  */
-export function overlayBlock(input: Pick<OverlayInput, 'headline' | 'subline' | 'fonts' | 'setHeadline'>, width: number, height: number): TextBlock {
+export function overlayBlock(input: Pick<OverlayInput, 'headline' | 'subline' | 'fonts' | 'setHeadline' | 'minTextPx'>, width: number, height: number): TextBlock {
   const margin = safeMargin(width, height);
   const scale = Math.sqrt(width * height);
-  const mins = minTextSizes(width, height);
+  const mins = minTextSizes(width, height, input.minTextPx);
   const shared = setHeadlinePx(input.setHeadline, width, height);
   return fitTextBlock({
     headline: input.headline,
@@ -204,6 +206,7 @@ export async function overlayText(input: OverlayInput): Promise<OverlayResult> {
       align: 'center',
       anchorX: width / 2,
       logoRect,
+      mins: minTextSizes(width, height, input.minTextPx),
     };
     const misplaced = checkTextPlacement(layout, width, height, placedLines(layout));
     if (misplaced) return { ok: false, reason: misplaced };

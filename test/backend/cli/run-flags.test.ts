@@ -100,3 +100,24 @@ describe('rowshot run --limit, --name, --rows and --force', () => {
     expect(badLimit.stderr.split('\n')[0]).toBe('rowshot: --limit "0" must be a whole number of rows, 1 or more');
   }, 180_000);
 });
+
+describe('rowshot run --text and --text-fit', () => {
+  it('--text sets the Text mode of rows whose Text cell is empty; a bad value is one line naming the flag', async () => {
+    const file = path.join(dir, 'text.csv');
+    // The same prompt draws the same background: with --text none the headline row matches the plain one.
+    await writeFile(file, 'Name,Prompt,Headline,Model\nwith,Autumn leaves,Hello Kenji,template\nplain,Autumn leaves,,template\n');
+    const r = await runCli(['run', 'text.csv', '--text', 'none', '--text-fit', 'row'], env(), dir);
+    expect(r.code).toBe(0);
+    const imageOf = async (name: string) => readFile(path.join(dir, (await readCsv(file)).find((x) => x.Name === name)!['Image URL']!));
+    expect(Buffer.compare(await imageOf('with'), await imageOf('plain'))).toBe(0);
+    const again = await runCli(['run', 'text.csv', '--force'], env(), dir);
+    expect(again.code).toBe(0);
+    expect(Buffer.compare(await imageOf('with'), await imageOf('plain'))).not.toBe(0);
+
+    const bad = await runCli(['run', 'text.csv', '--text', 'loud'], env(), dir);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr.split('\n')[0]).toBe('rowshot: --text "loud" must be overlay, model or none');
+    const badFit = await runCli(['run', 'text.csv', '--text-fit', 'page'], env(), dir);
+    expect(badFit.stderr.split('\n')[0]).toBe('rowshot: --text-fit "page" must be set or row');
+  }, 180_000);
+});

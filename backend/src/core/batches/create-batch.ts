@@ -95,6 +95,8 @@ export async function createBatch(
     cancelled: false,
     requestHash,
     textFit: request.textFit ?? 'set',
+    ...(request.textDefault ? { textDefault: request.textDefault } : {}),
+    ...(request.minTextPx ? { minTextPx: request.minTextPx } : {}),
   };
 
   const chunks: InputRow[][] = [];

@@ -14,6 +14,7 @@ import { rowRecorder } from '../provenance/row-records';
 import { linkerFor } from './batch-view';
 import type { ProviderChoice } from './provider-choice';
 import type { Manifest, RowRecord, StoredImage } from './records';
+import { minTextPxOf } from './row-text';
 
 /** What was paid is not part of the result: it is kept in `paid` as it happens, so a throw cannot lose it. */
 export type GenerateResult =
@@ -56,7 +57,8 @@ export async function generateImages(deps: CoreDeps, { m, rec, spec, pack, choic
   // Only a row taken over from an earlier attempt of the same generation can have stored images.
   const existing = new Set(rec.attempts > 1 ? (await deps.store.list(layout.assets(m.tenant, m.id, rec.rowId, rec.gen), { maxResults: 1000 })).keys : []);
   const images: StoredImage[] = [];
-  const shared = setHeadline === undefined ? {} : { setHeadline };
+  const minTextPx = minTextPxOf(deps, m);
+  const shared = { ...(setHeadline === undefined ? {} : { setHeadline }), ...(minTextPx ? { minTextPx } : {}) };
   const recorder = rowRecorder(deps, { m, rec, spec, pack, model: choice.model, referencesUsed: references.length, logoUsed: logo !== null, link: await linkerFor(deps, m.tenant) });
 
   for (const aspectRatio of spec.aspectRatios) {

@@ -2,7 +2,7 @@
 // claimed with a conditional write before any provider call; a second delivery finds the
 // claim and backs off; a crashed worker's claim expires and is taken over; images already
 // stored by an earlier attempt are reused, not regenerated.
-import { FINAL_ROW_STATES, fromMicros, imagesPerRow, readRow, toMicros, type RowSpec } from '../../../../shared/index';
+import { FINAL_ROW_STATES, fromMicros, imagesPerRow, toMicros, type RowSpec } from '../../../../shared/index';
 import { iso } from '../clock';
 import type { CoreDeps, Logger } from '../deps';
 import { randomId } from '../ids';
@@ -12,6 +12,7 @@ import { reserve, settle } from '../ledger';
 import { loadPackForRow } from '../packs/pack-for-row';
 import { generateImages, type GenerateResult } from './generate-images';
 import { setHeadlineFor } from './text-sets';
+import { readBatchRow } from './row-text';
 import type { RowTaskBody } from './fan-out';
 import { chooseProvider } from './provider-choice';
 import { inputRows } from './input-rows';
@@ -134,7 +135,7 @@ async function runClaimed(deps: CoreDeps, c: Claimed): Promise<TaskOutcome> {
 
   const cells = c.body.cells ?? (await inputRows(deps, m, [rec.index])).get(rec.index)?.cells;
   if (!cells) return finish({ state: 'FAILED', reason: 'the row input could not be read' });
-  const read = readRow(cells, m.columns);
+  const read = readBatchRow(m, cells);
   if (!read.ok) return finish({ state: 'FAILED', reason: read.reasons.join('; ') });
   const spec: RowSpec = read.spec;
 

@@ -1,6 +1,6 @@
 // The stored shape of a batch. Written by: manifest (create, cancel, retry), row records (the
 // row's claimant), row-states and status (the flush task only: the single writer).
-import type { BatchState, ColumnMapping, RowState, TargetRef, TextFit } from '../../../../shared/index';
+import type { BatchState, ColumnMapping, MinTextPx, RowState, TargetRef, TextFit, TextMode } from '../../../../shared/index';
 
 export interface Manifest {
   id: string;
@@ -27,6 +27,10 @@ export interface Manifest {
   textFit?: TextFit;
   /** Who created the batch, as provenance records name it (absent on older batches). */
   createdBy?: string | null;
+  /** The Text mode of rows whose Text cell is empty (absent: overlay). */
+  textDefault?: TextMode;
+  /** The batch's minimum legible text sizes in px (absent: the server's). */
+  minTextPx?: MinTextPx;
 }
 
 export interface StoredImage {

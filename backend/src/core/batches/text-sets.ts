@@ -5,12 +5,13 @@
 // row out with the renderers' own layout (ImageTools.headlineShares); each row then renders at
 // its set's size. A row that only fits well under the rest does not drag the set down: it is
 // shrunk on its own and its notes say so.
-import { readRow, type RowSpec } from '../../../../shared/index';
+import type { RowSpec } from '../../../../shared/index';
 import type { CoreDeps, TextFitMember } from '../deps';
 import { getJson, putJson } from '../json-blobs';
 import { layout } from '../layout';
 import { loadPackForRow, type PackForRow } from '../packs/pack-for-row';
 import type { InputRow, Manifest } from './records';
+import { minTextPxOf, readBatchRow } from './row-text';
 
 export interface TextSets {
   /** Set key (setKey) → shared headline size as a share of the short side. */
@@ -58,10 +59,11 @@ export async function planTextSets(deps: CoreDeps, m: Manifest): Promise<void> {
   const members: { set: string; member: TextFitMember }[] = [];
   const seen = new Set<string>();
   const chunks = Math.ceil(m.rowCount / m.chunkSize);
+  const minTextPx = minTextPxOf(deps, m);
   for (let c = 0; c < chunks && members.length < MAX_MEASURED; c++) {
     const rows = (await getJson<InputRow[]>(deps.store, layout.inputChunk(m.tenant, m.id, c)))?.value ?? [];
     for (const row of rows) {
-      const read = readRow(row.cells, m.columns);
+      const read = readBatchRow(m, row.cells);
       if (!read.ok || read.spec.headline === '') continue;
       const spec = read.spec;
       const renderer = rendererOf(deps, spec, m);
@@ -79,6 +81,7 @@ export async function planTextSets(deps: CoreDeps, m: Manifest): Promise<void> {
           composition: pack?.references.some((r) => r.mode === 'style_and_composition') ?? false,
           logo: spec.logo ? (pack?.logo?.data ?? null) : null,
           fonts: pack?.fonts ?? null,
+          ...(minTextPx ? { minTextPx } : {}),
         };
         const id = JSON.stringify([set, aspectRatio, spec.headline, spec.subline, renderer, member.logo !== null]);
         if (seen.has(id)) continue;

@@ -201,4 +201,14 @@ describe('a run the document cannot record', () => {
     const { app } = setup();
     expect(value(app.startRun({ scope: 'not_done', requestId: 'a' })).warning).toBeUndefined();
   });
+
+  it("sends the sidebar's Text default with the batch, and refuses one that is not a Text mode", () => {
+    const { backend, app } = setup();
+    value(app.startRun({ scope: 'not_done', requestId: 'a', textDefault: 'none' }));
+    expect(backend.onlyBatch().request.textDefault).toBe('none');
+    const bad = app.startRun({ scope: 'not_done', requestId: 'b', textDefault: 'loud' as never });
+    expect(!bad.ok && bad.error.code).toBe('invalid_request');
+    expect(!bad.ok && bad.error.message).toContain('textDefault must be one of overlay, model, none');
+    expect(posts(backend)).toHaveLength(1);
+  });
 });

@@ -1,0 +1,16 @@
+// A batch's text settings as rows read and render them: the Text default for empty cells and
+// the minimum legible sizes (the batch's, else the server's).
+import { readRow, type CellInput, type MinTextPx, type RowSpecResult } from '../../../../shared/index';
+import type { CoreDeps } from '../deps';
+import type { Manifest } from './records';
+
+/** Reads a row of the batch, with the batch's defaults for empty cells. */
+export function readBatchRow(m: Manifest, cells: Readonly<Record<string, CellInput>>): RowSpecResult {
+  return readRow(cells, m.columns, m.textDefault ? { text: m.textDefault } : {});
+}
+
+/** The minimum legible sizes for the batch's rows: each of the batch's wins over the server's. */
+export function minTextPxOf(deps: CoreDeps, m: Manifest): MinTextPx | undefined {
+  const merged: MinTextPx = { ...deps.config.minTextPx, ...m.minTextPx };
+  return merged.headline === undefined && merged.subline === undefined ? undefined : merged;
+}
