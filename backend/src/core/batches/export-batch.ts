@@ -4,7 +4,8 @@ import { stringify } from 'csv-stringify/sync';
 import { Zip, ZipPassThrough } from 'fflate';
 import { formulaSafeText, OUTPUT_FIELDS, resultCells, type OutputField, type ResultCell, type RowResult } from '../../../../shared/index';
 import type { CoreDeps } from '../deps';
-import { rowSegment } from '../layout';
+import { layout, rowSegment } from '../layout';
+import { parseRecordId, type ProvenanceRecord } from '../provenance/record';
 import { linkerFor } from './batch-view';
 import { loadBatch, readRowRecords, rowResultOf, type StoredRow } from './query-batches';
 import type { Manifest } from './records';
@@ -82,10 +83,14 @@ async function* zipChunks(deps: CoreDeps, m: Manifest): AsyncGenerator<Uint8Arra
   // fflate writes entries in order and buffers later ones until earlier ones end, so images
   // stream first and results.csv (a few MB at most) is added last.
   const csvParts = [stringify([CSV_HEADER])];
+  // provenance.jsonl: one line per record of a zipped image and of what it was made from (a
+  // composite's AI image), each as stored, so a reader can check hashes and signatures offline.
+  const provenanceLines: string[] = [];
   for await (const { rows, stored } of pages(deps, m)) {
     csvParts.push(rows.map((r) => csvLine(m, r)).join(''));
     for (const r of stored) {
       for (const img of r.rec?.images ?? []) {
+        if (img.provenanceKey) provenanceLines.push(...(await recordLines(deps, m.tenant, img.provenanceKey)));
         const blob = await deps.store.get(img.key);
         if (!blob) continue;
         // Images are already compressed: store them, don't deflate them again.
@@ -99,6 +104,31 @@ async function* zipChunks(deps: CoreDeps, m: Manifest): AsyncGenerator<Uint8Arra
   const csv = new ZipPassThrough('results.csv');
   zip.add(csv);
   csv.push(new TextEncoder().encode(csvParts.join('')), true);
+  const provenance = new ZipPassThrough('provenance.jsonl');
+  zip.add(provenance);
+  provenance.push(new TextEncoder().encode(provenanceLines.join('')), true);
   zip.end();
   yield* drain();
+}
+
+/** A record and its ancestors as JSON lines, as stored (an unreadable one is left out: verify names it). */
+async function recordLines(deps: CoreDeps, tenant: string, key: string): Promise<string[]> {
+  const lines: string[] = [];
+  let next: string | null = key;
+  while (next !== null && lines.length < 10) {
+    const blob = await deps.store.get(next);
+    if (!blob) break;
+    let parent: string | null = null;
+    try {
+      const text = blob.data.toString('utf8').trim();
+      const r = JSON.parse(text) as ProvenanceRecord;
+      lines.push(`${text}\n`);
+      const at = r.parent === null ? null : parseRecordId(r.parent);
+      parent = at ? layout.provenanceRecord(tenant, at.shard, at.seq) : null;
+    } catch {
+      break;
+    }
+    next = parent;
+  }
+  return lines;
 }

@@ -2,6 +2,7 @@
 // composite, thumbnails, a v2 made by a retry) has a provenance record whose hashes match its
 // bytes, with a parent link where it was made from another image.
 import { createHash, createPublicKey, verify } from 'node:crypto';
+import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import type { RowsPage } from '../../../../shared/index';
 import { extractProvenance } from '../../../../backend/src/core/provenance/embed';
@@ -101,6 +102,18 @@ describe('provenance records of a batch', () => {
       // And the chains hold.
       for (const shard of await listShards(store, 'local')) {
         expect((await checkChain(store, s.rowshot.deps.provenance.signer, 'local', shard)).problem).toBeNull();
+      }
+
+      // The zip export holds provenance.jsonl: the records of its images and of the AI images under composites.
+      const zip = unzipSync(new Uint8Array(await (await s.api(`/v1/batches/${id}/export?format=zip`)).arrayBuffer()));
+      const lines = strFromU8(zip['provenance.jsonl']!).trim().split('\n').map((l) => JSON.parse(l) as ProvenanceRecord);
+      const zipped = Object.keys(zip).filter((n) => n.startsWith('images/'));
+      expect(zipped).toHaveLength(6);
+      expect(lines.map((l) => l.role).sort()).toEqual([...Array(4).fill('composite'), ...Array(6).fill('generated')]);
+      for (const l of lines) expect(l.hash).toBe(records.get(l.id)!.hash);
+      for (const name of zipped) {
+        const e = extractProvenance(Buffer.from(zip[name]!))!;
+        expect(lines.find((l) => l.id === e.embedded.recordId)?.fileSha256).toBe(sha(Buffer.from(zip[name]!)));
       }
 
       // GET /v1/assets/:id/provenance: the composite's record with the model image it was made from.
