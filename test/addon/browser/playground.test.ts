@@ -123,4 +123,79 @@ describe('playground', () => {
     expect(result.value.value.map((p) => p.name).sort()).toEqual(['campaign', 'celebration']);
     expect(result.value.value.every((p) => p.images.length > 0)).toBe(true);
   });
+
+  it('edits cells, adds rows and pastes cells into the workbook, and recalculates the custom functions that read them', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${url}/?sidebar=none`);
+    const cell = (row: number, col: number) => page.locator(`#grid tbody tr[data-row="${row}"] td:nth-of-type(${col})`);
+    const number = async (row: number, col: number) => Number(await cell(row, col).textContent());
+    await expect.poll(() => cell(1, 1).textContent()).toBe('Name');
+    // The grid shows one empty column past the data (after the output columns a run added).
+    const free = (await page.locator('#grid thead th').count()) - 1;
+    expect(await cell(1, free).textContent()).toBe('');
+    expect(await cell(1, free - 1).textContent()).not.toBe('');
+
+    // More rows to type into, as Sheets offers at the bottom.
+    const shown = await page.locator('#grid tbody tr').count();
+    await page.click('#add-rows');
+    expect(await page.locator('#grid tbody tr').count()).toBe(shown + 10);
+
+    // Typing into empty rows adds rows to the sheet; Enter saves and moves down.
+    await cell(24, 4).click();
+    await page.keyboard.type('a red fox');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('a blue owl');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => cell(25, 4).textContent()).toBe('a blue owl');
+    expect(await cell(24, 4).textContent()).toBe('a red fox');
+
+    // A custom function typed into that empty column: two prompts at two sizes.
+    await cell(24, free).dblclick();
+    await page.keyboard.type('=ROWSHOT_COST(D24:D26, "1:1, 9:16")');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => number(24, free)).toBeCloseTo(4 * 0.039, 9);
+    expect(await cell(24, free).getAttribute('title')).toMatch(/^=ROWSHOT_COST\(D24:D26, "1:1, 9:16"\) → 0\.156/);
+
+    // A paste of cells copied from a spreadsheet (TSV) fills row 26: the cost follows.
+    await cell(26, 1).click();
+    await page.evaluate(`(() => {
+      const data = new DataTransfer();
+      data.setData('text/plain', 'Zoe\\tOps\\t2\\ta green frog\\n');
+      document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    })()`);
+    await expect.poll(() => cell(26, 4).textContent()).toBe('a green frog');
+    expect(await cell(26, 1).textContent()).toBe('Zoe');
+    await expect.poll(() => number(24, free)).toBeCloseTo(6 * 0.039, 9);
+
+    // ROWSHOT_PROMPT reads the row's Name; renaming it recalculates the prompt.
+    await cell(25, free).dblclick();
+    await page.keyboard.type('=ROWSHOT_PROMPT("A card for {{Name}}", A1, A26)');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => cell(25, free).textContent()).toBe('A card for Zoe');
+    await cell(26, 1).dblclick();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('Zoë');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => cell(25, free).textContent()).toBe('A card for Zoë');
+
+    // Delete clears a cell: one prompt fewer.
+    await cell(25, 4).click();
+    await page.keyboard.press('Delete');
+    await expect.poll(() => cell(25, 4).textContent()).toBe('');
+    await expect.poll(() => number(24, free)).toBeCloseTo(4 * 0.039, 9);
+    await screenshot(page, 'playground-editable-grid');
+
+    // The bound workbook holds the typed cells and the formulas (not their results).
+    await expect.poll(async () => readFile(workbook, 'utf8')).toContain('Zoë,Ops,2,a green frog');
+    const file = await readFile(workbook, 'utf8');
+    expect(file).toContain('"=ROWSHOT_COST(D24:D26, ""1:1, 9:16"")"');
+    expect(file).toContain('"=ROWSHOT_PROMPT(""A card for {{Name}}"", A1, A26)"');
+    expect(file).toContain('a red fox');
+    expect(file).not.toContain('a blue owl');
+    expect(file).not.toContain('A card for Zoë');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });
