@@ -2,6 +2,7 @@
 // bundled into Apps Script).
 export * as z from './zod';
 export * from './sheet-convention';
+export * from './output-columns';
 export * from './header-preflight';
 export * from './yes-no';
 export * from './models';

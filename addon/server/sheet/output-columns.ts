@@ -1,22 +1,32 @@
-// Output columns a run needs and the sheet lacks, added at the right of everything in the
-// sheet (never over a user's cells) with one write of their header labels.
-import { OUTPUT_FIELDS, OUTPUT_ORDER, type OutputField } from '../../../shared/index';
+// Output columns a run needs and the sheet lacks, placed by the shared rule (placeOutputColumns:
+// after everything in the sheet, never over a user's cells, as the CSV/xlsx writer and the
+// Sheets API target place them) with one write of their header labels.
+import { placeOutputColumns, type OutputField } from '../../../shared/index';
 import { textForSheet } from './cell-text';
-import { columnOf, refreshHeaders, type SheetData } from './read-sheet';
+import { refreshHeaders, type SheetData } from './read-sheet';
+
+function placement(data: SheetData) {
+  // data.mapping already holds the sheet's overrides that still apply.
+  return placeOutputColumns(data.headers, data.width, data.mapping);
+}
 
 export function missingOutputs(data: SheetData): OutputField[] {
-  return OUTPUT_ORDER.filter((field) => columnOf(data, field) < 0);
+  return placement(data).added.map((a) => a.field);
 }
 
 /** Writes the missing output headers (one call) and updates `data` to match. */
 export function addMissingOutputColumns(data: SheetData): OutputField[] {
-  const missing = missingOutputs(data);
-  if (missing.length === 0) return missing;
-  const labels = missing.map((field) => OUTPUT_FIELDS[field]);
-  data.sheet.ensureColumns(data.width + missing.length);
-  data.sheet.write(data.headerIndex + 1, data.width + 1, [labels.map(textForSheet)]);
-  data.values.forEach((row, r) => row.push(...(r === data.headerIndex ? labels : labels.map(() => ''))));
-  data.width += missing.length;
+  const { added } = placement(data);
+  const first = added[0]?.column;
+  if (first === undefined) return [];
+  const labels = added.map((a) => a.label);
+  data.sheet.ensureColumns(first + added.length);
+  data.sheet.write(data.headerIndex + 1, first + 1, [labels.map(textForSheet)]);
+  data.values.forEach((row, r) => {
+    while (row.length < first) row.push('');
+    row.push(...(r === data.headerIndex ? labels : labels.map(() => '')));
+  });
+  data.width = first + added.length;
   refreshHeaders(data);
-  return missing;
+  return added.map((a) => a.field);
 }

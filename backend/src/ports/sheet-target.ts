@@ -1,6 +1,6 @@
 // SheetTarget: writes row results into a spreadsheet in one batched call, locating rows by
 // their Row ID (never by position), so sorting or inserting rows mid-batch is harmless.
-import type { RowState, TargetRef } from '../../../shared/index';
+import type { ColumnMapping, RowState, TargetRef } from '../../../shared/index';
 
 export interface AssetLink {
   /** Blob key in the tenant's store, for targets that copy files. */
@@ -38,6 +38,9 @@ export interface SheetTarget {
   readonly kinds: readonly TargetRef['kind'][];
   /** Why this target cannot be written (checked when a batch is accepted), or null when it can. */
   checkTarget?(target: TargetRef): Promise<string | null>;
-  /** One call for all rows: one read to find rows by Row ID, one write. */
-  write(target: TargetRef, tenant: string, rows: readonly RowWrite[]): Promise<WriteOutcome>;
+  /**
+   * One call for all rows: one read to find rows by Row ID, one write. `columns`: the batch's
+   * column mapping, so output headers are found exactly as the add-on found them.
+   */
+  write(target: TargetRef, tenant: string, rows: readonly RowWrite[], columns?: ColumnMapping): Promise<WriteOutcome>;
 }

@@ -5,7 +5,7 @@
 // our own thumbnail URL). Every request waits for a token of a per-process limiter, because
 // the Sheets quota (60 requests/min/user) is shared by every tenant using the service account.
 import type { sheets_v4 } from '@googleapis/sheets';
-import { mapHeaders, OUTPUT_FIELDS, OUTPUT_ORDER, replacesImages, type OutputField, type TargetRef } from '../../../../shared/index';
+import { mapHeaders, OUTPUT_ORDER, placeOutputColumns, replacesImages, type ColumnMapping, type OutputField, type OutputPlacement, type TargetRef } from '../../../../shared/index';
 import type { RowWrite, SheetTarget, WriteOutcome } from '../../ports/sheet-target';
 import { parseRetryAfterMs } from '../retry-after';
 import { columnLetter } from '../../../../shared/index';
@@ -114,7 +114,7 @@ export class SheetsTarget implements SheetTarget {
     }
   }
 
-  async write(target: TargetRef, _tenant: string, rows: readonly RowWrite[]): Promise<WriteOutcome> {
+  async write(target: TargetRef, _tenant: string, rows: readonly RowWrite[], columns: ColumnMapping = {}): Promise<WriteOutcome> {
     if (target.kind !== 'google-sheet') {
       return { ok: false, kind: 'permanent', reason: `the Google Sheets target cannot write to a ${target.kind} target` };
     }
@@ -126,7 +126,8 @@ export class SheetsTarget implements SheetTarget {
     if (group === undefined) {
       const rowsOfGroup = new Map<string, RowWrite>();
       // runGroup reads the rows only after its token arrives (always a later tick).
-      group = { rows: rowsOfGroup, done: this.runGroup(target, key, rowsOfGroup) };
+      // The mapping of the batch that opened the group (one sheet has one mapping in practice).
+      group = { rows: rowsOfGroup, done: this.runGroup(target, key, rowsOfGroup, columns) };
       this.waiting.set(key, group);
     }
     for (const r of rows) group.rows.set(r.rowId, r);
@@ -138,7 +139,7 @@ export class SheetsTarget implements SheetTarget {
     return { ok: true, written: mine.size - missingRowIds.length, missingRowIds };
   }
 
-  private async runGroup(target: SheetsRef, key: string, rows: Map<string, RowWrite>): Promise<GroupResult> {
+  private async runGroup(target: SheetsRef, key: string, rows: Map<string, RowWrite>, columns: ColumnMapping): Promise<GroupResult> {
     try {
       // The token is taken before the read, so the read is as fresh as possible when the
       // write leaves, and rows joining meanwhile go in the same write.
@@ -147,7 +148,7 @@ export class SheetsTarget implements SheetTarget {
       if (this.waiting.get(key)?.rows === rows) this.waiting.delete(key);
     }
     try {
-      const outcome = await this.writeRows(target, [...rows.values()]);
+      const outcome = await this.writeRows(target, [...rows.values()], columns);
       return { outcome, missing: outcome.ok ? new Set(outcome.missingRowIds) : undefined };
     } catch (err) {
       if (err instanceof SheetsFailure) return { outcome: err.outcome };
@@ -157,7 +158,7 @@ export class SheetsTarget implements SheetTarget {
   }
 
   /** Called holding one write token (for the first batchUpdate). */
-  private async writeRows(target: SheetsRef, rows: readonly RowWrite[]): Promise<WriteOutcome> {
+  private async writeRows(target: SheetsRef, rows: readonly RowWrite[], columns: ColumnMapping): Promise<WriteOutcome> {
     // The last write for a Row ID wins if one arrives twice.
     const byId = new Map<string, RowWrite>();
     for (const r of rows) byId.set(r.rowId, r);
@@ -175,7 +176,10 @@ export class SheetsTarget implements SheetTarget {
     if (found.length === 0) return { ok: true, written: 0, missingRowIds };
 
     const maxBytes = this.options.maxPayloadBytes ?? 1_800_000;
-    const requests = buildRequests(snap, found, maxBytes);
+    let placement = placeOutputColumns(snap.headers, snap.headers.length, columns);
+    // Columns to add go after the last one with content in any row, not after the last header.
+    if (placement.added.length > 0) placement = placeOutputColumns(snap.headers, await this.usedWidth(target, snap), columns);
+    const requests = buildRequests(snap, placement, found, maxBytes);
     let tokenHeld = true;
     for (const body of splitRequests(requests, maxBytes)) {
       const held = tokenHeld;
@@ -284,6 +288,31 @@ export class SheetsTarget implements SheetTarget {
     };
   }
 
+  /**
+   * Columns up to the last one with content in any row: one read of the columns right of the
+   * header row's last label (usually empty, so small), made only when output columns are missing.
+   */
+  private async usedWidth(target: SheetsRef, snap: Snapshot): Promise<number> {
+    const from = snap.headers.length;
+    if (from >= snap.columnCount) return from;
+    const range = `${quoteSheetTitle(snap.title)}!${columnLetter(from)}1:${columnLetter(snap.columnCount - 1)}`;
+    const res = await this.call('read', false, () =>
+      this.sheets.spreadsheets.get(
+        { spreadsheetId: target.spreadsheetId, ranges: [range], includeGridData: true, fields: 'sheets(data(startColumn,rowData(values(effectiveValue,formattedValue))))' },
+        this.requestOptions(),
+      ), target);
+    let width = from;
+    for (const d of res.data.sheets?.[0]?.data ?? []) {
+      const start = d.startColumn ?? from;
+      for (const row of d.rowData ?? []) {
+        (row.values ?? []).forEach((cell, i) => {
+          if (cellText(cell) !== '') width = Math.max(width, start + i + 1);
+        });
+      }
+    }
+    return width;
+  }
+
   private requestOptions(): { retry: boolean; timeout: number } {
     // The client's own retry would sleep on the real clock and retry GETs only; ours covers both.
     return { retry: false, timeout: this.options.timeoutMs ?? 60_000 };
@@ -333,31 +362,20 @@ export class SheetsTarget implements SheetTarget {
 }
 
 /** appendDimension (if the grid is too narrow), the missing headers, then the rows in blocks. */
-function buildRequests(snap: Snapshot, found: readonly { write: RowWrite; rowIndex: number }[], maxBytes: number): sheets_v4.Schema$Request[] {
+function buildRequests(snap: Snapshot, placement: OutputPlacement, found: readonly { write: RowWrite; rowIndex: number }[], maxBytes: number): sheets_v4.Schema$Request[] {
   const requests: sheets_v4.Schema$Request[] = [];
-  const mapping = mapHeaders(snap.headers);
-  const columnOf = new Map<OutputField, number>();
-  for (const field of OUTPUT_ORDER) {
-    const header = mapping[field];
-    const col = header === undefined ? -1 : snap.headers.indexOf(header);
-    if (col >= 0 && ![...columnOf.values()].includes(col)) columnOf.set(field, col);
-  }
-  const missing = OUTPUT_ORDER.filter((f) => !columnOf.has(f));
-  if (missing.length > 0) {
-    let last = -1;
-    snap.headers.forEach((h, i) => {
-      if (h.trim() !== '') last = i;
-    });
-    const first = last + 1;
-    missing.forEach((f, i) => columnOf.set(f, first + i));
-    const needed = first + missing.length;
+  const columnOf = new Map<OutputField, number>(Object.entries(placement.columns) as [OutputField, number][]);
+  const { added } = placement;
+  const first = added[0]?.column;
+  if (first !== undefined) {
+    const needed = first + added.length;
     if (needed > snap.columnCount) {
       requests.push({ appendDimension: { sheetId: snap.sheetId, dimension: 'COLUMNS', length: needed - snap.columnCount } });
     }
     requests.push({
       updateCells: {
         start: { sheetId: snap.sheetId, rowIndex: 0, columnIndex: first },
-        rows: [{ values: missing.map((f) => headerCell(OUTPUT_FIELDS[f])) }],
+        rows: [{ values: added.map((a) => headerCell(a.label)) }],
         fields: 'userEnteredValue',
       },
     });

@@ -151,7 +151,7 @@ async function writeToSheet(
       batchId: m.id,
       updatedAt: r.updatedAt,
     }));
-  const outcome = await adapter.write(m.target, m.tenant, writes);
+  const outcome = await adapter.write(m.target, m.tenant, writes, m.columns);
   deps.metrics.sheetWrite(outcome.ok ? 'ok' : outcome.kind, writes.length);
   if (!outcome.ok) {
     deps.log.warn({ tenant: m.tenant, batchId: m.id, reason: outcome.reason, kind: outcome.kind }, 'sheet write failed');

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SheetsTarget, type SheetsTargetOptions } from '../../../../backend/src/adapters/google/sheets-target';
 import { SheetsWriteLimiter } from '../../../../backend/src/adapters/google/sheets-write-limiter';
 import type { RowWrite } from '../../../../backend/src/ports/sheet-target';
-import type { RowState } from '../../../../shared/index';
+import { placeOutputColumns, type RowState } from '../../../../shared/index';
 import { SheetsFake, type CellInput } from '../../../helpers/fakes/sheets-fake';
 
 const ID = 'sheet_1234567890';
@@ -89,7 +89,7 @@ describe('SheetsTarget', () => {
     expect(out).toEqual({ ok: true, written: 2, missingRowIds: ['r_gone'] });
 
     const headers = fake.sheet(ID).cells[0]!.map((v) => v?.stringValue ?? '');
-    // Status existed (col 3); the others are appended after the last header, in OUTPUT_ORDER.
+    // Status existed (col 3); the others are appended after the last used column, in OUTPUT_ORDER.
     expect(headers).toEqual(['Prompt', 'row_id', 'Notes', 'Status', 'Image', 'Image URL', 'Thumbnail URL', 'Error', 'Provider', 'Cost (USD)', 'Batch ID', 'Updated at']);
     expect(fake.sheet(ID).columnCount).toBe(12);
 
@@ -176,6 +176,39 @@ describe('SheetsTarget', () => {
       const r = fake.rowWhere(ID, 'Row ID', `r_${i}`);
       expect(fake.text(ID, r, fake.column(ID, 'Image URL'))).toContain(`r_${i}-img1`);
     }
+  });
+
+  it('adds output columns after an unlabelled column of user data, never over it (the shared placement rule)', async () => {
+    fake.addSpreadsheet(ID, [{
+      title: 'Loose',
+      columnCount: 6,
+      rows: [
+        ['Prompt', 'Row ID', null, null],
+        ['a cat', 'r_1', 'my note', null],
+        ['a dog', 'r_2', null, 'far note'],
+      ],
+    }]);
+    const out = await target().write({ ...REF, sheetName: 'Loose' }, 'acme', [row('r_1'), row('r_2')]);
+    expect(out.ok).toBe(true);
+    const headers = fake.sheet(ID, 'Loose').cells[0]!.map((v) => v?.stringValue ?? '');
+    expect(headers.slice(0, 5)).toEqual(['Prompt', 'Row ID', '', '', 'Status']);
+    const r1 = fake.rowWhere(ID, 'Row ID', 'r_1', 'Loose');
+    const r2 = fake.rowWhere(ID, 'Row ID', 'r_2', 'Loose');
+    expect(fake.text(ID, r1, 2, 'Loose')).toBe('my note');
+    expect(fake.text(ID, r2, 3, 'Loose')).toBe('far note');
+    expect(fake.text(ID, r1, fake.column(ID, 'Status', 'Loose'), 'Loose')).toBe('DONE');
+    // The same placement the add-on and the workbook writer compute.
+    expect(placeOutputColumns(['Prompt', 'Row ID'], 4).columns.status).toBe(4);
+  });
+
+  it("maps output headers with the batch's column mapping, as the add-on did", async () => {
+    fake.addSpreadsheet(ID, [{ title: 'Mapped', rows: [['Prompt', 'Row ID', 'Where it is'], ['a cat', 'r_1', null]] }]);
+    const out = await target().write({ ...REF, sheetName: 'Mapped' }, 'acme', [row('r_1')], { status: 'Where it is' });
+    expect(out.ok).toBe(true);
+    const r1 = fake.rowWhere(ID, 'Row ID', 'r_1', 'Mapped');
+    expect(fake.text(ID, r1, 2, 'Mapped')).toBe('DONE');
+    const headers = fake.sheet(ID, 'Mapped').cells[0]!.map((v) => v?.stringValue ?? '');
+    expect(headers.filter((h) => h === 'Status')).toEqual([]);
   });
 
   it('adds columns even when the grid is too narrow, in the same write', async () => {

@@ -1,7 +1,7 @@
 // Preparing a workbook for a batch: every output column present, every data row with a
 // stable Row ID, so results can later be written by ID wherever the row has moved to.
 import { randomBytes } from 'node:crypto';
-import { cellToText, isUsableRowId, mapHeaders, newRowId, OUTPUT_FIELDS, OUTPUT_ORDER, type CellInput, type ColumnMapping } from '../../../../../shared/index';
+import { cellToText, isUsableRowId, newRowId, OUTPUT_FIELDS, placeOutputColumns, type CellInput, type ColumnMapping } from '../../../../../shared/index';
 import { editWorkbook, type ReadWorkbookOptions } from './read-workbook';
 import { cellsOf, type EditableSheet } from './workbook';
 
@@ -32,21 +32,14 @@ export async function ensureRowIds(file: string, options: ReadWorkbookOptions = 
   });
 }
 
-/** Output column indexes by field, appending the missing ones. */
-export function ensureOutputColumns(sheet: EditableSheet, mapping: ColumnMapping = mapHeaders(sheet.headers)): { columns: Record<keyof typeof OUTPUT_FIELDS, number>; added: string[] } {
-  const columns = {} as Record<keyof typeof OUTPUT_FIELDS, number>;
-  const added: string[] = [];
-  for (const field of OUTPUT_ORDER) {
-    const header = mapping[field];
-    const index = header === undefined ? -1 : sheet.headers.indexOf(header);
-    if (index >= 0) {
-      columns[field] = index;
-    } else {
-      columns[field] = sheet.appendColumn(OUTPUT_FIELDS[field]);
-      added.push(sheet.headers[columns[field]]!);
-    }
+/** Output column indexes by field, appending the missing ones (shared rule: placeOutputColumns; a sheet's width is its widest row). */
+export function ensureOutputColumns(sheet: EditableSheet, overrides: ColumnMapping = {}): { columns: Record<keyof typeof OUTPUT_FIELDS, number>; added: string[] } {
+  const { columns, added } = placeOutputColumns(sheet.headers, sheet.headers.length, overrides);
+  for (const a of added) {
+    const col = sheet.appendColumn(a.label);
+    if (col !== a.column) throw new Error(`output column ${a.label} went to ${col}, not ${a.column}`);
   }
-  return { columns, added };
+  return { columns, added: added.map((a) => sheet.headers[a.column]!) };
 }
 
 function prepareSheet(sheet: EditableSheet): EnsureRowIdsResult {

@@ -4,7 +4,7 @@
 import { constants as fsConstants } from 'node:fs';
 import { access, mkdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { cellToText, mapHeaders, type TargetRef } from '../../../../../shared/index';
+import { cellToText, mapHeaders, type ColumnMapping, type TargetRef } from '../../../../../shared/index';
 import { mapLimit } from '../../../core/concurrency';
 import type { AssetLink, RowWrite, SheetTarget, WriteOutcome } from '../../../ports/sheet-target';
 import { AllowedRoots, isInside } from './allowed-paths';
@@ -89,12 +89,12 @@ export class WorkbookTarget implements SheetTarget {
     return { file, assetsDir };
   }
 
-  async write(target: TargetRef, tenant: string, rows: readonly RowWrite[]): Promise<WriteOutcome> {
+  async write(target: TargetRef, tenant: string, rows: readonly RowWrite[], columns: ColumnMapping = {}): Promise<WriteOutcome> {
     if (target.kind !== 'workbook') {
       return { ok: false, kind: 'permanent', reason: `the workbook target cannot write to a ${target.kind} target` };
     }
     try {
-      return await this.writeWorkbook(target, tenant, rows);
+      return await this.writeWorkbook(target, tenant, rows, columns);
     } catch (err) {
       if (err instanceof WorkbookError) return { ok: false, kind: err.kind, reason: err.message };
       const name = `"${path.basename(target.path)}"`;
@@ -107,7 +107,7 @@ export class WorkbookTarget implements SheetTarget {
     }
   }
 
-  private async writeWorkbook(target: WorkbookTargetRef, tenant: string, rows: readonly RowWrite[]): Promise<WriteOutcome> {
+  private async writeWorkbook(target: WorkbookTargetRef, tenant: string, rows: readonly RowWrite[], columns: ColumnMapping): Promise<WriteOutcome> {
     const resolved = await this.resolvePaths(target);
     if (typeof resolved === 'string') return { ok: false, kind: 'permanent', reason: resolved };
     const { file, assetsDir } = resolved;
@@ -124,7 +124,7 @@ export class WorkbookTarget implements SheetTarget {
     const assets = new Map<string, RowAssets>();
 
     return editWorkbook(file, target.sheet === undefined ? {} : { sheet: target.sheet }, async (sheet) => {
-      const mapping = mapHeaders(sheet.headers);
+      const mapping = mapHeaders(sheet.headers, columns);
       const idCol = mapping.rowId === undefined ? -1 : sheet.headers.indexOf(mapping.rowId);
       if (idCol < 0) {
         throw new WorkbookError('no_row_id_column', `"${path.basename(file)}" has no Row ID column, so results cannot be matched to rows (was it deleted or renamed?)`);
@@ -157,7 +157,7 @@ export class WorkbookTarget implements SheetTarget {
           throw err;
         }
       });
-      const { columns: c } = ensureOutputColumns(sheet, mapping);
+      const { columns: c } = ensureOutputColumns(sheet, columns);
       // A re-run row keeps its previous images until it is final (see replacesImages).
       for (const { write, rowNumber } of found) writeResultRow(sheet, rowNumber, c, write, assets.get(write.rowId)!);
       return { result: outcome, changed: true };
