@@ -2,7 +2,7 @@
 // handlers, a real CSV workbook target) with a latency-injecting provider and prints and saves:
 // accept latency for 10,000 rows, makespan against N × latency / concurrency, write-back calls
 // per 1,000 rows, GET /v1/batches/:id p50/p99 during the run, peak RSS, and the template
-// renderer's images per second at 1024×1024.
+// renderer's images per second at 1024×1024, and what provenance records cost (bench/provenance.ts).
 // Flags: --rows N (10000) --latency MS (500) --concurrency C (50) --out FILE
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -16,6 +16,7 @@ import type { SheetTarget } from '../backend/src/ports/sheet-target';
 import { TemplateRenderer } from '../backend/src/render/template-renderer';
 import type { BatchStatus } from '../shared/index';
 import { FakeProvider } from '../test/helpers/fake-provider';
+import { provenanceBench } from './provenance';
 import { textBench } from './text';
 import { workbookBench } from './workbook';
 
@@ -120,7 +121,7 @@ async function renderer() {
   return { size: '1024x1024', imagesPerSecondSequential: round(sequential), imagesPerSecondConcurrent: round(parallel) };
 }
 
-const targets = { acceptMs: 1000, makespanOverBound: 1.1, writeCallsPerFlushInterval: 1, statusP99Ms: 50, peakRssMb: 400, rendererImagesPerSecond: 10 };
+const targets = { provenanceExtraWritesPerImage: 1, provenanceMsPerRow: 5, acceptMs: 1000, makespanOverBound: 1.1, writeCallsPerFlushInterval: 1, statusP99Ms: 50, peakRssMb: 400, rendererImagesPerSecond: 10 };
 console.error(`Pipeline: ${N} rows, provider latency ${LATENCY} ms, concurrency ${CONCURRENCY}…`);
 const p = await pipeline();
 // Peak RSS of the whole process (server, queue, store and the bench client with its 10,000-row request) up to the end of the batch.
@@ -131,8 +132,10 @@ console.error('Text: shaping with fallback fonts, overlay compositing…');
 const text = await textBench();
 console.error('Workbooks: 10,000-row CSV, 2,000-row XLSX…');
 const workbook = await workbookBench();
+console.error('Provenance: extra writes per image, time per row…');
+const provenance = await provenanceBench();
 const peakRssMb = pipelinePeakRssMb;
-const result = { at: new Date().toISOString(), machine: { cpus: os.cpus().length, node: process.version, loadAverage: os.loadavg().map((x) => round(x, 2)) }, pipeline: p, renderer: t, text, workbook, peakRssMb, peakRssWithRendererMb: round(process.resourceUsage().maxRSS / 1024), targets };
+const result = { at: new Date().toISOString(), machine: { cpus: os.cpus().length, node: process.version, loadAverage: os.loadavg().map((x) => round(x, 2)) }, pipeline: p, renderer: t, text, workbook, provenance, peakRssMb, peakRssWithRendererMb: round(process.resourceUsage().maxRSS / 1024), targets };
 await mkdir(path.dirname(values.out!), { recursive: true });
 await writeFile(values.out!, `${JSON.stringify(result, null, 2)}\n`);
 
@@ -148,6 +151,8 @@ const lines: [string, string, string, boolean][] = [
   ['renderer, shaped scripts, 4:5', `${text.template.imagesPerSecondSequential} img/s (2 at once: ${text.template.imagesPerSecondConcurrent})`, '≥ 10 img/s', Math.max(text.template.imagesPerSecondSequential, text.template.imagesPerSecondConcurrent) >= targets.rendererImagesPerSecond],
   [`overlay on AI image ${text.overlay.size}`, `${text.overlay.msPerImage} ms/image (2 at once: ${text.overlay.imagesPerSecondConcurrent} img/s)`, '', true],
   ['CSV 10k: read / Row IDs / write', `${workbook.csv10k.readMs} / ${workbook.csv10k.prepareMs} / ${workbook.csv10k.writeMs} ms (100-row flush ${workbook.csv10k.flush100Ms} ms)`, '', true],
+  ['provenance: extra writes per image', `${provenance.writes.extraWritesPerImage} (${provenance.writes.provenanceWrites} records for ${provenance.writes.storedImages} stored files)`, '≤ 1', provenance.writes.extraWritesPerImage <= targets.provenanceExtraWritesPerImage],
+  ['provenance: ms per row', `${provenance.time.msPerRowOneAtATime} one at a time, ${provenance.time.msPerRowAt50} at 50 (${provenance.time.cpuMsPerRowWithoutDisk} without the disk)`, '< 5 ms', provenance.time.msPerRowAt50 < targets.provenanceMsPerRow],
   ['XLSX 2k: Row IDs / write', `${workbook.xlsx2k.prepareMs} / ${workbook.xlsx2k.writeMs} ms`, '', true],
 ];
 for (const [name, value, target, ok] of lines) console.log(`${mark(ok)} ${name.padEnd(32)} ${value.padEnd(44)} ${target}`);
