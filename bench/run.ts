@@ -106,7 +106,7 @@ async function pipeline() {
 async function renderer() {
   const r = new TemplateRenderer();
   const req = (i: number) => ({
-    model: 'template', prompt: `Bench image ${i}`, negativePrompt: '', aspectRatio: '1:1' as const, variant: 1,
+    model: 'template', prompt: `Bench image ${i}`, negativePrompt: '', aspectRatio: '1:1' as const, width: 1080, height: 1080, variant: 1,
     headline: `Happy ${i} years, Alex!`, subline: 'With thanks from the whole team', references: [], logo: null, palette: [],
   });
   await r.generate(req(0));
@@ -118,7 +118,7 @@ async function renderer() {
   // Two at a time: one per core, as the row queue would run them on this machine.
   for (let i = 0; i < n; i += 2) await Promise.all([r.generate(req(i + n)), r.generate(req(i + n + 1))]);
   const parallel = n / ((performance.now() - t1) / 1000);
-  return { size: '1024x1024', imagesPerSecondSequential: round(sequential), imagesPerSecondConcurrent: round(parallel) };
+  return { size: '1080x1080', imagesPerSecondSequential: round(sequential), imagesPerSecondConcurrent: round(parallel) };
 }
 
 const targets = { provenanceExtraWritesPerImage: 1, provenanceMsPerRow: 5, acceptMs: 1000, makespanOverBound: 1.1, writeCallsPerFlushInterval: 1, statusP99Ms: 50, peakRssMb: 400, rendererImagesPerSecond: 10 };

@@ -29,7 +29,7 @@ export async function textBench(n = 36): Promise<{
   const r = new TemplateRenderer();
   const req = (i: number): GenerateRequest => {
     const [headline, subline] = text(i);
-    return { model: 'template', prompt: `Bench image ${i}`, negativePrompt: '', aspectRatio: '4:5', variant: 1, headline, subline, references: [], logo: null, palette: [] };
+    return { model: 'template', prompt: `Bench image ${i}`, negativePrompt: '', aspectRatio: '4:5', width: 864, height: 1080, variant: 1, headline, subline, references: [], logo: null, palette: [] };
   };
   for (let i = 0; i < HEADLINES.length; i++) await r.generate(req(i)); // load every font family once
   const t0 = performance.now();
@@ -60,7 +60,7 @@ export async function textBench(n = 36): Promise<{
   for (let i = 0; i < m; i += 2) await Promise.all([overlay(i), overlay(i + 1)]);
   const overlayConcurrent = m / ((performance.now() - t3) / 1000);
   return {
-    template: { size: '819x1024 (4:5)', imagesPerSecondSequential: round(sequential), imagesPerSecondConcurrent: round(concurrent) },
+    template: { size: '864x1080 (4:5)', imagesPerSecondSequential: round(sequential), imagesPerSecondConcurrent: round(concurrent) },
     overlay: { size: `${W}x${H}`, msPerImage: round(msPerImage), imagesPerSecondConcurrent: round(overlayConcurrent) },
   };
 }

@@ -19,7 +19,7 @@ const done = (rowId: string, ratios: string[]): RowWrite => ({
   reason: null,
   images: ratios.map((aspectRatio) => {
     const slug = `${rowId}-${aspectRatio.replace(':', 'x')}-1`;
-    return { aspectRatio, variant: 1, image: { key: `t/a/${slug}.png`, url: `https://rowshot.test/a/${slug}` }, thumbnail: { key: `t/a/${slug}-t.png`, url: `https://rowshot.test/a/${slug}-t` } };
+    return { size: aspectRatio.replace(':', 'x'), aspectRatio, variant: 1, image: { key: `t/a/${slug}.png`, url: `https://rowshot.test/a/${slug}` }, thumbnail: { key: `t/a/${slug}-t.png`, url: `https://rowshot.test/a/${slug}-t` } };
   }),
   provider: 'template',
   costUsd: 0.078,

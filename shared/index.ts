@@ -8,6 +8,7 @@ export * from './yes-no';
 export * from './models';
 export * from './prompt-template';
 export * from './row';
+export * from './sizes';
 export * from './row-id';
 export * from './estimate';
 export * from './batch-status';

@@ -1,6 +1,7 @@
 // Reads one spreadsheet row into a validated generation request. Every problem becomes a
 // readable reason (never an exception), so one bad row fails alone.
-import { ASPECT_RATIOS, mapHeaders, type AspectRatio, type ColumnMapping, type InputField } from './sheet-convention';
+import { mapHeaders, type ColumnMapping, type InputField } from './sheet-convention';
+import { parseSizes, SIZE_LIMITS, type RowSize } from './sizes';
 import { cellToText, fillTemplateFrom, placeholderValues } from './prompt-template';
 import { findModel } from './models';
 import { parseYesNo } from './yes-no';
@@ -10,7 +11,7 @@ export const LIMITS = {
   headlineChars: 300,
   sublineChars: 500,
   maxVariants: 4,
-  maxAspectRatios: ASPECT_RATIOS.length,
+  maxSizes: SIZE_LIMITS.maxSizesPerRow,
 } as const;
 
 export type CellInput = string | number | boolean | null;
@@ -19,7 +20,8 @@ export interface RowSpec {
   prompt: string;
   negativePrompt: string;
   referencePack: string | null;
-  aspectRatios: AspectRatio[];
+  /** Exact output sizes, in the cell's order, without duplicates (at least one). */
+  sizes: RowSize[];
   variants: number;
   /** 'auto', 'template' or a model id from the registry. */
   model: string;
@@ -43,11 +45,13 @@ export type RowSpecResult = { ok: true; spec: RowSpec } | { ok: false; reasons: 
 export interface RowDefaults {
   /** The Text mode of a row whose Text cell is empty (else `overlay`). */
   text?: TextMode;
+  /** Long edge of ratio sizes (`4:5`), in pixels; default SIZE_LIMITS.defaultLongEdge. */
+  longEdge?: number;
 }
 
 /**
  * Reads a row given as header → cell value. `columns` overrides the automatic header mapping;
- * `defaults` fills empty cells (a batch's settings).
+ * `defaults` fills empty cells and sets the batch's long edge (a batch's settings).
  */
 export function readRow(cells: Readonly<Record<string, CellInput>>, columns: ColumnMapping = {}, defaults: RowDefaults = {}): RowSpecResult {
   const mapping = cachedMapping(Object.keys(cells), columns);
@@ -76,7 +80,8 @@ export function readRow(cells: Readonly<Record<string, CellInput>>, columns: Col
   const headline = templated('headline', 'Headline', LIMITS.headlineChars);
   const subline = templated('subline', 'Subline', LIMITS.sublineChars);
 
-  const aspectRatios = parseAspectRatios(raw('aspectRatios'), reasons);
+  const sized = parseSizes(raw('aspectRatios'), defaults.longEdge);
+  if (!sized.ok) reasons.push(...sized.reasons);
   const variants = parseVariants(raw('variants'), reasons);
   const model = parseModel(raw('model'), reasons);
   const logo = parseLogo(raw('logo'), reasons);
@@ -90,7 +95,7 @@ export function readRow(cells: Readonly<Record<string, CellInput>>, columns: Col
       prompt,
       negativePrompt: raw('negativePrompt'),
       referencePack: pack === '' ? null : pack,
-      aspectRatios,
+      sizes: sized.ok ? sized.sizes : [],
       variants,
       model,
       headline,
@@ -113,20 +118,6 @@ function cachedMapping(headers: readonly string[], columns: ColumnMapping): Colu
     mappings.set(key, m);
   }
   return m;
-}
-
-function parseAspectRatios(text: string, reasons: string[]): AspectRatio[] {
-  if (text === '') return ['1:1'];
-  const out: AspectRatio[] = [];
-  for (const part of text.split(/[,;\n]/).map((p) => p.trim().replace(/\s+/g, '').replace(/[x×/]/, ':'))) {
-    if (part === '') continue;
-    if (!(ASPECT_RATIOS as readonly string[]).includes(part)) {
-      reasons.push(`Aspect ratio "${part}" is not supported; use ${ASPECT_RATIOS.join(', ')}`);
-      continue;
-    }
-    if (!out.includes(part as AspectRatio)) out.push(part as AspectRatio);
-  }
-  return out.length > 0 ? out : ['1:1'];
 }
 
 function parseVariants(text: string, reasons: string[]): number {
@@ -165,5 +156,5 @@ function parseTextMode(value: string, reasons: string[], fallback: TextMode = 'o
 
 /** Images one row produces: one per aspect ratio and variant. */
 export function imagesPerRow(spec: RowSpec): number {
-  return spec.aspectRatios.length * spec.variants;
+  return spec.sizes.length * spec.variants;
 }

@@ -11,7 +11,8 @@ export const INPUT_FIELDS = {
   prompt: 'Prompt',
   negativePrompt: 'Negative prompt',
   referencePack: 'Reference pack',
-  aspectRatios: 'Aspect ratios',
+  /** The field keeps its old key (saved mappings and API `columns` use it); the column is Sizes. */
+  aspectRatios: 'Sizes',
   variants: 'Variants',
   model: 'Model',
   headline: 'Headline',
@@ -44,7 +45,7 @@ export const HEADER_SYNONYMS: Readonly<Record<InputField | OutputField, readonly
   prompt: ['Image prompt', 'Prompts', 'Description', 'Image description', 'Image brief', 'Prompt text', 'Text prompt'],
   negativePrompt: ['Negative', 'Negative prompts', 'Avoid'],
   referencePack: ['Pack', 'Brand kit', 'Template', 'Style pack', 'Reference packs'],
-  aspectRatios: ['Aspect ratio', 'Ratio', 'Ratios', 'Sizes', 'Size', 'Format', 'Formats', 'Dimensions'],
+  aspectRatios: ['Aspect ratios', 'Size', 'Format', 'Formats', 'Aspect ratio', 'Ratio', 'Ratios', 'Dimensions'],
   variants: ['Variant', 'Variations', 'Images per size'],
   model: ['AI model', 'Image model'],
   headline: ['Heading', 'Headline text'],

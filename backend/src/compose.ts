@@ -28,6 +28,7 @@ import { TemplateRenderer } from './render/template-renderer';
 import { processUpload } from './render/upload';
 import { overlayText } from './render/text-overlay';
 import { headlineShares } from './render/headline-fit';
+import { fitToSize } from './render/fit';
 import { checkFontUpload } from './render/text-font-check';
 import { brandTextFonts } from './render/text-metrics';
 
@@ -70,7 +71,7 @@ export async function createRowshot(config: Config, overrides: Overrides = {}): 
     targets: overrides.targets ?? wiring.targets,
     links: createLinkSigner(wiring.signingSecret),
     provenance: createProvenanceLog(wiring.store, createProvenanceSigner(wiring.signingSecret), clock),
-    images: { thumbnail: makeThumbnail, processUpload: (d) => processUpload(d), palette: (d) => extractPalette(d), overlayText: (i) => overlayText({ ...i, fonts: brandTextFonts(i.fonts) }), checkFont: (d) => checkFontUpload(d), headlineShares: (m) => headlineShares(m) },
+    images: { fitToSize, thumbnail: makeThumbnail, processUpload: (d) => processUpload(d), palette: (d) => extractPalette(d), overlayText: (i) => overlayText({ ...i, fonts: brandTextFonts(i.fonts) }), checkFont: (d) => checkFontUpload(d), headlineShares: (m) => headlineShares(m) },
     clock,
     config: {
       publicBaseUrl,

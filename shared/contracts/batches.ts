@@ -2,6 +2,7 @@ import * as z from '../zod';
 import { ROW_ID_MAX_LENGTH, ROW_ID_TEXT_MESSAGE, ROW_ID_TEXT_PATTERN } from '../row-id';
 import { ROW_STATES } from '../sheet-convention';
 import { TEXT_MODES } from '../row';
+import { SIZE_LIMITS } from '../sizes';
 
 export const CellValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
@@ -68,6 +69,8 @@ export const CreateBatchRequest = z.strictObject({
   textDefault: z.optional(z.enum(TEXT_MODES)),
   /** Minimum legible sizes in px (default: the server's, else 3.4% / 2.4% of the short side); text never goes smaller. */
   minTextPx: z.optional(MinTextPx),
+  /** Long edge in pixels of the rows' ratio sizes (`4:5`); exact sizes and presets are as given. */
+  longEdge: z.optional(z.number().check(z.int(), z.gte(SIZE_LIMITS.minLongEdge), z.lte(SIZE_LIMITS.maxEdge))),
 });
 export type CreateBatchRequest = z.infer<typeof CreateBatchRequest>;
 
@@ -117,7 +120,8 @@ export const CreateBatchResponse = z.object({
 });
 export type CreateBatchResponse = z.infer<typeof CreateBatchResponse>;
 
-export const RowImage = z.object({ aspectRatio: z.string(), variant: z.number(), url: z.string(), thumbnailUrl: z.string() });
+/** `size`: the exact pixels (`1080x1350`); `aspectRatio`: its reduced ratio (`4:5`). */
+export const RowImage = z.object({ size: z.string(), aspectRatio: z.string(), variant: z.number(), url: z.string(), thumbnailUrl: z.string() });
 export type RowImage = z.infer<typeof RowImage>;
 
 export const RowResult = z.object({
@@ -162,6 +166,8 @@ export const PreviewRequest = z.strictObject({
   columns: ColumnsOverride,
   providerChain: z.optional(z.array(z.string()).check(z.minLength(1), z.maxLength(5))),
   maxCostUsd: z.optional(z.number().check(z.gte(0))),
+  /** As in CreateBatchRequest: the long edge of ratio sizes. */
+  longEdge: z.optional(z.number().check(z.int(), z.gte(SIZE_LIMITS.minLongEdge), z.lte(SIZE_LIMITS.maxEdge))),
 });
 export type PreviewRequest = z.infer<typeof PreviewRequest>;
 

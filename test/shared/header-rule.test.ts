@@ -43,7 +43,7 @@ describe('one header rule', () => {
     const b = readRow({ Prompt: 'a cat', 'Aspect ratios': '16:9, 1:1', Logo: 'yes', 'Reference pack': 'spring' });
     expect(a).toEqual(b);
     expect(a.ok && a.spec.logo).toBe(true);
-    expect(a.ok && a.spec.aspectRatios).toEqual(['16:9', '1:1']);
+    expect(a.ok && a.spec.sizes.map((s) => s.id)).toEqual(['1080x608', '1080x1080']);
   });
 });
 
@@ -87,7 +87,7 @@ describe('header pre-flight', () => {
   it('passes with a mapping, and refuses one naming a missing column', () => {
     expect(preflightHeaders(['Image text'], { prompt: 'Image text' }).ok).toBe(true);
     const p = preflightHeaders(['Prompt'], { aspectRatios: 'Formats' });
-    expect(!p.ok && p.message).toBe('Aspect ratios is mapped to "Formats", which is not a column here');
+    expect(!p.ok && p.message).toBe('Sizes is mapped to "Formats", which is not a column here');
   });
 
   it('warns about a column that looks like an input but is not read', () => {
@@ -95,7 +95,7 @@ describe('header pre-flight', () => {
     expect(p.ok).toBe(true);
     const byHeader = Object.fromEntries(p.warnings.map((w) => [w.header, w]));
     expect(Object.keys(byHeader).sort()).toEqual(['Brand kits', 'Format', 'Logo placement']);
-    expect(byHeader.Format?.message).toBe('Column "Format" is not read (Aspect ratios comes from "Aspect ratios"). To read it instead, map it with --map "Aspect ratios=Format" or rename it.');
+    expect(byHeader.Format?.message).toBe('Column "Format" is not read (Sizes comes from "Aspect ratios"). To read it instead, map it with --map "Sizes=Format" or rename it.');
     expect(byHeader['Brand kits']?.field).toBe('referencePack');
     expect(byHeader['Brand kits']?.message).toBe('Column "Brand kits" is not read (it is not a name Rowshot reads as Reference pack). Map it with --map "Reference pack=Brand kits" or rename it.');
   });

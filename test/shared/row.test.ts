@@ -12,7 +12,7 @@ describe('readRow', () => {
     expect(r).toEqual({
       ok: true,
       spec: {
-        prompt: 'A card for Ana', negativePrompt: '', referencePack: null, aspectRatios: ['1:1'], variants: 1,
+        prompt: 'A card for Ana', negativePrompt: '', referencePack: null, sizes: [{ id: '1080x1080', width: 1080, height: 1080, label: '1:1', ratio: '1:1' }], variants: 1,
         model: 'auto', headline: 'Happy 5 years, Ana!', subline: '', logo: false, text: 'overlay',
       },
     });
@@ -20,13 +20,16 @@ describe('readRow', () => {
 
   it('matches headers ignoring case, spaces and underscores, and parses lists', () => {
     const r = readRow({ PROMPT: 'x', aspect_ratios: '16:9, 1:1,16:9', VARIANTS: '3', model: 'Template', 'reference  pack': 'brand', LOGO: 'Yes' });
-    expect(r.ok && r.spec).toMatchObject({ aspectRatios: ['16:9', '1:1'], variants: 3, model: 'template', referencePack: 'brand', logo: true });
+    expect(r.ok && r.spec.sizes.map((s) => s.id)).toEqual(['1080x608', '1080x1080']);
+    expect(r.ok && r.spec).toMatchObject({ variants: 3, model: 'template', referencePack: 'brand', logo: true });
   });
 
   it('gives one readable reason per problem', () => {
     expect(reasons({ Prompt: '' })).toEqual(['Prompt is empty']);
     expect(reasons({ Prompt: 'x'.repeat(10_000) })).toEqual(['Prompt is 10000 characters long; the limit is 4000']);
-    expect(reasons({ Prompt: 'x', 'Aspect ratios': '7:3' })[0]).toMatch(/^Aspect ratio "7:3" is not supported; use 1:1, 2:3/);
+    expect(reasons({ Prompt: 'x', Sizes: 'Instagram pst' })).toEqual([
+      'Size "Instagram pst" is not a known size (did you mean "Instagram post"? sizes are ratios like 4:5, pixels like 1080x1350, or a preset)',
+    ]);
     expect(reasons({ Prompt: 'x', Variants: 0 })).toEqual(['Variants must be a whole number from 1 to 4 (got "0")']);
     expect(reasons({ Prompt: 'x', Variants: '99' })).toEqual(['Variants must be a whole number from 1 to 4 (got "99")']);
     expect(reasons({ Prompt: 'x', Model: 'dall-e' })[0]).toMatch(/Model "dall-e" is unknown/);

@@ -23,7 +23,7 @@ import { verifyCommand } from './verify-command';
 const USAGE = `Usage:
   rowshot run FILE.csv|FILE.xlsx [--pack-dir DIR] [--out DIR] [--retry-failed] [--sheet NAME] [--map "COLUMN=HEADER"]…
       [--dry-run] [--max-cost USD] [--limit N] [--rows 2-5,9] [--force] [--name TEXT]
-      [--text overlay|model|none] [--text-fit set|row] [--server URL --api-key KEY]
+      [--text overlay|model|none] [--text-fit set|row] [--long-edge PX] [--server URL --api-key KEY]
   rowshot preview FILE.csv|FILE.xlsx [--row N] [--out DIR] [--sheet NAME] [--map "COLUMN=HEADER"]… [--server URL --api-key KEY]
   rowshot serve [--port N] [--log-format text|json]
   rowshot keys create --tenant NAME [--label TEXT]
@@ -83,7 +83,7 @@ async function run(args: string[], env: Record<string, string | undefined>): Pro
       server: { type: 'string' }, 'api-key': { type: 'string' }, sheet: { type: 'string' },
       map: { type: 'string', multiple: true }, 'dry-run': { type: 'boolean', default: false }, 'max-cost': { type: 'string' },
       limit: { type: 'string' }, force: { type: 'boolean', default: false }, rows: { type: 'string' }, name: { type: 'string' },
-      text: { type: 'string' }, 'text-fit': { type: 'string' },
+      text: { type: 'string' }, 'text-fit': { type: 'string' }, 'long-edge': { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new UsageError('run takes exactly one FILE');

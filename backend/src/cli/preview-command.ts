@@ -54,7 +54,7 @@ export async function previewCommand(opts: PreviewOptions, deps: PreviewDeps, ou
       const res = await fetch(img.url);
       if (!res.ok) throw new RunRefused(`The preview's image ${img.aspectRatio} v${img.variant} could not be downloaded (HTTP ${res.status})`);
       const type = res.headers.get('content-type') ?? 'image/png';
-      files.push({ name: imageName(row.rowNumber, img.aspectRatio, img.variant, extFor(type)), data: Buffer.from(await res.arrayBuffer()) });
+      files.push({ name: imageName(row.rowNumber, img.size ?? img.aspectRatio, img.variant, extFor(type)), data: Buffer.from(await res.arrayBuffer()) });
     }
     summary = made;
   } else {
@@ -68,7 +68,7 @@ export async function previewCommand(opts: PreviewOptions, deps: PreviewDeps, ou
     }
     for (const img of made.images) {
       const blob = await core.store.get(img.key);
-      if (blob) files.push({ name: imageName(row.rowNumber, img.aspectRatio, img.variant, extFor(img.mimeType)), data: blob.data });
+      if (blob) files.push({ name: imageName(row.rowNumber, img.size ?? img.aspectRatio, img.variant, extFor(img.mimeType)), data: blob.data });
     }
     summary = made;
   }

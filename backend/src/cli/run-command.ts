@@ -44,6 +44,8 @@ export interface RunOptions {
   textDefault?: TextMode;
   /** `--text-fit`: one headline size per set (default) or per image. */
   textFit?: TextFit;
+  /** `--long-edge`: pixels on the long edge of ratio sizes (`4:5`). */
+  longEdge?: number;
 }
 
 export class UsageError extends Error {}
@@ -167,6 +169,7 @@ export async function runCommand(opts: RunOptions, env: Record<string, string | 
         ...(opts.maxCostUsd !== undefined ? { maxCostUsd: opts.maxCostUsd } : {}),
         ...(opts.textDefault ? { textDefault: opts.textDefault } : {}),
         ...(opts.textFit ? { textFit: opts.textFit } : {}),
+        ...(opts.longEdge !== undefined ? { longEdge: opts.longEdge } : {}),
         rows: todo.map((r) => ({ rowId: r.rowId, cells: inputCells(r.cells, outputHeaders) })),
         ...(Object.keys(columns).length > 0 ? { columns: columns as Record<string, string> } : {}),
         target: { kind: 'workbook', path: file, links: 'files', assetsDir, ...(opts.sheet ? { sheet: opts.sheet } : {}) },

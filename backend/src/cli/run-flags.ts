@@ -1,5 +1,5 @@
 // The `rowshot run` flags beyond the file and the server: parsed here so main.ts stays a switch.
-import { TEXT_FITS, TEXT_MODES, type TextFit, type TextMode } from '../../../shared/index';
+import { longEdgeProblem, TEXT_FITS, TEXT_MODES, type TextFit, type TextMode } from '../../../shared/index';
 import { FlagError } from './cli-errors';
 import { parseLimit, parseMaxCost, parseRowsSpec } from './row-selection';
 import type { RunOptions } from './run-command';
@@ -13,6 +13,7 @@ export interface RunFlagValues {
   name?: string;
   text?: string;
   'text-fit'?: string;
+  'long-edge'?: string;
 }
 
 export function runFlags(v: RunFlagValues): Partial<RunOptions> {
@@ -36,6 +37,12 @@ export function runFlags(v: RunFlagValues): Partial<RunOptions> {
     const fit = v['text-fit'].trim().toLowerCase();
     if (!(TEXT_FITS as readonly string[]).includes(fit)) throw new FlagError(`--text-fit "${v['text-fit']}" must be ${TEXT_FITS.join(' or ')}`);
     out.textFit = fit as TextFit;
+  }
+  if (v['long-edge'] !== undefined) {
+    const px = Number(v['long-edge']);
+    const problem = longEdgeProblem(px);
+    if (problem || v['long-edge'].trim() === '') throw new FlagError(`--long-edge: ${problem ?? 'give a number of pixels'} (got "${v['long-edge']}")`);
+    out.longEdge = px;
   }
   return out;
 }

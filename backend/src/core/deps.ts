@@ -1,5 +1,5 @@
 // Everything the core needs, handed in by the composition root. No SDK, no Express here.
-import type { AspectRatio, MinTextPx } from '../../../shared/index';
+import type { MinTextPx } from '../../../shared/index';
 import type { BlobStore } from '../ports/blob-store';
 import type { ImageProvider } from '../ports/image-provider';
 import type { SheetTarget } from '../ports/sheet-target';
@@ -59,7 +59,9 @@ export interface BrandFonts {
 
 /** One row in one size, as the set planner measures it (see core/batches/text-sets.ts). */
 export interface TextFitMember {
-  aspectRatio: AspectRatio;
+  /** The image's exact pixels. */
+  width: number;
+  height: number;
   headline: string;
   subline: string;
   /** `template`: the template renderer; `overlay`: Rowshot's text over an AI image. */
@@ -72,6 +74,12 @@ export interface TextFitMember {
 }
 
 export interface ImageTools {
+  /** Crops (content-aware) and scales an image to exactly width × height, same format. */
+  fitToSize(
+    image: { data: Buffer; mimeType: 'image/png' | 'image/jpeg' | 'image/webp'; width: number; height: number },
+    width: number,
+    height: number,
+  ): Promise<{ data: Buffer; mimeType: 'image/png' | 'image/jpeg' | 'image/webp'; width: number; height: number }>;
   thumbnail(image: Buffer): Promise<{ data: Buffer; mimeType: string; width: number; height: number }>;
   processUpload(data: Buffer): Promise<
     | { ok: true; image: { data: Buffer; mimeType: string; width: number; height: number; sha256: string }; thumbnail: { data: Buffer; mimeType: string } }
@@ -86,6 +94,7 @@ export interface ImageTools {
     headline: string;
     subline: string;
     logo: Buffer | null;
+    /** The size's name for reasons (`1080x1350`). */
     aspectRatio: string;
     fonts?: BrandFonts;
     /** The set's shared headline size, a share of the short side (GenerateRequest.setHeadline). */

@@ -71,7 +71,7 @@ export const layout = {
   ledger: (t: string, b: string) => `${layout.batch(t, b)}/ledger.json`,
   /** The batch's shared headline size per set (text-sets.ts), written once before rows are queued. */
   textSets: (t: string, b: string) => `${layout.batch(t, b)}/text-sets.json`,
-  /** A row generation's images and thumbnails: `<ratio>-v<variant>.<ext>` and `…-thumb.<ext>`. */
+  /** A row generation's images and thumbnails: `<size>-v<variant>.<ext>` (`1080x1350-v1.png`) and `…-thumb.<ext>`. */
   assets: (t: string, b: string, rowId: string, gen: number) => `${layout.batch(t, b)}/assets/${rowSegment(rowId)}/g${gen}/`,
   asset: (t: string, b: string, rowId: string, gen: number, ratio: string, variant: number, ext: string) =>
     `${layout.assets(t, b, rowId, gen)}${ratio.replace(':', 'x')}-v${variant}.${ext}`,

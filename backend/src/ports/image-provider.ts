@@ -13,7 +13,14 @@ export interface GenerateRequest {
   model: string;
   prompt: string;
   negativePrompt: string;
+  /** The supported model ratio nearest to `width` × `height` (what an AI model is asked for). */
   aspectRatio: AspectRatio;
+  /**
+   * The exact output pixels. The template renderer draws at them; an AI model makes its own
+   * size at `aspectRatio` and the core crops and scales its image to them.
+   */
+  width: number;
+  height: number;
   /** 1-based variant number; a provider may use it as a seed. */
   variant: number;
   headline: string;

@@ -10,6 +10,8 @@ export interface AssetLink {
 }
 
 export interface RowImageWrite {
+  /** `1080x1350`: exact pixels, what file names are made from. */
+  size: string;
   aspectRatio: string;
   variant: number;
   image: AssetLink;
@@ -20,7 +22,7 @@ export interface RowWrite {
   rowId: string;
   state: RowState;
   reason: string | null;
-  /** In a stable order: aspect ratios as listed in the row, then variant. */
+  /** In a stable order: sizes as listed in the row, then variant. */
   images: RowImageWrite[];
   provider: string | null;
   costUsd: number;

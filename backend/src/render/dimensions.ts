@@ -1,7 +1,7 @@
-// Output dimensions: the aspect ratio with the long side fixed (1024 px by default).
-import type { AspectRatio } from '../../../shared/index';
+// Output dimensions of a ratio: the long side fixed (SIZE_LIMITS.defaultLongEdge, 1080 px, by default).
+import { ratioPixels, SIZE_LIMITS, type AspectRatio } from '../../../shared/index';
 
-export const DEFAULT_LONG_SIDE = 1024;
+export const DEFAULT_LONG_SIDE = SIZE_LIMITS.defaultLongEdge;
 
 export interface Size {
   width: number;
@@ -16,10 +16,9 @@ export function ratioParts(ratio: AspectRatio): [number, number] {
 
 /**
  * The pixel size for a ratio: the long side is `longSide`, the short side is rounded to the
- * nearest pixel (1:1 → 1024×1024, 16:9 → 1024×576, 9:16 → 576×1024, 21:9 → 1024×439).
+ * nearest pixel (1:1 → 1080×1080, 16:9 → 1080×608, 9:16 → 608×1080, 21:9 → 1080×463).
  */
 export function outputSize(ratio: AspectRatio, longSide: number = DEFAULT_LONG_SIDE): Size {
   const [w, h] = ratioParts(ratio);
-  if (w >= h) return { width: longSide, height: Math.max(1, Math.round((longSide * h) / w)) };
-  return { width: Math.max(1, Math.round((longSide * w) / h)), height: longSide };
+  return ratioPixels(w, h, longSide);
 }

@@ -1,15 +1,15 @@
 // Measures, without drawing, the largest headline size at which one row fits one size: the set
 // planner (core/batches/text-sets.ts) takes the smallest of these as the set's common size. It
 // lays rows out with the very functions the renderers use, so what it measures is what they draw.
-import type { AspectRatio } from '../../../shared/index';
-import { outputSize } from './dimensions';
 import { logoDrawSize, logoFootprint } from './logo';
 import { templateLayoutFor } from './template-renderer';
 import { overlayBlock } from './text-overlay';
 import { brandTextFonts } from './text-metrics';
 
 export interface HeadlineFitMember {
-  aspectRatio: AspectRatio;
+  /** The image's exact pixels. */
+  width: number;
+  height: number;
   headline: string;
   subline: string;
   /** `template`: the template renderer; `overlay`: Rowshot's text over an AI image. */
@@ -39,7 +39,8 @@ export async function headlineShares(members: readonly HeadlineFitMember[]): Pro
       out.push(null);
       continue;
     }
-    const { width, height } = outputSize(m.aspectRatio);
+    const { width, height } = m;
+    const sizeKey = `${width}x${height}`;
     const short = Math.min(width, height);
     if (m.renderer === 'overlay') {
       const fonts = brandTextFonts(m.fonts);
@@ -51,8 +52,8 @@ export async function headlineShares(members: readonly HeadlineFitMember[]): Pro
     if (m.logo) {
       let bySize = logoSizes.get(m.logo);
       if (!bySize) logoSizes.set(m.logo, (bySize = new Map()));
-      if (!bySize.has(m.aspectRatio)) bySize.set(m.aspectRatio, await logoDrawSize(m.logo, width, height).then(logoFootprint, () => null));
-      logo = bySize.get(m.aspectRatio) ?? null;
+      if (!bySize.has(sizeKey)) bySize.set(sizeKey, await logoDrawSize(m.logo, width, height).then(logoFootprint, () => null));
+      logo = bySize.get(sizeKey) ?? null;
     }
     const layout = templateLayoutFor({ headline: m.headline, subline: m.subline, fonts: m.fonts, ...(m.minTextPx ? { minTextPx: m.minTextPx } : {}) }, width, height, logo, m.composition);
     out.push(layout.block.problem || !layout.block.headline ? null : layout.block.headline.fontSize / short);

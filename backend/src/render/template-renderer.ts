@@ -5,7 +5,6 @@
 import sharp, { type OverlayOptions } from 'sharp';
 import type { GenerateOutcome, GenerateRequest, ImageProvider } from '../ports/image-provider';
 import { blended, regionLuminance, type Rect } from './contrast';
-import { outputSize } from './dimensions';
 import { gradientSvg } from './gradient';
 import { colorsFromPalette, colorsFromPrompt } from './gradient-colors';
 import { hashString, mixSeed } from './hash';
@@ -93,7 +92,8 @@ function treatmentFor(request: GenerateRequest, reference: Buffer | undefined) {
 }
 
 async function render(request: GenerateRequest, signal?: AbortSignal): Promise<GenerateOutcome> {
-  const { width, height } = outputSize(request.aspectRatio);
+  // The exact pixels asked for (a ratio was turned into pixels when the row was read).
+  const { width, height } = request;
 
   let logo: RawImage | null = null;
   if (request.logo) {
@@ -112,7 +112,7 @@ async function render(request: GenerateRequest, signal?: AbortSignal): Promise<G
   // The logo's footprint includes padding, so a plate (if needed) fits without moving anything.
   const pad = logo ? logoPadding(logo.height) : 0;
   const layout = templateLayoutFor(request, width, height, logo ? logoFootprint(logo) : null, reference !== undefined);
-  if (layout.block.problem) throw new PermanentFailure(textProblemReason(layout.block.problem, request.aspectRatio));
+  if (layout.block.problem) throw new PermanentFailure(textProblemReason(layout.block.problem, `${width}x${height}`));
   const misplaced = checkTextPlacement(layout, width, height, placedLines(layout));
   if (misplaced) throw new PermanentFailure(misplaced);
 

@@ -1,5 +1,6 @@
 // Schedules and Help sidebars in Chromium: the form marks invalid fields from the server's
 // answer, a weekly schedule is saved, edited and deleted; Help links the backend's API.
+import { SIZE_PRESETS } from '../../../shared/index';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchChromium, openSidebar, screenshot, startStack, type Stack } from './stack';
@@ -69,6 +70,9 @@ describe('Help sidebar', () => {
     const link = page.locator('#api-docs');
     await link.waitFor();
     expect(await link.getAttribute('href')).toBe(`${stack.backend.url}/openapi.json`);
+    // The size presets are listed from shared/sizes.ts, with their pixels.
+    const presets = await page.locator('#size-presets tr').allTextContents();
+    expect(presets).toEqual(SIZE_PRESETS.map((p) => `${p.name}${p.width}×${p.height}`));
     await screenshot(page, 'help');
     expect(errors).toEqual([]);
   });

@@ -92,7 +92,7 @@ export function createFakeBackend(now: () => number): FakeBackend {
     const url = `${BACKEND_URL}/files/${batch.id}/${encodeURIComponent(rowId)}.png`;
     return {
       rowId, index, state: 'DONE', reason: null, provider: 'gemini-2.5-flash-image', costUsd: PRICE,
-      images: [{ aspectRatio: '1:1', variant: 1, url, thumbnailUrl: `${url}?thumb=1` }], notes: [], attempts: 1, updatedAt: batch.createdAt,
+      images: [{ size: '1080x1080', aspectRatio: '1:1', variant: 1, url, thumbnailUrl: `${url}?thumb=1` }], notes: [], attempts: 1, updatedAt: batch.createdAt,
     };
   }
 

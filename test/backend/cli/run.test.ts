@@ -43,12 +43,12 @@ describe('rowshot run (the quick start)', () => {
 
 describe('rowshot run with bad input', () => {
   it('fails each bad row with its own reason, finishes the good ones, loses nothing', async () => {
-    const header = 'Name,Prompt,Aspect ratios,Variants,Reference pack,Headline,Notes';
+    const header = 'Name,Prompt,Sizes,Variants,Reference pack,Headline,Notes';
     const lines = [
       'good-1,"A calm lake, at dawn",1:1,1,,Hello,"quoted, with comma"',
       'empty-prompt,,1:1,1,,,',
       `too-long,${'x'.repeat(10_000)},1:1,1,,,`,
-      'bad-ratio,A tree,7:3,1,,,',
+      'bad-ratio,A tree,Instagram pst,1,,,',
       'zero-variants,A tree,1:1,0,,,',
       'many-variants,A tree,1:1,99,,,',
       'unknown-pack,A tree,1:1,1,no-such-pack,,',
@@ -76,7 +76,9 @@ describe('rowshot run with bad input', () => {
       'many-variants': 'FAILED: Variants must be a whole number from 1 to 4 (got "99")',
       'unknown-pack': 'FAILED: Reference pack "no-such-pack" was not found',
     });
-    expect(status['bad-ratio']).toMatch(/^FAILED: Aspect ratio "7:3" is not supported/);
+    expect(status['bad-ratio']).toBe('FAILED: Size "Instagram pst" is not a known size (did you mean "Instagram post"? sizes are ratios like 4:5, pixels like 1080x1350, or a preset)');
+    // The Sizes column is read: a 16:9 row's files are named by their exact pixels, sizes then variants.
+    expect(rows.find((x) => x.Name === 'good-2')!['Image URL']).toMatch(/^bad-assets\/[^/]+\/1080x608-v1\.png\nbad-assets\/[^/]+\/1080x608-v2\.png$/);
     const formula = rows.find((x) => x.Name === 'formula')!;
     expect(formula.Headline).toBe('=HYPERLINK("http://evil.example")');
     expect(formula.Notes).toBe('line one\nline two');

@@ -88,7 +88,7 @@ describe('a batch from accept to DONE', () => {
     const names = Object.keys(zip);
     expect(names).toContain('results.csv');
     expect(names.filter((n) => n.startsWith('images/'))).toHaveLength(16);
-    expect(names).toContain('images/r1/16x9-v1.png');
+    expect(names).toContain('images/r1/1080x608-v1.png');
   });
 
   it('exports a Row ID that looks like a formula as text, in the CSV and in the zip\'s results.csv', async () => {

@@ -3,18 +3,18 @@ import { ASPECT_RATIOS } from '../../../shared/index';
 import { outputSize } from '../../../backend/src/render/dimensions';
 
 describe('outputSize', () => {
-  it('gives the long side 1024 px and the rounded short side for every ratio', () => {
+  it('gives the long side 1080 px and the rounded short side for every ratio', () => {
     const expected: Record<string, [number, number]> = {
-      '1:1': [1024, 1024],
-      '2:3': [683, 1024],
-      '3:2': [1024, 683],
-      '3:4': [768, 1024],
-      '4:3': [1024, 768],
-      '4:5': [819, 1024],
-      '5:4': [1024, 819],
-      '9:16': [576, 1024],
-      '16:9': [1024, 576],
-      '21:9': [1024, 439],
+      '1:1': [1080, 1080],
+      '2:3': [720, 1080],
+      '3:2': [1080, 720],
+      '3:4': [810, 1080],
+      '4:3': [1080, 810],
+      '4:5': [864, 1080],
+      '5:4': [1080, 864],
+      '9:16': [608, 1080],
+      '16:9': [1080, 608],
+      '21:9': [1080, 463],
     };
     expect(Object.keys(expected).sort()).toEqual([...ASPECT_RATIOS].sort());
     for (const ratio of ASPECT_RATIOS) {

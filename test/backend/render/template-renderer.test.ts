@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { ASPECT_RATIOS, type AspectRatio } from '../../../shared/index';
+import { ASPECT_RATIOS, nearestAspectRatio, SIZE_PRESETS, type AspectRatio } from '../../../shared/index';
 import type { GenerateOutcome, GenerateRequest, GeneratedImage, ReferenceImage } from '../../../backend/src/ports/image-provider';
 import { outputSize } from '../../../backend/src/render/dimensions';
 import { logoSize, safeMargin } from '../../../backend/src/render/layout';
@@ -13,7 +13,10 @@ const renderer = new TemplateRenderer();
 const DARK = ['#14213d'];
 const LIGHT = ['#f7f3e8'];
 
-const request = (over: Partial<GenerateRequest> = {}): GenerateRequest => generateRequest('template', 'a cosy autumn coffee shop', over);
+// The renderer draws at exactly the size asked for: the pixel-position tests below ask for
+// 1024×1024 squares; a request naming a ratio gets that ratio at the default long edge (1080).
+const request = (over: Partial<GenerateRequest> = {}): GenerateRequest =>
+  generateRequest('template', 'a cosy autumn coffee shop', over.aspectRatio === undefined ? { width: 1024, height: 1024, ...over } : over);
 
 function image(outcome: GenerateOutcome): GeneratedImage {
   if (!outcome.ok) throw new Error(`expected an image, got ${outcome.kind}: ${outcome.reason}`);
@@ -128,6 +131,16 @@ describe('TemplateRenderer', () => {
     }
   });
 
+  it('renders every preset and an exact pixel size at exactly its pixels', async () => {
+    const sizes = [...SIZE_PRESETS.map((p) => [p.width, p.height] as const), [1234, 777] as const];
+    for (const [width, height] of sizes) {
+      const req = request({ aspectRatio: nearestAspectRatio(width, height), width, height, headline: 'Spring sale', subline: 'this week' });
+      const out = image(await renderer.generate(req));
+      const meta = await sharp(out.data).metadata();
+      expect([out.width, out.height, meta.width, meta.height], `${width}x${height}`).toEqual([width, height, width, height]);
+    }
+  });
+
   it('gives the same bytes for the same request, different ones for another variant', async () => {
     const logo = { data: await solidPng(120, 60, '#e63946'), mimeType: 'image/png', mode: 'style_only' as const };
     const req = request({ headline: 'Same bytes', subline: 'every time', logo });
@@ -203,7 +216,7 @@ describe('TemplateRenderer', () => {
     const started = performance.now();
     const outcome = await renderer.generate(request({ aspectRatio: '21:9', palette: LIGHT, headline: 'word '.repeat(1500) }));
     expect(outcome).toMatchObject({ ok: false, kind: 'permanent' });
-    if (!outcome.ok) expect(outcome.reason).toMatch(/^Headline does not fit 21:9 at \d+ px or more \(shorten it by about \d+ characters\)$/);
+    if (!outcome.ok) expect(outcome.reason).toMatch(/^Headline does not fit 1080x463 at \d+ px or more \(shorten it by about \d+ characters\)$/);
     expect(performance.now() - started).toBeLessThan(3000);
   });
 
@@ -276,7 +289,7 @@ describe('TemplateRenderer', () => {
     const out = await pixels(
       (await render({ aspectRatio: '9:16', references: [ref(red, 'style_only'), ref(green), ref(blue)] })).data,
     );
-    expect([out.width, out.height]).toEqual([576, 1024]);
+    expect([out.width, out.height]).toEqual([608, 1080]);
     const i = (100 * out.width + 100) * 3;
     expect([out.data[i], out.data[i + 1], out.data[i + 2]]).toEqual([0, 0xc0, 0x40]);
 

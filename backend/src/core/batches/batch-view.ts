@@ -59,7 +59,7 @@ export function toRowResult(r: RowRecord, link: LinkFor): RowResult {
     reason: r.reason,
     provider: r.provider,
     costUsd: fromMicros(r.costMicros),
-    images: r.images.map((img) => ({ aspectRatio: img.aspectRatio, variant: img.variant, url: link(img.key), thumbnailUrl: link(img.thumbKey) })),
+    images: r.images.map((img) => ({ size: img.size ?? img.aspectRatio.replace(':', 'x'), aspectRatio: img.aspectRatio, variant: img.variant, url: link(img.key), thumbnailUrl: link(img.thumbKey) })),
     notes: r.notes,
     attempts: r.attempts,
     updatedAt: r.updatedAt,

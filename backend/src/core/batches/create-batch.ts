@@ -91,6 +91,7 @@ export async function createBatch(
     estimatedUsd: estimate.totalUsd,
     target: request.target ?? { kind: 'none' },
     flushIntervalMs: request.flushIntervalMs ?? config.flushIntervalMs,
+    ...(request.longEdge !== undefined ? { longEdge: request.longEdge } : {}),
     retryGen: 0,
     cancelled: false,
     requestHash,

@@ -143,7 +143,7 @@ async function writeToSheet(
       state: r.state,
       reason: r.reason,
       images: r.images.map((i) => ({
-        aspectRatio: i.aspectRatio, variant: i.variant,
+        size: i.size ?? i.aspectRatio.replace(':', 'x'), aspectRatio: i.aspectRatio, variant: i.variant,
         image: { key: i.key, url: link(i.key) }, thumbnail: { key: i.thumbKey, url: link(i.thumbKey) },
       })),
       provider: r.provider,

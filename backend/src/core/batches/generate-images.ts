@@ -1,8 +1,9 @@
-// Generates a row's images (each aspect ratio × variant, in a stable order), storing each as
-// soon as it exists. Images stored by an earlier attempt of the same generation are reused,
+// Generates a row's images (each size × variant, in a stable order), storing each as soon as
+// it exists. Every image has exactly the pixels of its size: a model's image (made at its nearest
+// ratio) is cropped and scaled to them before text is laid out on it. Images stored by an earlier attempt of the same generation are reused,
 // so a retry or a takeover never pays for an image twice.
 import type { RowSpec } from '../../../../shared/index';
-import { toMicros } from '../../../../shared/index';
+import { nearestAspectRatio, reducedRatio, toMicros } from '../../../../shared/index';
 import type { GenerateOutcome, ReferenceImage } from '../../ports/image-provider';
 import type { CoreDeps, Logger } from '../deps';
 import { extFor, layout } from '../layout';
@@ -61,9 +62,10 @@ export async function generateImages(deps: CoreDeps, { m, rec, spec, pack, choic
   const shared = { ...(setHeadline === undefined ? {} : { setHeadline }), ...(minTextPx ? { minTextPx } : {}) };
   const recorder = rowRecorder(deps, { m, rec, spec, pack, model: choice.model, referencesUsed: references.length, logoUsed: logo !== null, link: await linkerFor(deps, m.tenant) });
 
-  for (const aspectRatio of spec.aspectRatios) {
+  for (const { id, width, height, ratio } of spec.sizes) {
+    const aspectRatio = nearestAspectRatio(width, height);
     for (let variant = 1; variant <= spec.variants; variant++) {
-      const reused = findStored(existing, m, rec, aspectRatio, variant);
+      const reused = findStored(existing, m, rec, id, variant);
       if (reused) {
         images.push(await withProvenanceKey(deps, m.tenant, reused));
         continue;
@@ -73,7 +75,7 @@ export async function generateImages(deps: CoreDeps, { m, rec, spec, pack, choic
       let outcome: GenerateOutcome;
       try {
         outcome = await choice.provider.generate(
-          { model: choice.model, prompt: spec.prompt, negativePrompt: spec.negativePrompt, aspectRatio, variant,
+          { model: choice.model, prompt: spec.prompt, negativePrompt: spec.negativePrompt, aspectRatio, width, height, variant,
             headline: spec.headline, subline: spec.subline, references, logo, palette: pack?.palette ?? [], text: spec.text, fonts: pack?.fonts ?? null, ...shared },
           signal,
         );
@@ -96,30 +98,32 @@ export async function generateImages(deps: CoreDeps, { m, rec, spec, pack, choic
       // Every stored file gets its provenance record first (record before file: a stored image
       // always has one), and is stored with the record id, hash and link embedded.
       const made = { aspectRatio, variant, startedAt, finishedAt: deps.clock.now(), modelVersion: outcome.modelVersion, providerResponseId: outcome.responseId };
-      let image = outcome.image;
+      const own = outcome.image;
+      // Exact pixels: the model's shape cropped where the content is and scaled to the size.
+      let image = own.width === width && own.height === height ? own : await deps.images.fitToSize(own, width, height);
       let final: Appended;
       if (overlay) {
         // The model's own image is kept beside the final one (for review; overlays change pixels).
-        const baseKey = layout.asset(m.tenant, m.id, rec.rowId, rec.gen, aspectRatio, variant, `base.${extFor(image.mimeType)}`);
-        const generated = await recorder.record({ ...made, role: 'generated', assetKey: baseKey, parent: null, costUsd: outcome.costUsd }, image);
-        await deps.store.put(baseKey, generated.data, { contentType: image.mimeType, ifGenerationMatch: 0 });
+        const baseKey = layout.asset(m.tenant, m.id, rec.rowId, rec.gen, id, variant, `base.${extFor(own.mimeType)}`);
+        const generated = await recorder.record({ ...made, role: 'generated', assetKey: baseKey, parent: null, costUsd: outcome.costUsd }, own);
+        await deps.store.put(baseKey, generated.data, { contentType: own.mimeType, ifGenerationMatch: 0 });
         const composeStarted = deps.clock.now();
-        const composed = await deps.images.overlayText({ image: image.data, headline: spec.headline, subline: spec.subline, logo: logo?.data ?? null, aspectRatio, ...(pack?.fonts ? { fonts: pack.fonts } : {}), ...shared });
+        const composed = await deps.images.overlayText({ image: image.data, headline: spec.headline, subline: spec.subline, logo: logo?.data ?? null, aspectRatio: id, ...(pack?.fonts ? { fonts: pack.fonts } : {}), ...shared });
         if (!composed.ok) return { kind: 'permanent', reason: composed.reason, notes };
         image = composed.image;
         notes.push(...composed.notes);
         final = await recorder.record({
-          ...made, role: 'composite', assetKey: layout.asset(m.tenant, m.id, rec.rowId, rec.gen, aspectRatio, variant, extFor(image.mimeType)),
+          ...made, role: 'composite', assetKey: layout.asset(m.tenant, m.id, rec.rowId, rec.gen, id, variant, extFor(image.mimeType)),
           parent: generated.record.id, startedAt: composeStarted, finishedAt: deps.clock.now(), costUsd: 0,
           overlay: { headline: spec.headline, subline: spec.subline }, composited: true,
         }, image);
       } else {
-        final = await recorder.record({ ...made, role: 'generated', assetKey: layout.asset(m.tenant, m.id, rec.rowId, rec.gen, aspectRatio, variant, extFor(image.mimeType)), parent: null, costUsd: outcome.costUsd }, image);
+        final = await recorder.record({ ...made, role: 'generated', assetKey: layout.asset(m.tenant, m.id, rec.rowId, rec.gen, id, variant, extFor(image.mimeType)), parent: null, costUsd: outcome.costUsd }, image);
       }
       const key = final.record.assetKey;
       const thumbStarted = deps.clock.now();
       const thumb = await deps.images.thumbnail(image.data);
-      const thumbKey = layout.assetThumb(m.tenant, m.id, rec.rowId, rec.gen, aspectRatio, variant, extFor(thumb.mimeType));
+      const thumbKey = layout.assetThumb(m.tenant, m.id, rec.rowId, rec.gen, id, variant, extFor(thumb.mimeType));
       const thumbRecord = await recorder.record({
         ...made, role: 'thumbnail', assetKey: thumbKey, parent: final.record.id, startedAt: thumbStarted, finishedAt: deps.clock.now(), costUsd: 0, composited: overlay,
       }, thumb);
@@ -127,18 +131,21 @@ export async function generateImages(deps: CoreDeps, { m, rec, spec, pack, choic
       await deps.store.put(thumbKey, thumbRecord.data, { contentType: thumb.mimeType, ifGenerationMatch: 0 });
       const stored = await deps.store.put(key, final.data, { contentType: image.mimeType, ifGenerationMatch: 0 });
       log.info({ asset: key, created: stored.ok, provider: choice.provider.name, provenance: final.record.id }, 'image stored');
-      images.push({ aspectRatio, variant, key, thumbKey, mimeType: image.mimeType, provenanceKey: final.key });
+      images.push({ size: id, aspectRatio: ratio, variant, key, thumbKey, mimeType: image.mimeType, provenanceKey: final.key });
     }
   }
   return { kind: 'done', images, notes: [...new Set(notes)], overlaid: overlay };
 }
 
-function findStored(existing: Set<string>, m: Manifest, rec: RowRecord, ratio: string, variant: number): StoredImage | null {
+function findStored(existing: Set<string>, m: Manifest, rec: RowRecord, size: string, variant: number): StoredImage | null {
   for (const [ext, mimeType] of [['png', 'image/png'], ['jpg', 'image/jpeg'], ['webp', 'image/webp']] as const) {
-    const key = layout.asset(m.tenant, m.id, rec.rowId, rec.gen, ratio, variant, ext);
+    const key = layout.asset(m.tenant, m.id, rec.rowId, rec.gen, size, variant, ext);
     if (!existing.has(key)) continue;
     const thumbKey = [...existing].find((k) => k.startsWith(key.replace(/\.[a-z]+$/, '-thumb.')));
-    if (thumbKey) return { aspectRatio: ratio, variant, key, thumbKey, mimeType };
+    if (thumbKey) {
+      const [w = 1, h = 1] = size.split('x').map(Number);
+      return { size, aspectRatio: reducedRatio(w, h), variant, key, thumbKey, mimeType };
+    }
   }
   return null;
 }

@@ -16,6 +16,8 @@ export interface Manifest {
   estimatedUsd: number;
   target: TargetRef;
   flushIntervalMs: number;
+  /** Long edge of ratio sizes; absent in batches made before it (the default applies). */
+  longEdge?: number;
   /** Bumped by retry: row tasks of a newer generation may re-run FAILED rows. */
   retryGen: number;
   cancelled: boolean;
@@ -34,6 +36,9 @@ export interface Manifest {
 }
 
 export interface StoredImage {
+  /** `1080x1350`: the exact pixels (absent in records written before exact sizes). */
+  size?: string;
+  /** The size's reduced ratio (`4:5`), or the ratio asked for in older records. */
   aspectRatio: string;
   variant: number;
   key: string;

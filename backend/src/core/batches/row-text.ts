@@ -4,9 +4,9 @@ import { readRow, type CellInput, type MinTextPx, type RowSpecResult } from '../
 import type { CoreDeps } from '../deps';
 import type { Manifest } from './records';
 
-/** Reads a row of the batch, with the batch's defaults for empty cells. */
+/** Reads a row of the batch, with the batch's defaults for empty cells and its long edge. */
 export function readBatchRow(m: Manifest, cells: Readonly<Record<string, CellInput>>): RowSpecResult {
-  return readRow(cells, m.columns, m.textDefault ? { text: m.textDefault } : {});
+  return readRow(cells, m.columns, { ...(m.textDefault ? { text: m.textDefault } : {}), ...(m.longEdge !== undefined ? { longEdge: m.longEdge } : {}) });
 }
 
 /** The minimum legible sizes for the batch's rows: each of the batch's wins over the server's. */

@@ -75,15 +75,15 @@ export async function planTextSets(deps: CoreDeps, m: Manifest): Promise<void> {
         if (pack === null) continue; // the row fails: no such pack
       }
       const set = setKey(pack?.id ?? null);
-      for (const aspectRatio of spec.aspectRatios) {
+      for (const { width, height, id: size } of spec.sizes) {
         const member: TextFitMember = {
-          aspectRatio, headline: spec.headline, subline: spec.subline, renderer,
+          width, height, headline: spec.headline, subline: spec.subline, renderer,
           composition: pack?.references.some((r) => r.mode === 'style_and_composition') ?? false,
           logo: spec.logo ? (pack?.logo?.data ?? null) : null,
           fonts: pack?.fonts ?? null,
           ...(minTextPx ? { minTextPx } : {}),
         };
-        const id = JSON.stringify([set, aspectRatio, spec.headline, spec.subline, renderer, member.logo !== null]);
+        const id = JSON.stringify([set, size, spec.headline, spec.subline, renderer, member.logo !== null]);
         if (seen.has(id)) continue;
         seen.add(id);
         members.push({ set, member });

@@ -26,13 +26,13 @@ export interface MadePreview extends Omit<PreviewResponse, 'images'> {
 export async function previewRow(deps: CoreDeps, tenant: string, body: PreviewRequest): Promise<PreviewResponse> {
   const made = await makePreview(deps, tenant, body);
   const link = await linkerFor(deps, tenant);
-  return { ...made, images: made.images.map((i) => ({ aspectRatio: i.aspectRatio, variant: i.variant, url: link(i.key), thumbnailUrl: link(i.thumbKey) })) };
+  return { ...made, images: made.images.map((i) => ({ size: i.size ?? i.aspectRatio.replace(':', 'x'), aspectRatio: i.aspectRatio, variant: i.variant, url: link(i.key), thumbnailUrl: link(i.thumbKey) })) };
 }
 
 export async function makePreview(deps: CoreDeps, tenant: string, body: PreviewRequest): Promise<MadePreview> {
   const columns = body.columns ?? {};
   assertKnownNames(deps, { rows: [body.row], columns, providerChain: body.providerChain });
-  const read = readRow(body.row.cells, columns);
+  const read = readRow(body.row.cells, columns, body.longEdge === undefined ? {} : { longEdge: body.longEdge });
   if (!read.ok) {
     const fields: InvalidField[] = read.reasons.map((message) => ({ field: 'row.cells', message }));
     throw new AppError('unprocessable', `The row cannot be made: ${read.reasons.join('; ')}`, { invalidFields: fields });

@@ -28,7 +28,7 @@ describe('ROWSHOT_COST', () => {
   it('answers an error string for an unknown model, a bad size or bad variants', () => {
     expect(app.ROWSHOT_COST('a', '', 1, 'dall-e')).toBe("ROWSHOT_COST: unknown model 'dall-e' (known: template, gemini-2.5-flash-image, gemini-3.1-flash-image, gemini-3-pro-image)");
     expect(app.ROWSHOT_COST('a', '', 7)).toBe('ROWSHOT_COST: prompt 1: Variants must be a whole number from 1 to 4 (got "7")');
-    expect(app.ROWSHOT_COST('a', '7:3')).toMatch(/^ROWSHOT_COST: prompt 1: Aspect ratio "7:3" is not supported/);
+    expect(app.ROWSHOT_COST('a', 'Instagram pst')).toMatch(/^ROWSHOT_COST: prompt 1: Size "Instagram pst" is not a known size \(did you mean "Instagram post"\?/);
     expect(app.ROWSHOT_COST([['a'], ['b']], '', [[1], [1], [1]])).toBe('ROWSHOT_COST: variants has 3 cells but prompts has 2: give one value, or a range the size of prompts');
     expect(app.ROWSHOT_COST([['a'], ['b']], [['1:1'], ['1:1'], ['1:1']])).toBe('ROWSHOT_COST: sizes has 3 cells but prompts has 2: give one value, or a range the size of prompts');
   });

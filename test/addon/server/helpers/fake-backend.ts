@@ -124,7 +124,7 @@ export class FakeBackend implements HttpPort {
         row.provider = 'gemini-2.5-flash-image';
         row.costUsd = 0.039;
         micros += 39_000;
-        row.images = [{ aspectRatio: '1:1', variant: 1, url: `https://cdn.test/${row.rowId}.png`, thumbnailUrl: `https://cdn.test/${row.rowId}_t.png` }];
+        row.images = [{ size: '1080x1080', aspectRatio: '1:1', variant: 1, url: `https://cdn.test/${row.rowId}.png`, thumbnailUrl: `https://cdn.test/${row.rowId}_t.png` }];
       }
       counts[o.state]++;
     }

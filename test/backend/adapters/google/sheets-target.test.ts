@@ -42,8 +42,8 @@ function row(rowId: string, state: RowState = 'DONE', extra: Partial<RowWrite> =
     reason: null,
     images: state === 'DONE'
       ? [
-          { aspectRatio: '1:1', variant: 1, image: { key: 'k1', url: `https://rs.example/a/${rowId}-img1` }, thumbnail: { key: 't1', url: `https://rs.example/a/${rowId}-th1` } },
-          { aspectRatio: '16:9', variant: 1, image: { key: 'k2', url: `https://rs.example/a/${rowId}-img2` }, thumbnail: { key: 't2', url: `https://rs.example/a/${rowId}-th2` } },
+          { size: '1080x1080', aspectRatio: '1:1', variant: 1, image: { key: 'k1', url: `https://rs.example/a/${rowId}-img1` }, thumbnail: { key: 't1', url: `https://rs.example/a/${rowId}-th1` } },
+          { size: '1080x608', aspectRatio: '135:76', variant: 1, image: { key: 'k2', url: `https://rs.example/a/${rowId}-img2` }, thumbnail: { key: 't2', url: `https://rs.example/a/${rowId}-th2` } },
         ]
       : [],
     provider: 'template',
@@ -117,7 +117,7 @@ describe('SheetsTarget', () => {
       row('r_1', 'DONE', {
         provider: '+cmd|calc',
         batchId: '@SUM(A1)',
-        images: [{ aspectRatio: '1:1', variant: 1, image: { key: 'k', url: 'https://rs.example/a/x"y' }, thumbnail: { key: 't', url: 'https://rs.example/a/th"1")&A1&("' } }],
+        images: [{ size: '1080x1080', aspectRatio: '1:1', variant: 1, image: { key: 'k', url: 'https://rs.example/a/x"y' }, thumbnail: { key: 't', url: 'https://rs.example/a/th"1")&A1&("' } }],
       }),
       row('r_2', 'FAILED', { reason: evil }),
     ]);

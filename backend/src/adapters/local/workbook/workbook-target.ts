@@ -168,7 +168,7 @@ export class WorkbookTarget implements SheetTarget {
   private async prepareAssets(write: RowWrite, ctx: WriteContext): Promise<RowAssets> {
     const out: RowAssets = { imageLines: [], thumbLines: [], embed: null };
     for (const [i, img] of write.images.entries()) {
-      const name = `${ratioSlug(img.aspectRatio)}-v${Number.isInteger(img.variant) ? img.variant : 1}`;
+      const name = `${ratioSlug(img.size)}-v${Number.isInteger(img.variant) ? img.variant : 1}`;
       let thumb: Buffer | null = null;
       if (ctx.links === 'files') {
         const rowDir = await this.rowDir(write.rowId, ctx);
@@ -233,7 +233,7 @@ export class WorkbookTarget implements SheetTarget {
   }
 }
 
-/** `1:1` → `1x1`; anything unexpected becomes `_`. */
+/** `1080x1350` stays; `1:1` (older records) → `1x1`; anything unexpected becomes `_`. */
 function ratioSlug(ratio: string): string {
   return ratio.replace(/:/g, 'x').replace(/[^A-Za-z0-9.]/g, '_') || 'image';
 }

@@ -31,10 +31,11 @@ describe('examples/greeting-cards.csv', () => {
     const specs = table.rows.map((r) => readRow(r.cells));
     for (const s of specs) expect(s.ok, JSON.stringify(s)).toBe(true);
     const ok = specs.flatMap((s) => (s.ok ? [s.spec] : []));
-    expect(ok[0]).toMatchObject({ headline: 'Happy 5 years, Aisha Bello!', subline: 'With thanks from the Engineering team', referencePack: 'celebration', aspectRatios: ['1:1'], logo: true });
+    expect(ok[0]).toMatchObject({ headline: 'Happy 5 years, Aisha Bello!', subline: 'With thanks from the Engineering team', referencePack: 'celebration', logo: true });
+    expect(ok[0]?.sizes.map((s) => s.id)).toEqual(['1080x1080']);
     expect(ok.filter((s) => s.referencePack === null).length).toBeGreaterThan(0);
-    expect(ok.some((s) => s.aspectRatios.join() === '1:1,9:16')).toBe(true);
-    expect(ok.some((s) => s.aspectRatios.join() === '4:5')).toBe(true);
+    expect(ok.some((s) => s.sizes.map((z) => z.id).join() === '1080x1080,608x1080')).toBe(true);
+    expect(ok.some((s) => s.sizes.map((z) => z.id).join() === '864x1080')).toBe(true);
     expect((await readFile(path.join(EXAMPLES, 'greeting-cards.csv'))).subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
   });
 });
