@@ -26,12 +26,12 @@ describe('rowshot preview', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toBe('Preview of row 3 (template, $0.00):');
-    expect(lines.slice(1)).toEqual([path.join('shop-preview', 'row3-1x1-v1.png'), path.join('shop-preview', 'row3-9x16-v1.png')]);
+    expect(lines.slice(1)).toEqual([path.join('shop-preview', 'row3-1080x1080-v1.png'), path.join('shop-preview', 'row3-608x1080-v1.png')]);
     for (const rel of lines.slice(1)) expect((await readFile(path.join(dir, rel))).subarray(1, 4).toString()).toBe('PNG');
 
     const asked = await runCli(['preview', 'shop.csv', '--row', '4', '--out', 'looks'], env(), dir);
     expect(asked.code).toBe(0);
-    expect(await readdir(path.join(dir, 'looks'))).toEqual(['row4-4x5-v1.png']);
+    expect(await readdir(path.join(dir, 'looks'))).toEqual(['row4-864x1080-v1.png']);
     expect(await readFile(file, 'utf8')).toBe(text);
 
     const loaded = loadConfig({ ROWSHOT_DATA_DIR: path.join(dir, '.rowshot'), PORT: '0', ROWSHOT_LOG_LEVEL: 'silent' });

@@ -5,7 +5,7 @@ import { startTestServer, type TestServer } from '../../helpers/server';
 
 const json = async <T>(res: Response): Promise<T> => (await res.json()) as T;
 const preview = (s: TestServer, body: unknown) => s.api('/v1/preview', { method: 'POST', json: body });
-type Preview = { rowId: string; provider: string; costUsd: number; images: { aspectRatio: string; variant: number; url: string; thumbnailUrl: string }[] };
+type Preview = { rowId: string; provider: string; costUsd: number; images: { size: string; aspectRatio: string; variant: number; url: string; thumbnailUrl: string }[] };
 
 describe('POST /v1/preview', () => {
   let s: TestServer;
@@ -20,7 +20,7 @@ describe('POST /v1/preview', () => {
     expect(res.status).toBe(200);
     const p = await json<Preview>(res);
     expect(p).toMatchObject({ rowId: 'r_fox', provider: 'fake-model', costUsd: 0.078 });
-    expect(p.images.map((i) => [i.aspectRatio, i.variant])).toEqual([['1:1', 1], ['16:9', 1]]);
+    expect(p.images.map((i) => [i.size, i.aspectRatio, i.variant])).toEqual([['1080x1080', '1:1', 1], ['1080x608', '16:9', 1]]);
     expect(provider.calls.map((c) => c.prompt)).toEqual(['A red fox', 'A red fox']);
     const img = await fetch(p.images[1]!.url);
     expect(img.status).toBe(200);
@@ -40,10 +40,10 @@ describe('POST /v1/preview', () => {
   });
 
   it('refuses a row that cannot be made, listing the reasons, and a request with unknown fields', async () => {
-    const bad = await preview(s, { row: { cells: { Prompt: '', 'Aspect ratios': '7:3' } } });
+    const bad = await preview(s, { row: { cells: { Prompt: '', Sizes: 'Instagram pst' } } });
     expect(bad.status).toBe(422);
     const problem = await json<{ invalidFields: { field: string; message: string }[] }>(bad);
-    expect(problem.invalidFields.map((f) => f.message)).toEqual(['Prompt is empty', 'Aspect ratio "7:3" is not supported; use 1:1, 2:3, 3:2, 3:4, 4:3, 4:5, 5:4, 9:16, 16:9, 21:9']);
+    expect(problem.invalidFields.map((f) => f.message)).toEqual(['Prompt is empty', 'Size "Instagram pst" is not a known size (did you mean "Instagram post"? sizes are ratios like 4:5, pixels like 1080x1350, or a preset)']);
     const nopack = await preview(s, { row: { cells: { Prompt: 'x', Model: 'template', 'Reference pack': 'Nope' } } });
     expect(await json<{ detail: string }>(nopack)).toMatchObject({ detail: 'Reference pack "Nope" was not found' });
     const unknown = await preview(s, { row: { cells: { Prompt: 'x' } }, rows: [] });
