@@ -23,6 +23,17 @@ export interface GenerateRequest {
   height: number;
   /** 1-based variant number; a provider may use it as a seed. */
   variant: number;
+  /**
+   * The Row ID: with the variant, what per-row choices are seeded by (the template's rotation
+   * through a pack's images, a model's seed). Absent: the prompt stands in.
+   */
+  seedKey?: string;
+  /**
+   * The row's place in its batch (0-based): a pack's images rotate by it, so N rows over an
+   * N-image pack get N different backgrounds (a hash of the Row ID could repeat one). Absent:
+   * a hash of `seedKey` stands in.
+   */
+  rotation?: number;
   headline: string;
   subline: string;
   /** Reference pack images in pack order. */

@@ -1,6 +1,7 @@
 // The template renderer: the always-available, zero-cost, offline tier. It draws a designed
-// background (the pack's composition reference, or a gradient from the pack palette or the
-// prompt) with the headline, subline and logo typeset on top. It never pretends to be AI
+// background (one of the pack's composition references, rotating by Row ID and variant, or a
+// gradient from the pack's style-only images, palette or the prompt) with the headline,
+// subline and logo typeset on top (see pack-variation.ts). It never pretends to be AI
 // output: the prompt is only used to pick colours, never drawn.
 import sharp, { type OverlayOptions } from 'sharp';
 import type { GenerateOutcome, GenerateRequest, ImageProvider } from '../ports/image-provider';
@@ -12,6 +13,8 @@ import { errorDetail, untrustedInput } from './image-limits';
 import { checkTextPlacement, layoutTemplate, setHeadlinePx, sharedSizeNotes, type TemplateLayout } from './layout';
 import { placedLines } from './overlay';
 import { decodeLogo, logoFootprint, logoPadding, logoPlate, plateSvg } from './logo';
+import { extractPalette } from './palette';
+import { framingFor, rotatingImage, rotationOf, rowSeed, variantLightSvg, type Framing } from './pack-variation';
 import { rawOf, type RawImage } from './raw-image';
 import { textLayers } from './text-layers';
 import { textProblemReason } from './text-layout';
@@ -61,34 +64,80 @@ const cancelled: GenerateOutcome = { ok: false, kind: 'transient', reason: 'rend
 
 class PermanentFailure extends Error {}
 
-async function referenceBackground(data: Buffer, width: number, height: number): Promise<RawImage> {
+async function referenceBackground(data: Buffer, width: number, height: number, framing: Framing): Promise<RawImage> {
   try {
-    const out = await sharp(data, untrustedInput())
-      .resize(width, height, { fit: 'cover', position: 'attention' })
-      .flatten({ background: '#1e1e22' })
-      .toColourspace('srgb')
-      .raw()
-      .toBuffer({ resolveWithObject: true });
+    // A later variant: a closer cover crop (content-aware), then the frame at its seeded focus.
+    const zw = Math.ceil(width * framing.zoom);
+    const zh = Math.ceil(height * framing.zoom);
+    let pipeline = sharp(data, untrustedInput()).resize(zw, zh, { fit: 'cover', position: 'attention' });
+    if (zw !== width || zh !== height) {
+      pipeline = sharp(await pipeline.toBuffer()).extract({
+        left: Math.round(framing.focusX * (zw - width)),
+        top: Math.round(framing.focusY * (zh - height)),
+        width,
+        height,
+      });
+    }
+    const out = await pipeline.flatten({ background: '#1e1e22' }).toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
     return { data: out.data, width: out.info.width, height: out.info.height, channels: out.info.channels };
   } catch (err) {
     throw new PermanentFailure(`the reference image could not be read (corrupt or unsupported): ${errorDetail(err)}`);
   }
 }
 
-/** The gradient at GRADIENT_SCALE; the final pipeline upscales it. */
-async function gradientBackground(request: GenerateRequest, width: number, height: number): Promise<RawImage> {
-  const colors = colorsFromPalette(request.palette) ?? colorsFromPrompt(request.prompt);
+/** A style-only image as read for the gradient: its colours and its texture source. */
+interface Style {
+  palette: string[];
+  data: Buffer;
+}
+
+/** The (row, variant)'s style-only image, with its palette; an unreadable one is skipped (it only styles). */
+async function styleOf(request: GenerateRequest, start: number): Promise<Style | null> {
+  const image = rotatingImage(request.references, 'style_only', start, request.variant);
+  if (!image) return null;
+  try {
+    return { palette: await extractPalette(image.data), data: image.data };
+  } catch {
+    return null;
+  }
+}
+
+/** The gradient's colours: a style-only image's palette, else the pack palette, else the prompt's. */
+function paletteOf(request: GenerateRequest, style: Style | null): string[] {
+  return style && style.palette.length > 0 ? style.palette : request.palette;
+}
+
+/** The gradient at GRADIENT_SCALE (the final pipeline upscales it), textured by the style image. */
+async function gradientBackground(request: GenerateRequest, width: number, height: number, style: Style | null): Promise<RawImage> {
+  const palette = paletteOf(request, style);
+  const colors = colorsFromPalette(palette) ?? colorsFromPrompt(request.prompt);
   const seed = mixSeed(hashString(request.prompt), request.variant);
   const svg = gradientSvg(width, height, colors, seed, GRADIENT_SCALE);
-  const out = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  let pipeline = sharp(Buffer.from(svg)).removeAlpha();
+  if (style) {
+    const w = Math.max(1, Math.round(width * GRADIENT_SCALE));
+    const h = Math.max(1, Math.round(height * GRADIENT_SCALE));
+    // The style image's light and shade, soft-lit into the gradient at a fraction of its strength.
+    const texture = await sharp(style.data, untrustedInput())
+      .resize(w, h, { fit: 'cover', position: 'attention' })
+      .greyscale()
+      .removeAlpha()
+      .ensureAlpha(0.35)
+      .png()
+      .toBuffer()
+      .catch(() => null);
+    if (texture) pipeline = sharp(await pipeline.png().toBuffer()).composite([{ input: texture, blend: 'soft-light' }]).removeAlpha();
+  }
+  const out = await pipeline.raw().toBuffer({ resolveWithObject: true });
   return { data: out.data, width: out.info.width, height: out.info.height, channels: out.info.channels };
 }
 
-/** The set's treatment: from the pack's composition reference, or the palette (else prompt) colours. */
-function treatmentFor(request: GenerateRequest, reference: Buffer | undefined) {
+/** The set's treatment: from the row's composition reference, or the gradient's colours. */
+function treatmentFor(request: GenerateRequest, reference: Buffer | undefined, style: Style | null) {
   if (reference) return setTreatment({ reference });
-  const colors = colorsFromPalette(request.palette) ?? colorsFromPrompt(request.prompt);
-  return setTreatment({ colors, seed: hashString(request.palette.join(',') || request.prompt) });
+  const palette = paletteOf(request, style);
+  const colors = colorsFromPalette(palette) ?? colorsFromPrompt(request.prompt);
+  return setTreatment({ colors, seed: hashString(palette.join(',') || request.prompt) });
 }
 
 async function render(request: GenerateRequest, signal?: AbortSignal): Promise<GenerateOutcome> {
@@ -103,10 +152,15 @@ async function render(request: GenerateRequest, signal?: AbortSignal): Promise<G
       throw new PermanentFailure(`the logo image could not be read: ${errorDetail(err)}`);
     }
   }
-  const reference = request.references.find((r) => r.mode === 'style_and_composition');
+  const seed = rowSeed(request.seedKey, request.prompt);
+  const start = rotationOf(request.rotation, seed);
+  const reference = rotatingImage(request.references, 'style_and_composition', start, request.variant);
+  // A composition reference is the background as it is (a product shot stays a product shot);
+  // style-only images shape the gradient when there is none.
+  const style = reference ? null : await styleOf(request, start);
   const background = reference
-    ? await referenceBackground(reference.data, width, height)
-    : await gradientBackground(request, width, height);
+    ? await referenceBackground(reference.data, width, height, framingFor(seed, request.variant))
+    : await gradientBackground(request, width, height, style);
   if (signal?.aborted) return cancelled;
 
   // The logo's footprint includes padding, so a plate (if needed) fits without moving anything.
@@ -126,8 +180,10 @@ async function render(request: GenerateRequest, signal?: AbortSignal): Promise<G
       height: r.height * scale,
     });
 
-  const treatment = await treatmentFor(request, reference?.data);
+  const treatment = await treatmentFor(request, reference?.data, style);
   const layers: OverlayOptions[] = [];
+  const light = reference ? variantLightSvg(width, height, request.variant) : null;
+  if (light) layers.push({ input: Buffer.from(light), left: 0, top: 0 });
   let scrim: { luminance: number; opacity: number } | null = null;
   if (layout.block.height > 0) {
     const text = await textLayers(layout, statsOf(layout.textRect), reference !== undefined, width, height, treatment);
@@ -158,7 +214,7 @@ async function render(request: GenerateRequest, signal?: AbortSignal): Promise<G
     ok: true,
     image: { data, mimeType: 'image/png', width: info.width, height: info.height },
     costUsd: 0,
-    notes: sharedSizeNotes(layout.block, setHeadlinePx(request.setHeadline, width, height), request.aspectRatio),
+    notes: sharedSizeNotes(layout.block, setHeadlinePx(request.setHeadline, width, height), `${width}x${height}`),
   };
 }
 

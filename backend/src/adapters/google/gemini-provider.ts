@@ -9,6 +9,12 @@ import type { GeneratedImage, GenerateOutcome, GenerateRequest, ImageProvider } 
 import { classifyError, classifyResponse } from './gemini-classify';
 import type { GeminiFailure } from './gemini-classify';
 import { geminiParts } from './gemini-prompt';
+import { hashString, mixSeed } from '../../render/hash';
+
+/** A distinct, repeatable seed per (row, variant): each variant is its own generation. */
+export function geminiSeed(request: Pick<GenerateRequest, 'seedKey' | 'prompt' | 'variant'>): number {
+  return mixSeed(hashString(request.seedKey ?? request.prompt), request.variant) & 0x7fffffff;
+}
 
 export type GeminiImageSize = '1K' | '2K' | '4K';
 
@@ -130,6 +136,7 @@ export class GeminiProvider implements ImageProvider {
           config: {
             responseModalities: ['IMAGE', 'TEXT'],
             imageConfig,
+            seed: geminiSeed(request),
             httpOptions: { timeout: this.timeoutMs },
             ...(signal ? { abortSignal: signal } : {}),
           },

@@ -75,7 +75,7 @@ export async function generateImages(deps: CoreDeps, { m, rec, spec, pack, choic
       let outcome: GenerateOutcome;
       try {
         outcome = await choice.provider.generate(
-          { model: choice.model, prompt: spec.prompt, negativePrompt: spec.negativePrompt, aspectRatio, width, height, variant,
+          { model: choice.model, prompt: spec.prompt, negativePrompt: spec.negativePrompt, aspectRatio, width, height, variant, seedKey: rec.rowId, rotation: rec.index,
             headline: spec.headline, subline: spec.subline, references, logo, palette: pack?.palette ?? [], text: spec.text, fonts: pack?.fonts ?? null, ...shared },
           signal,
         );

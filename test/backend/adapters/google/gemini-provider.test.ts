@@ -54,7 +54,7 @@ const request = (over: Partial<GenerateRequest> = {}): GenerateRequest => genera
 
 interface SentBody {
   contents: Array<{ role?: string; parts: Array<{ text?: string; inlineData?: { mimeType: string; data: string } }> }>;
-  generationConfig: { responseModalities?: string[]; imageConfig?: { aspectRatio?: string; imageSize?: string } };
+  generationConfig: { responseModalities?: string[]; imageConfig?: { aspectRatio?: string; imageSize?: string }; seed?: number };
 }
 
 function sent(i = 0): SentBody {
@@ -126,6 +126,18 @@ describe('GeminiProvider request', () => {
     expect(out.costUsd).toBe(0.039);
     expect(out.notes.join('\n')).toMatch(/1K images only/);
     expect(out.notes.join('\n')).toMatch(/listed price/);
+  });
+
+  it('makes each variant its own generation: a distinct seed per (row, variant), the same on a retry', async () => {
+    const { p } = provider();
+    for (const over of [{ variant: 1 }, { variant: 2 }, { variant: 3 }, { variant: 1, seedKey: 'r_other' }, { variant: 2 }]) {
+      fake.script(imageReply(png, { imageTokens: 1120 }));
+      expect((await p.generate(request({ seedKey: 'r_lamp', ...over }))).ok).toBe(true);
+    }
+    const seeds = fake.requests.map((r) => (r.body as SentBody).generationConfig.seed);
+    expect(seeds.every((s) => Number.isInteger(s) && s! >= 0 && s! < 2 ** 31)).toBe(true);
+    expect(new Set(seeds.slice(0, 4)).size).toBe(4);
+    expect(seeds[4]).toBe(seeds[1]);
   });
 
   it('sends the model default size when no imageSize is configured', async () => {

@@ -68,7 +68,7 @@ describe('one headline size per set', () => {
     // Within about 2 px on a 576 px short side (antialiasing and px rounding).
     for (const share of common) expect(Math.abs(share - common[0]!)).toBeLessThan(2.5 / 576);
     expect(long![0]!).toBeLessThan(common[0]! * 0.8);
-    expect(notes[2]!.some((n) => /^headline set at \d+ px in 1:1, under the set's \d+ px, to fit$/.test(n))).toBe(true);
+    expect(notes[2]!.some((n) => /^headline set at \d+ px in 1080x1080, under the set's \d+ px, to fit$/.test(n))).toBe(true);
     expect([...notes[0]!, ...notes[1]!].some((n) => n.includes("under the set's"))).toBe(false);
   }, 120_000);
 
