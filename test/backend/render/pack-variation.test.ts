@@ -34,7 +34,7 @@ describe('template variants and pack images', () => {
     for (const references of packs) {
       const outs: Buffer[] = [];
       for (let variant = 1; variant <= 4; variant++) {
-        const req = generateRequest('template', 'a lamp', { seedKey: 'r_lamp', variant, references, width: 1080, height: 1350, aspectRatio: '4:5', headline: 'Aurora' });
+        const req = generateRequest('template', 'a lamp', { seedKey: 'r_lamp', variant, references, width: 432, height: 540, aspectRatio: '4:5', headline: 'Aurora' });
         const a = image(await renderer.generate(req));
         const b = image(await renderer.generate(req));
         expect(a.data.equals(b.data), `variant ${variant} repeats`).toBe(true);
@@ -44,7 +44,7 @@ describe('template variants and pack images', () => {
         for (let j = i + 1; j < outs.length; j++) expect(outs[i]!.equals(outs[j]!), `${references.length} refs: v${i + 1} vs v${j + 1}`).toBe(false);
       }
     }
-  });
+  }, 120_000);
 
   it('rotates a three-image pack across three rows: three different backgrounds, the next image for variant 2', async () => {
     const colors = ['#d02020', '#20a040', '#2050e0'];
@@ -67,7 +67,7 @@ describe('template variants and pack images', () => {
       const i1 = await index(1);
       expect(await index(2)).toBe((i1 + 1) % 3);
     }
-  });
+  }, 60_000);
 
   it('lets style-only images colour and texture the gradient (a red style image gives a red-leaning background)', async () => {
     const plain = image(await renderer.generate(generateRequest('template', 'campaign', { seedKey: 'r_a' })));

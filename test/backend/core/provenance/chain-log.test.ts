@@ -40,8 +40,9 @@ const readRecord = async (store: LocalStore, key: string): Promise<ProvenanceRec
 
 describe('provenance chains', () => {
   it('1,000 rows at concurrency 50: every image recorded once, chains with no fork and no gap', async () => {
-    const tiny = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#884422' } }).png().toBuffer();
-    const fake = new FakeProvider({ models: ['gemini-2.5-flash-image'], image: { data: tiny, width: 32, height: 32 } });
+    // Tiny images asked for at their own size (Sizes 64x64): no scaling work, the chains are what is measured.
+    const tiny = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#884422' } }).png().toBuffer();
+    const fake = new FakeProvider({ models: ['gemini-2.5-flash-image'], image: { data: tiny, width: 64, height: 64 } });
     // The first 50 calls are held until all 50 are in flight, so 50 rows store and record their images at once.
     let release: () => void = () => undefined;
     const wave = new Promise<void>((r) => (release = r));
@@ -61,7 +62,7 @@ describe('provenance chains', () => {
       { providers: [provider] },
     );
     try {
-      const input = Array.from({ length: 1000 }, (_, i) => ({ rowId: `r${i}`, cells: { Prompt: `shot ${i}`, Text: 'none' } }));
+      const input = Array.from({ length: 1000 }, (_, i) => ({ rowId: `r${i}`, cells: { Prompt: `shot ${i}`, Text: 'none', Sizes: '64x64' } }));
       const { id } = (await (await s.api('/v1/batches', { method: 'POST', json: { rows: input } })).json()) as { id: string };
       expect((await s.waitForBatch(id, 240_000)).counts.DONE).toBe(1000);
       expect(fake.calls).toHaveLength(1000);
