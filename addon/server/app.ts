@@ -22,7 +22,8 @@ import { dispatch } from './schedules/dispatcher';
 import { refreshDispatcherTrigger } from './schedules/dispatcher-trigger';
 import { getScheduleTest, runScheduleNow, testSchedule } from './schedules/schedule-actions';
 import { deleteSchedule, getSchedules, saveSchedule } from './schedules/schedules-rpc';
-import { createAppsScriptServices } from './services/apps-script';
+import { onFormResponse } from './schedules/form-response';
+import { createAppsScriptServices, formSubmitRow } from './services/apps-script';
 import type { Services } from './services/ports';
 import { googleEmail, testConnection } from './settings/connection';
 import { readSettings, saveSettings, settingsView } from './settings/settings-store';
@@ -39,6 +40,7 @@ export interface App extends ServerFunctions {
   showHelp(): void;
   syncResultsNow(): void;
   rowshotDispatch(): void;
+  rowshotFormSubmit(e: unknown): void;
   ROWSHOT_COST(prompts: unknown, sizes?: unknown, variants?: unknown, model?: unknown): number | string;
   ROWSHOT_PROMPT(template: unknown, headers: unknown, values: unknown): string | string[][];
   ROWSHOT_STATUS(batchId: unknown): string;
@@ -89,6 +91,16 @@ export function createApp(makeServices: () => Services): App {
       } catch (e) {
         s.log(`The hourly trigger could not be updated: ${messageOf(e)}`);
       }
+    },
+
+    rowshotFormSubmit(e) {
+      const s = makeServices();
+      const response = formSubmitRow(e);
+      if (response === null) {
+        s.log('rowshotFormSubmit runs from the spreadsheet\'s form-submit trigger: it was called without a form response.');
+        return;
+      }
+      onFormResponse(s, response);
     },
 
     getSettings: rpc((s) => settingsView(readSettings(s.userProperties), googleEmail(s))),

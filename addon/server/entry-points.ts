@@ -17,7 +17,9 @@ export const MENU_ITEMS: readonly (MenuItem | null)[] = [
 
 /** The one time-driven trigger an editor add-on may keep per user and document. */
 export const DISPATCH_HANDLER = 'rowshotDispatch';
-export const TRIGGER_HANDLERS: readonly string[] = [DISPATCH_HANDLER];
+/** The installable "on form submit" trigger of the spreadsheet (one per user and document). */
+export const FORM_SUBMIT_HANDLER = 'rowshotFormSubmit';
+export const TRIGGER_HANDLERS: readonly string[] = [DISPATCH_HANDLER, FORM_SUBMIT_HANDLER];
 
 /** Sidebars: `addon/ui/<file>/` builds to `dist/addon/<file>.html`. */
 export const SIDEBARS = {

@@ -21,6 +21,8 @@ export function syncResultsNow(): void { app.syncResultsNow(); }
 
 // ---- The hourly trigger ----
 export function rowshotDispatch(): void { app.rowshotDispatch(); }
+/** The spreadsheet's installable form-submit trigger: `e.range` is the response row. */
+export function rowshotFormSubmit(e: unknown): void { app.rowshotFormSubmit(e); }
 
 // ---- google.script.run (ServerFunctions in rpc.ts) ----
 export function getSettings(): Result<SettingsView> { return app.getSettings(); }

@@ -197,7 +197,11 @@ export interface PatchPackInput {
 export type Recurrence =
   | { every: 'hour' }
   | { every: 'day'; hour: number }
-  | { every: 'week'; weekday: number; hour: number };
+  | { every: 'week'; weekday: number; hour: number }
+  /** Each response row of the form-linked sheet, as it arrives; the cost cap is per day. */
+  | { every: 'form_submit' }
+  /** On each hourly check, the rows added since the last run (no Row ID and no Status yet). */
+  | { every: 'new_rows' };
 
 export interface ScheduleInput {
   /** Absent to create. */
@@ -237,8 +241,8 @@ export interface ScheduleRun {
   batchId: string | null;
   outcome: 'started' | 'nothing_to_do' | 'over_budget' | 'failed';
   message: string;
-  /** Absent for the hourly trigger's runs; `run_now` and `test` from the sidebar's buttons. */
-  via?: 'run_now' | 'test';
+  /** Absent for the hourly trigger's runs; `run_now` and `test` from the sidebar's buttons, `form` for a form response. */
+  via?: 'run_now' | 'test' | 'form';
 }
 /** Run now / Test from the Schedules sidebar: one id per click (the backend's Idempotency-Key). */
 export interface ScheduleActionInput {

@@ -10,6 +10,7 @@ import { createFakeDocument, userStore, type FakeDocument } from './document';
 import type { ExecutionMode, ExecutionState } from './execution';
 import { FAKE_HOOKS, type FakeHooks } from './hooks';
 import { loadBundle, type LoadBundleOptions } from './load-bundle';
+import { linkForm, submitFormResponse, type FormSubmission } from './form-submit';
 import { createMailApp, createSession, type MailRecord } from './mail-app';
 import { createLockService, releaseLocksOf, type DocumentLockState } from './lock';
 import { createPropertiesService, type PropertyData } from './properties';
@@ -66,8 +67,12 @@ export interface FakeAppsScript {
   user: string;
   /** The kind of execution outside any top-level call (loadBundle sets it per function). */
   execution: ExecutionState;
-  /** loadBundle(code, this.globals, options). */
+  /** loadBundle(code, this.globals, options); the context is kept for submitForm. */
   load(code: string, options?: LoadBundleOptions): vm.Context;
+  /** Links a Google Form to a sheet: its responses land there (Sheet.getFormUrl answers it). */
+  linkForm(sheetName: string, formUrl?: string): void;
+  /** A form response: appended to the linked sheet, then this user's form-submit triggers run in the loaded bundle. */
+  submitForm(sheetName: string, answers: readonly unknown[]): FormSubmission;
 }
 
 let lastExecution = 0;
@@ -88,6 +93,7 @@ export function createFakeAppsScript(options: FakeAppsScriptOptions = {}): FakeA
     requests: [],
   };
   const logs: LogLine[] = [];
+  let loaded: vm.Context | null = null;
   const mail: MailRecord = { sent: [], quota: 100 };
 
   const fake: FakeAppsScript = {
@@ -106,7 +112,12 @@ export function createFakeAppsScript(options: FakeAppsScriptOptions = {}): FakeA
     userProperties: () => userStore(document, fake.user),
     user: options.user ?? 'alice@example.com',
     execution,
-    load: (code, loadOptions) => loadBundle(code, fake.globals, loadOptions),
+    load: (code, loadOptions) => (loaded = loadBundle(code, fake.globals, loadOptions)),
+    linkForm: (sheetName, formUrl) => linkForm(document.workbook.sheet(sheetName), formUrl),
+    submitForm(sheetName, answers) {
+      if (loaded === null) throw new Error('fake form: load the bundle before submitting a response');
+      return submitFormResponse(execution, loaded, document.workbook.sheet(sheetName), document.triggers, fake.user, new Date(clock.now()), answers);
+    },
   };
 
   const ui = new FakeUi(options.addonName ?? 'Rowshot', record, realm);

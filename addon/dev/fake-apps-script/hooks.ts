@@ -5,6 +5,12 @@ import type { Realm } from './realm';
 
 export const FAKE_HOOKS: unique symbol = Symbol.for('rowshot.fake-apps-script.hooks');
 
+/**
+ * Marks an argument that must reach the bundle as it is, with its methods (a trigger's event
+ * object and its Range), instead of as JSON-like data as google.script.run passes arguments.
+ */
+export const LIVE_ARGUMENT: unique symbol = Symbol.for('rowshot.fake-apps-script.live-argument');
+
 export interface FakeHooks {
   now(): number;
   bindRealm(realm: Realm): void;

@@ -14,3 +14,4 @@ export type { TriggerRecord } from './script-app';
 export type { LogLine } from './console';
 export type { MailRecord, SentMail } from './mail-app';
 export { makeFakeGoogleIdentity, mintGoogleIdToken, OPENID_SCOPE, EMAIL_SCOPE, type FakeGoogleIdentity } from './identity';
+export type { FormSubmission } from './form-submit';

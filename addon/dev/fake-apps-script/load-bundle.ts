@@ -3,7 +3,7 @@
 // arguments arrive as JSON-like values of the context, its locks are released when it ends).
 import vm from 'node:vm';
 import type { ExecutionMode } from './execution';
-import { FAKE_HOOKS, type FakeHooks } from './hooks';
+import { FAKE_HOOKS, LIVE_ARGUMENT, type FakeHooks } from './hooks';
 
 export interface LoadBundleOptions {
   /** The kind of execution per top-level function (e.g. triggers, custom functions); default editor. */
@@ -73,6 +73,7 @@ const DATE_TAG = '\u0000date';
  * objects. Dates stay dates, of the context's realm, as Sheets passes date cells to custom functions.
  */
 function marshal(args: unknown[], toContext: (json: string) => unknown[]): unknown[] {
+  if (args.some((a) => typeof a === 'object' && a !== null && LIVE_ARGUMENT in a)) return args;
   try {
     const json = JSON.stringify(args, function (this: Record<string, unknown>, key: string, value: unknown) {
       const raw = this[key];

@@ -1,7 +1,7 @@
-// ScriptApp's time-driven triggers and identity tokens. Triggers belong to a user and a document;
-// an editor add-on may keep one time-driven trigger per user per document, running at most
-// hourly. getIdentityToken mints a Google ID token for the current user (identity.ts); a custom
-// function may not ask for one.
+// ScriptApp's installable triggers (time-driven and the spreadsheet's form submit) and identity
+// tokens. Triggers belong to a user and a document; an editor add-on may keep one trigger of each
+// event type per user per document, a time-driven one running at most hourly. getIdentityToken
+// mints a Google ID token for the current user (identity.ts); a custom function may not ask for one.
 import type { ExecutionState } from './execution';
 import { mintGoogleIdToken, type FakeGoogleIdentity } from './identity';
 import { refuseInCustomFunction } from './execution';
@@ -12,7 +12,9 @@ export interface TriggerRecord {
   id: string;
   handler: string;
   user: string;
-  everyHours: number;
+  /** `clock`: time-driven, every `everyHours`; `formSubmit`: the spreadsheet's form-submit event. */
+  event: 'clock' | 'formSubmit';
+  everyHours: number | null;
 }
 
 export class FakeTrigger {
@@ -45,6 +47,15 @@ export function createScriptApp(
   tokens: IdentityTokens = { identity: null, scopes: null, now: Date.now },
 ) {
   const mine = () => triggers.filter((t) => t.user === user());
+  const add = (handler: string, event: TriggerRecord['event'], everyHours: number | null): FakeTrigger => {
+    if (mine().some((t) => t.event === event)) {
+      const kind = event === 'clock' ? 'time-based' : 'form submit';
+      throw exception(state.realm, `This add-on has created too many ${kind} triggers in this document for this Google user account.`);
+    }
+    const record: TriggerRecord = { id: newId(), handler, user: user(), event, everyHours };
+    triggers.push(record);
+    return new FakeTrigger(record);
+  };
   const builder = (handler: string) => {
     let everyHours: number | null = null;
     const clock = {
@@ -55,15 +66,14 @@ export function createScriptApp(
       },
       create(): FakeTrigger {
         if (everyHours === null) throw exception(state.realm, 'The trigger needs a schedule: call everyHours(n) before create().');
-        if (mine().length > 0) {
-          throw exception(state.realm, 'This add-on has created too many time-based triggers in this document for this Google user account.');
-        }
-        const record: TriggerRecord = { id: newId(), handler, user: user(), everyHours };
-        triggers.push(record);
-        return new FakeTrigger(record);
+        return add(handler, 'clock', everyHours);
       },
     };
-    return { timeBased: () => clock };
+    const forSpreadsheet = (document: unknown) => {
+      if (document !== spreadsheet) throw exception(state.realm, 'Invalid argument: an add-on may only add triggers to the spreadsheet it runs in');
+      return { onFormSubmit: () => ({ create: (): FakeTrigger => add(handler, 'formSubmit', null) }) };
+    };
+    return { timeBased: () => clock, forSpreadsheet };
   };
   return {
     getUserTriggers(document: FakeSpreadsheet): FakeTrigger[] {

@@ -31,6 +31,11 @@ export class FakeSheet {
     return this.model.lastColumn();
   }
 
+  getFormUrl(): string | null {
+    this.state.calls.hit('Sheet.getFormUrl');
+    return this.model.formUrl;
+  }
+
   getMaxColumns(): number {
     this.state.calls.hit('Sheet.getMaxColumns');
     return this.model.maxColumns;
@@ -74,6 +79,11 @@ export class FakeRange {
     private readonly numRows: number,
     private readonly numColumns: number,
   ) {}
+
+  getSheet(): FakeSheet {
+    this.state.calls.hit('Range.getSheet');
+    return new FakeSheet(this.state, this.model);
+  }
 
   getRow(): number {
     this.state.calls.hit('Range.getRow');

@@ -26,6 +26,8 @@ export class SheetModel {
   private spilled = new Set<string>();
   maxRows: number;
   maxColumns: number;
+  /** The Google Form whose responses land in this sheet (see form-submit.ts), or null. */
+  formUrl: string | null = null;
 
   constructor(
     readonly id: number,

@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
-import type { SentMail } from '../fake-apps-script/index';
+import type { FormSubmission, SentMail } from '../fake-apps-script/index';
 import type { GridRange, SheetSnapshot, UiEvents, WorkerReply, WorkerRequest } from './protocol';
 import { createSignal, serveSyncFetch } from './sync-fetch';
 import { createHarnessServer, type ExtraRoute } from './http-server';
@@ -29,6 +29,8 @@ export interface HarnessOptions {
   port?: number;
   /** Called after each call or menu action that changed the cells. */
   onSheetChange?: (sheet: SheetSnapshot) => void | Promise<void>;
+  /** A Google Form answers into the first sheet: `submitForm` appends a response and runs its triggers. */
+  formLinked?: boolean;
   /** More routes (the playground's page), tried before the harness's own. */
   routes?: ExtraRoute[];
 }
@@ -76,7 +78,7 @@ export class AddonHarness {
     const signal = createSignal();
     serveSyncFetch(channel.port1, signal);
     const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), {
-      workerData: { addonDir, rows, sheetName, identity: options.identity ?? null, user: options.user ?? null, spreadsheetName: 'Rowshot playground', timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, fetchPort: channel.port2, fetchSignal: signal },
+      workerData: { addonDir, rows, sheetName, identity: options.identity ?? null, user: options.user ?? null, spreadsheetName: 'Rowshot playground', timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, fetchPort: channel.port2, fetchSignal: signal, formLinked: options.formLinked === true },
       transferList: [channel.port2],
     });
     await new Promise<void>((resolve, reject) => {
@@ -147,6 +149,14 @@ export class AddonHarness {
     const reply = await this.request({ kind: 'mail' });
     if (!reply.ok || reply.valueJson === null) throw new Error(`harness: could not read the mail: ${reply.ok ? 'no value' : reply.error.message}`);
     return JSON.parse(reply.valueJson) as SentMail[];
+  }
+
+  /** A form response (a Timestamp, then `answers`) into the form-linked first sheet; the form-submit triggers run. */
+  async submitForm(answers: unknown[]): Promise<FormSubmission> {
+    const reply = await this.request({ kind: 'formSubmit', answers });
+    await this.afterChange(reply);
+    if (!reply.ok || reply.valueJson === null) throw new Error(`harness: the form response failed: ${reply.ok ? 'no value' : reply.error.message}`);
+    return JSON.parse(reply.valueJson) as FormSubmission;
   }
 
   /** Selects whole rows (1-based), as clicking row headers does; consecutive rows make one range. */

@@ -16,6 +16,8 @@ export interface WorkerInit {
   user: string | null;
   fetchPort: MessagePort;
   fetchSignal: Int32Array;
+  /** A Google Form answers into the first sheet (its form-submit triggers run on submitForm). */
+  formLinked: boolean;
 }
 
 export interface GridRange {
@@ -32,7 +34,9 @@ export type WorkerRequest =
   | { id: number; kind: 'select'; ranges: GridRange[] }
   | { id: number; kind: 'mail' }
   /** The user types or pastes `values` into the active sheet from (row, column). */
-  | { id: number; kind: 'edit'; row: number; column: number; values: GridCell[][] };
+  | { id: number; kind: 'edit'; row: number; column: number; values: GridCell[][] }
+
+  | { id: number; kind: 'formSubmit'; answers: unknown[] };
 
 /** What the user saw during one execution (toasts, alerts, sidebars opened). */
 export interface UiEvents {

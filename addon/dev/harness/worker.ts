@@ -51,6 +51,7 @@ const fake = createFakeAppsScript({
   fetch: fetchHandler,
   echoConsole: process.env.ROWSHOT_HARNESS_ECHO === '1',
 });
+if (init.formLinked) fake.linkForm(init.sheetName);
 // Sheets runs the custom functions as custom-function executions (no authorization).
 const context: vm.Context = fake.load(readFileSync(path.join(init.addonDir, 'Code.js'), 'utf8'), {
   modes: Object.fromEntries(CUSTOM_FUNCTIONS.map((fn) => [fn, 'customFunction' as const])),
@@ -115,6 +116,7 @@ function handle(req: WorkerRequest): WorkerReply {
     else if (req.kind === 'sheet') value = snapshot();
     else if (req.kind === 'mail') value = fake.mail.sent;
     else if (req.kind === 'edit') edit(req.row, req.column, req.values);
+    else if (req.kind === 'formSubmit') value = fake.submitForm(init.sheetName, req.answers);
     else {
       const sheet = fake.workbook.activeSheet.name;
       fake.workbook.select(sheet, req.ranges);

@@ -12,7 +12,7 @@ import { submitRun } from './submit';
 
 export interface ScheduledRunInput {
   sheetId: number;
-  scope: 'not_done' | 'all';
+  scope: 'not_done' | 'all' | 'new';
   maxCostUsd: number;
   /** Recorded with the run, so its owner's trigger sends the schedule's e-mail when it finishes. */
   scheduleId?: string;

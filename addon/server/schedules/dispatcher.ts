@@ -14,7 +14,7 @@ import { notifyStart, sendFinishNotices } from '../notify/notify';
 import { syncAll } from '../sync/sync-all';
 import { nextRunAt } from './recurrence';
 import { appendRun } from './run-log';
-import { readSchedules, updateSchedule } from './schedule-store';
+import { readSchedules, runScope, updateSchedule } from './schedule-store';
 
 /** How long a dispatch waits for the lock (a sidebar save holds it for milliseconds). */
 export const DISPATCH_LOCK_WAIT_MS = 5_000;
@@ -28,8 +28,9 @@ export function dispatch(s: Services): void {
 function dispatchLocked(s: Services): void {
   const now = s.clock.now();
   const me = currentUserId(s);
+  // Form schedules run from the form-submit trigger, never from here.
   const due = readSchedules(s.documentProperties).filter((x) =>
-    x.enabled && (x.ownerId === undefined || x.ownerId === me) && Date.parse(x.nextRunAt) <= now.getTime());
+    x.enabled && x.recurrence.every !== 'form_submit' && (x.ownerId === undefined || x.ownerId === me) && Date.parse(x.nextRunAt) <= now.getTime());
   for (const schedule of due) {
     const at = s.clock.now().toISOString();
     const record = (r: ScheduledRunResult): void =>
@@ -49,8 +50,9 @@ function dispatchLocked(s: Services): void {
     }
     if (!advanced) continue; // deleted since we read the list
     // runScheduled never throws: every outcome, failures included, is a value to record.
-    const result = runScheduled(s, { sheetId: schedule.sheetId, scope: schedule.scope, maxCostUsd: schedule.maxCostUsd, scheduleId: schedule.id });
-    record(result);
+    const result = runScheduled(s, { sheetId: schedule.sheetId, scope: runScope(schedule), maxCostUsd: schedule.maxCostUsd, scheduleId: schedule.id });
+    // A New rows check that found none is not a run: logging each would push real runs out of the log.
+    if (!(schedule.recurrence.every === 'new_rows' && result.outcome === 'nothing_to_do')) record(result);
     notifyStart(s, schedule, result);
   }
   try {

@@ -28,8 +28,9 @@ export function recurrenceProblems(value: unknown): FieldProblem[] {
     return [{ field: 'recurrence', message: 'Choose how often the schedule runs: every hour, every day or every week.' }];
   }
   const r = value as Record<string, unknown>;
+  if (r.every === 'form_submit' || r.every === 'new_rows') return [];
   if (r.every !== 'hour' && r.every !== 'day' && r.every !== 'week') {
-    return [{ field: 'recurrence.every', message: `Repeat must be every hour, day or week (got ${JSON.stringify(r.every) ?? 'nothing'}).` }];
+    return [{ field: 'recurrence.every', message: `Repeat must be every hour, day or week, on form submit or on new rows (got ${JSON.stringify(r.every) ?? 'nothing'}).` }];
   }
   const problems: FieldProblem[] = [];
   if (r.every === 'week' && !isWholeIn(r.weekday, 0, 6)) {
@@ -43,14 +44,16 @@ export function recurrenceProblems(value: unknown): FieldProblem[] {
 
 /** A clean copy (no stray keys from the browser); call only when recurrenceProblems found none. */
 export function normalizeRecurrence(r: Recurrence): Recurrence {
-  if (r.every === 'hour') return { every: 'hour' };
+  if (r.every === 'hour' || r.every === 'form_submit' || r.every === 'new_rows') return { every: r.every };
   if (r.every === 'day') return { every: 'day', hour: r.hour };
   return { every: 'week', weekday: r.weekday, hour: r.hour };
 }
 
-/** "Every hour", "Every day at 09:00", "Every Monday at 18:00" (the sheet's time zone). */
+/** "Every hour", "Every day at 09:00", "Every Monday at 18:00" (the sheet's time zone), "On form submit", "New rows …". */
 export function describeRecurrence(r: Recurrence): string {
   if (r.every === 'hour') return 'Every hour';
+  if (r.every === 'form_submit') return 'On form submit';
+  if (r.every === 'new_rows') return 'New rows (checked every hour)';
   const at = `${String(r.hour).padStart(2, '0')}:00`;
   return r.every === 'day' ? `Every day at ${at}` : `Every ${WEEKDAYS[r.weekday] ?? '?'} at ${at}`;
 }
@@ -104,7 +107,9 @@ export function nextRunAt(recurrence: Recurrence, after: Date, timeZone: string)
   const read = zoneReader(timeZone);
   const from = after.getTime();
 
-  if (recurrence.every === 'hour') {
+  // New rows are looked for at each hourly check; a form schedule has no slots (its next
+  // "slot" is only shown as the next check and never dispatched).
+  if (recurrence.every === 'hour' || recurrence.every === 'new_rows' || recurrence.every === 'form_submit') {
     // Every zone in use today is offset by a multiple of 15 minutes: check quarter-hours.
     const quarter = 15 * 60_000;
     const first = Math.floor(from / quarter) * quarter + quarter;

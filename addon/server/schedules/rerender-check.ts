@@ -12,7 +12,7 @@ import { rowState, selectRows } from '../sheet/select-rows';
 export interface RerenderSubject {
   name: string;
   sheetId: number;
-  scope: 'not_done' | 'all';
+  scope: 'not_done' | 'all' | 'new';
   maxCostUsd: number;
 }
 

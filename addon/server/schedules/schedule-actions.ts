@@ -20,7 +20,7 @@ import { selectRows } from '../sheet/select-rows';
 import { isDispatcherInstalled } from './dispatcher-trigger';
 import { rerenderQuestion } from './rerender-check';
 import { appendRun } from './run-log';
-import { readSchedules, type StoredSchedule } from './schedule-store';
+import { readSchedules, runScope, type StoredSchedule } from './schedule-store';
 import { schedulesView } from './schedules-view';
 
 const FINAL_ROW_STATES: readonly string[] = ['DONE', 'FAILED', 'SKIPPED', 'CANCELLED'];
@@ -47,12 +47,12 @@ export function runScheduleNow(s: Services, input: ScheduleActionInput): Schedul
   return withDocumentLock(s, () => {
     const schedule = scheduleOf(s, input.id);
     if (input.confirmed !== true) {
-      const question = rerenderQuestion(s, schedule, 'run it now');
+      const question = rerenderQuestion(s, { ...schedule, scope: runScope(schedule) }, 'run it now');
       if (question !== null) throw new AddonError('needs_confirmation', question);
     }
     const at = s.clock.now().toISOString();
     const result = runScheduled(s, {
-      sheetId: schedule.sheetId, scope: schedule.scope, maxCostUsd: schedule.maxCostUsd, scheduleId: schedule.id, requestId: `now_${input.requestId}`,
+      sheetId: schedule.sheetId, scope: runScope(schedule), maxCostUsd: schedule.maxCostUsd, scheduleId: schedule.id, requestId: `now_${input.requestId}`,
     });
     const run: ScheduleRun = { scheduleId: schedule.id, at, ...result, via: 'run_now' };
     appendRun(s.documentProperties, run);
@@ -69,8 +69,10 @@ export function testSchedule(s: Services, input: ScheduleActionInput): ScheduleT
     if (sheet === null) throw new AddonError('not_found', `The schedule's sheet (id ${schedule.sheetId}) no longer exists.`);
     const data = readSheet(sheet, loadOverrides(s.documentProperties, sheet.id));
     requirePrompt(data);
-    // The first row the schedule would take; when every row is DONE, the first row at all.
-    const index = selectRows(data, schedule.scope)[0] ?? selectRows(data, 'all')[0];
+    // For New rows and form schedules, the first new row; when there is none, the last row (the latest response).
+    const scope = runScope(schedule);
+    const all = selectRows(data, 'all');
+    const index = selectRows(data, scope)[0] ?? (scope === 'new' ? all[all.length - 1] : all[0]);
     if (index === undefined) throw new AddonError('no_rows', `“${sheet.name}” has no row with a prompt to test.`);
     const batch = submitRun(s, client, settings, data, [index], `test_${input.requestId}`, { maxCostUsd: schedule.maxCostUsd, fromClick: true });
     appendRun(s.documentProperties, {

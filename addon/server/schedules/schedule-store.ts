@@ -16,6 +16,11 @@ export interface StoredSchedule extends Omit<Schedule, 'ownedByMe'> {
   ownerId?: string;
 }
 
+/** The rows a schedule's run takes: the new rows for On form submit and New rows schedules. */
+export function runScope(x: Pick<StoredSchedule, 'recurrence' | 'scope'>): 'not_done' | 'all' | 'new' {
+  return x.recurrence.every === 'form_submit' || x.recurrence.every === 'new_rows' ? 'new' : x.scope;
+}
+
 /** Saving would break a storage limit; the message says which and what to do. */
 export class ScheduleStoreLimitError extends AddonError {
   constructor(message: string) {

@@ -9,7 +9,8 @@ import { currentUserId } from '../settings/user-id';
 import { isDispatcherInstalled, refreshDispatcherTrigger } from './dispatcher-trigger';
 import { nextRunAt, RecurrenceError } from './recurrence';
 import { schedulesView } from './schedules-view';
-import { readSchedules, ScheduleStoreLimitError, writeSchedules, type StoredSchedule } from './schedule-store';
+import { refreshFormTrigger } from './form-trigger';
+import { readSchedules, runScope, ScheduleStoreLimitError, writeSchedules, type StoredSchedule } from './schedule-store';
 import { rerenderQuestion } from './rerender-check';
 import { validateScheduleInput } from './validate-schedule';
 
@@ -32,10 +33,17 @@ export function saveSchedule(s: Services, input: ScheduleInput): Result<Schedule
     return err('invalid_request', `${n} field${n === 1 ? '' : 's'} to fix: ${checked.fields.map((f) => f.message).join(' ')}`, checked.fields);
   }
   const v = checked.value;
-  if (v.scope === 'all' && input.confirmed !== true) {
+  if (v.recurrence.every === 'form_submit') {
+    const sheet = s.spreadsheet.sheetById(v.sheetId);
+    if (sheet !== null && sheet.formUrl() === null) {
+      const message = `“${sheet.name}” receives no form responses: choose the sheet a Google Form writes to (in the form: Responses → Link to Sheets).`;
+      return err('invalid_request', message, [{ field: 'sheetId', message }]);
+    }
+  }
+  if (runScope(v) === 'all' && input.confirmed !== true) {
     const before = v.id === undefined ? undefined : readSchedules(s.documentProperties).find((x) => x.id === v.id);
     // Asked when a schedule becomes "All rows", not on every later edit of one.
-    const question = before?.scope === 'all' ? null : rerenderQuestion(s, v, 'save it');
+    const question = before !== undefined && runScope(before) === 'all' ? null : rerenderQuestion(s, v, 'save it');
     if (question !== null) return err('needs_confirmation', question);
   }
   return withLock(s, () => {
@@ -96,6 +104,11 @@ function store(s: Services, schedules: StoredSchedule[], notice?: string): Resul
     refreshDispatcherTrigger(s);
   } catch (e) {
     return err('trigger_failed', `The schedules are saved, but the hourly trigger could not be updated: ${messageOf(e)}`);
+  }
+  try {
+    refreshFormTrigger(s);
+  } catch (e) {
+    return err('trigger_failed', `The schedules are saved, but the form-submit trigger could not be updated: ${messageOf(e)}`);
   }
   return ok(schedulesView(s, schedules, isDispatcherInstalled(s.triggers), notice));
 }

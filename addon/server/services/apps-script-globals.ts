@@ -21,6 +21,7 @@ export interface GSheet {
   getMaxColumns(): number;
   insertColumnsAfter(afterPosition: number, howMany: number): unknown;
   getRange(row: number, column: number, numRows: number, numColumns: number): GRange;
+  getFormUrl(): string | null;
 }
 export interface GSpreadsheet {
   getId(): string;
@@ -92,7 +93,10 @@ export interface AppsScriptGlobals {
   LockService: { getDocumentLock(): GLock | null };
   ScriptApp: {
     getUserTriggers(spreadsheet: GSpreadsheet): GTrigger[];
-    newTrigger(functionName: string): { timeBased(): { everyHours(n: number): { create(): GTrigger } } };
+    newTrigger(functionName: string): {
+      timeBased(): { everyHours(n: number): { create(): GTrigger } };
+      forSpreadsheet(spreadsheet: GSpreadsheet): { onFormSubmit(): { create(): GTrigger } };
+    };
     deleteTrigger(trigger: GTrigger): void;
     getIdentityToken(): string | null;
   };

@@ -48,6 +48,7 @@ function sheetPort(g: AppsScriptGlobals, sheet: GSheet, timeZone: () => string):
       if (values.length === 0 || width === 0) return;
       sheet.getRange(row, column, values.length, width).setValues(values);
     },
+    formUrl: () => sheet.getFormUrl() ?? null,
     setListValidation(row, column, numRows, values) {
       if (numRows <= 0) return;
       const rule = g.SpreadsheetApp.newDataValidation().requireValueInList([...values], true).setAllowInvalid(true).build();
@@ -135,6 +136,7 @@ function triggerPort(g: AppsScriptGlobals, ss: () => GSpreadsheet): TriggerPort 
   return {
     list: () => g.ScriptApp.getUserTriggers(ss()).map(info),
     createHourly: (handler) => info(g.ScriptApp.newTrigger(handler).timeBased().everyHours(1).create()),
+    createFormSubmit: (handler) => info(g.ScriptApp.newTrigger(handler).forSpreadsheet(ss()).onFormSubmit().create()),
     delete(id) {
       const found = g.ScriptApp.getUserTriggers(ss()).find((t) => t.getUniqueId() === id);
       if (found) g.ScriptApp.deleteTrigger(found);
@@ -148,6 +150,16 @@ function mailPort(g: AppsScriptGlobals): MailPort {
     remainingDailyQuota: () => g.MailApp.getRemainingDailyQuota(),
     send: (m) => g.MailApp.sendEmail({ to: m.to, subject: m.subject, body: m.body, htmlBody: m.htmlBody, name: 'Rowshot' }),
   };
+}
+
+/**
+ * The response row of a spreadsheet's form-submit event (`e.range`), or null when `e` is not one
+ * (the function run by hand from the editor gets no event).
+ */
+export function formSubmitRow(e: unknown): { sheetId: number; row: number } | null {
+  const range = (e as { range?: { getSheet?: () => { getSheetId(): number }; getRow?: () => number } } | null)?.range;
+  if (typeof range?.getSheet !== 'function' || typeof range.getRow !== 'function') return null;
+  return { sheetId: range.getSheet().getSheetId(), row: range.getRow() };
 }
 
 /** Outside a document there is no document lock; one execution then has nothing to race. */

@@ -28,6 +28,8 @@ export interface SheetPort {
    * formula: callers escape text (see sheet/cell-text.ts); only `=IMAGE()` is built as one.
    */
   write(row: number, column: number, values: CellValue[][]): void;
+  /** The form whose responses this sheet receives (`Sheet.getFormUrl()`), or null. */
+  formUrl(): string | null;
   /** A dropdown (data validation list) on `numRows` cells of one column. */
   setListValidation(row: number, column: number, numRows: number, values: readonly string[]): void;
 }
@@ -98,6 +100,8 @@ export interface TriggerPort {
   list(): TriggerInfo[];
   /** A time-driven trigger every hour (the most often an editor add-on may run). */
   createHourly(handler: string): TriggerInfo;
+  /** An installable "on form submit" trigger of this spreadsheet (one per user and document, as for each event type). */
+  createFormSubmit(handler: string): TriggerInfo;
   delete(id: string): void;
 }
 
@@ -130,7 +134,9 @@ export interface UiPort {
  * getProperty setProperty deleteProperty; CacheService.getDocumentCache getScriptCache → get put;
  * LockService.getDocumentLock → tryLock releaseLock; ScriptApp.getUserTriggers(spreadsheet) newTrigger(fn)
  * .timeBased().everyHours(1).create() deleteTrigger → Trigger getUniqueId getHandlerFunction; ScriptApp.getIdentityToken;
- * console.log; Spreadsheet.getUrl; MailApp.sendEmail({ to, subject, body, htmlBody, name }) getRemainingDailyQuota;
+ * console.log; Sheet.getFormUrl; ScriptApp.newTrigger(fn).forSpreadsheet(ss).onFormSubmit().create(); a form-submit
+ * event's range → getSheet().getSheetId() getRow();
+ * Spreadsheet.getUrl; MailApp.sendEmail({ to, subject, body, htmlBody, name }) getRemainingDailyQuota;
  * Session.getEffectiveUser().getEmail().
  */
 

@@ -1,10 +1,11 @@
 // Which rows a run takes: the selected ones, every row not DONE (and not already queued or
-// running), the FAILED ones, or (schedules) all. Blank rows are never taken.
+// running), the FAILED ones, or (schedules) all, or the new ones: never run by anyone (no Row ID
+// and no Status: every run gives each of its rows both). Blank rows are never taken.
 import type { Scope } from '../rpc';
 import { cellString } from './cell-text';
 import { columnOf, dataRowIndexes, hasInput, inputColumns, type SheetData } from './read-sheet';
 
-export type RowScope = Scope | 'all';
+export type RowScope = Scope | 'all' | 'new';
 
 /** The state word of a row's Status cell (`FAILED: reason` → `FAILED`), or '' when empty. */
 export function rowState(data: SheetData, index: number): string {
@@ -26,6 +27,10 @@ export function inScope(data: SheetData, scope: RowScope, index: number, selecte
       return state !== 'DONE' && !IN_FLIGHT.includes(state);
     }
     case 'all': return true;
+    case 'new': {
+      const idColumn = columnOf(data, 'rowId');
+      return rowState(data, index) === '' && (idColumn < 0 || cellString(data.values[index]?.[idColumn]) === '');
+    }
   }
 }
 
@@ -63,5 +68,6 @@ export function noRowsMessage(scope: RowScope, sheetName: string): string {
     case 'failed': return `No FAILED rows in "${sheetName}".`;
     case 'not_done': return `Every row of "${sheetName}" is DONE or already running.`;
     case 'all': return `"${sheetName}" has no rows below its header.`;
+    case 'new': return `No new rows in "${sheetName}" since the last run.`;
   }
 }

@@ -6,7 +6,7 @@ import { usd, when } from '../common/format';
 import { call, callOrShow, errorText } from '../common/rpc';
 import { describeRecurrence } from '../../server/schedules/recurrence';
 import { runNow, testOneRow } from './actions';
-import { notifyText, outcomeText, scopeText } from './describe';
+import { notifyText, outcomeText, rowsText } from './describe';
 import { closeForm, formInput, initForm, markInvalid, openForm } from './schedule-form';
 
 let view: SchedulesView | null = null;
@@ -36,10 +36,10 @@ function scheduleItem(v: SchedulesView, s: Schedule): HTMLLIElement {
     el('dl', { class: 'kv' },
       el('dt', {}, 'Sheet'), el('dd', {}, sheet),
       el('dt', {}, 'Repeat'), el('dd', { class: 'recurrence' }, describeRecurrence(s.recurrence)),
-      el('dt', {}, 'Rows'), el('dd', {}, scopeText(s.scope)),
-      el('dt', {}, 'Cost cap'), el('dd', {}, usd(s.maxCostUsd)),
+      el('dt', {}, 'Rows'), el('dd', { class: 'rows' }, rowsText(s)),
+      el('dt', {}, 'Cost cap'), el('dd', {}, `${usd(s.maxCostUsd)}${s.recurrence.every === 'form_submit' ? ' a day' : ' a run'}`),
       el('dt', {}, 'E-mail'), el('dd', { class: 'notify' }, notifyText(s.notify ?? 'problems')),
-      el('dt', {}, 'Next run'), el('dd', { class: 'next-run' }, s.enabled ? when(s.nextRunAt, v.timeZone) : '—'),
+      el('dt', {}, 'Next run'), el('dd', { class: 'next-run' }, !s.enabled ? '—' : s.recurrence.every === 'form_submit' ? 'on each response' : when(s.nextRunAt, v.timeZone)),
       el('dt', {}, 'Runs as'), el('dd', { class: 'owner' }, s.ownedByMe === false ? 'another editor (their API key)' : 'you (your API key)')),
     actions);
 }

@@ -13,6 +13,11 @@ const notifyBox = () => byId<HTMLInputElement>('s-notify');
 
 let editingId: string | undefined;
 
+const EVERY_HINTS: Record<string, string> = {
+  form_submit: 'Each response is run as it arrives, on the sheet the form writes to. Its result is written back into the response row by Row ID.',
+  new_rows: 'Every hour, the rows added since the last run (no Row ID and no Status yet) are run.',
+};
+
 /** "09:00", as describeRecurrence words the hour. */
 function hourText(hour: number): string {
   return `${String(hour).padStart(2, '0')}:00`;
@@ -27,7 +32,11 @@ export function initForm(): void {
 function syncWhen(): void {
   const every = everySelect().value;
   byId('weekday-wrap').hidden = every !== 'week';
-  byId('hour-wrap').hidden = every === 'hour';
+  byId('hour-wrap').hidden = every !== 'day' && every !== 'week';
+  // A form schedule runs each response row, a new-rows one the rows added: no Rows choice.
+  byId('scope-set').hidden = every === 'form_submit' || every === 'new_rows';
+  byId('cap-label').textContent = every === 'form_submit' ? 'Cost cap per day (USD)' : 'Cost cap per run (USD)';
+  byId('every-hint').textContent = EVERY_HINTS[every] ?? '';
 }
 
 /** Opens the form, empty for a new schedule or filled from one. */
@@ -38,7 +47,7 @@ export function openForm(view: SchedulesView, schedule: Schedule | null): void {
   nameInput().value = schedule?.name ?? '';
   const r = schedule?.recurrence ?? { every: 'day', hour: 9 };
   everySelect().value = r.every;
-  if (r.every !== 'hour') hourSelect().value = String(r.hour);
+  if (r.every === 'day' || r.every === 'week') hourSelect().value = String(r.hour);
   if (r.every === 'week') weekdaySelect().value = String(r.weekday);
   const scope = schedule?.scope ?? 'not_done';
   const radio = document.querySelector<HTMLInputElement>(`#schedule-form input[name="scope"][value="${scope}"]`);
@@ -62,6 +71,8 @@ function recurrence(): Recurrence {
   switch (everySelect().value) {
     case 'hour': return { every: 'hour' };
     case 'week': return { every: 'week', weekday: Number(weekdaySelect().value), hour };
+    case 'form_submit': return { every: 'form_submit' };
+    case 'new_rows': return { every: 'new_rows' };
     default: return { every: 'day', hour };
   }
 }

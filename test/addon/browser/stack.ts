@@ -33,6 +33,8 @@ export interface StackOptions {
    * Settings then get the backend URL only (no key).
    */
   googleSignIn?: { user: string; allowed: string[] };
+  /** A Google Form answers into the sheet (harness.submitForm). */
+  formLinked?: boolean;
 }
 
 export const TEST_CLIENT_ID = '123456789012-rowshot-test.apps.googleusercontent.com';
@@ -51,6 +53,7 @@ export async function startStack(addon: BuiltAddon, sheet: Grid, options: StackO
     const harness = await AddonHarness.start({
       sheet,
       addonDir: addon.dir,
+      ...(options.formLinked === true ? { formLinked: true } : {}),
       ...(identity && signIn ? { identity, user: signIn.user } : {}),
       ...(options.settings === false ? {} : signIn ? { backendUrl: backend.url } : { backendUrl: backend.url, apiKey: backend.key }),
     });

@@ -20,6 +20,12 @@ export class MemorySheet implements SheetPort {
     rows.forEach((row, r) => row.forEach((v, c) => this.set(r + 1, c + 1, v)));
   }
 
+  /** The linked form's address (a form-response sheet), or null. */
+  linkedForm: string | null = null;
+  formUrl(): string | null {
+    return this.linkedForm;
+  }
+
   resetCalls(): void {
     for (const k of Object.keys(this.calls) as SheetCall[]) this.calls[k] = 0;
     this.writes.length = 0;

@@ -101,6 +101,11 @@ export class MemoryTriggers implements TriggerPort {
     this.triggers.push(t);
     return { ...t };
   }
+  createFormSubmit(handler: string): TriggerInfo {
+    const t = { id: `f${++this.created}`, handler };
+    this.triggers.push(t);
+    return { ...t };
+  }
   delete(id: string): void {
     this.triggers = this.triggers.filter((t) => t.id !== id);
   }

@@ -2,7 +2,7 @@
 // conversions (dates, empty cells, headers, bytes), the add-on menu, triggers, selection, and
 // that nothing is touched before it is needed.
 import { describe, expect, it } from 'vitest';
-import { createAppsScriptServices, type AppsScriptGlobals, type FetchOptions } from '../../../../addon/server/services/apps-script';
+import { createAppsScriptServices, formSubmitRow, type AppsScriptGlobals, type FetchOptions } from '../../../../addon/server/services/apps-script';
 
 function fakeGlobals(idToken: string | null = null) {
   const calls: string[] = [];
@@ -15,7 +15,7 @@ function fakeGlobals(idToken: string | null = null) {
     getRow: () => row, getColumn: () => column, getNumRows: () => numRows, getNumColumns: () => numColumns,
   });
   const sheet = {
-    getSheetId: () => 11, getName: () => 'Main', getLastRow: () => grid.length, getLastColumn: () => 2, getMaxColumns: () => 26, insertColumnsAfter: (after: number, n: number) => calls.push(`insertColumnsAfter ${after} ${n}`),
+    getSheetId: () => 11, getName: () => 'Main', getLastRow: () => grid.length, getLastColumn: () => 2, getMaxColumns: () => 26, getFormUrl: () => 'https://docs.google.com/forms/d/f1/edit', insertColumnsAfter: (after: number, n: number) => calls.push(`insertColumnsAfter ${after} ${n}`),
     getRange: (r: number, c: number, nr: number, nc: number) => {
       calls.push(`getRange ${r},${c},${nr},${nc}`);
       return range(r, c, nr, nc);
@@ -61,7 +61,10 @@ function fakeGlobals(idToken: string | null = null) {
     LockService: { getDocumentLock: () => null },
     ScriptApp: {
       getUserTriggers: () => triggers,
-      newTrigger: (fn: string) => ({ timeBased: () => ({ everyHours: (n: number) => ({ create: () => (calls.push(`newTrigger ${fn} every ${n}h`), { getUniqueId: () => 't2', getHandlerFunction: () => fn }) }) }) }),
+      newTrigger: (fn: string) => ({
+        timeBased: () => ({ everyHours: (n: number) => ({ create: () => (calls.push(`newTrigger ${fn} every ${n}h`), { getUniqueId: () => 't2', getHandlerFunction: () => fn }) }) }),
+        forSpreadsheet: (sp: unknown) => ({ onFormSubmit: () => ({ create: () => (calls.push(`newTrigger ${fn} on form submit of ${sp === ss ? 'this spreadsheet' : 'another'}`), { getUniqueId: () => 't3', getHandlerFunction: () => fn }) }) }),
+      }),
       deleteTrigger: (t: { getUniqueId(): string }) => calls.push(`deleteTrigger ${t.getUniqueId()}`),
       getIdentityToken: () => (calls.push('getIdentityToken'), idToken),
     },
@@ -132,6 +135,9 @@ describe('createAppsScriptServices', () => {
     s.triggers.delete('t1');
     expect(calls).toContain('newTrigger rowshotDispatch every 1h');
     expect(calls).toContain('deleteTrigger t1');
+    expect(s.triggers.createFormSubmit('rowshotFormSubmit')).toEqual({ id: 't3', handler: 'rowshotFormSubmit' });
+    expect(calls).toContain('newTrigger rowshotFormSubmit on form submit of this spreadsheet');
+    expect(s.spreadsheet.activeSheet().formUrl()).toBe('https://docs.google.com/forms/d/f1/edit');
     expect(s.spreadsheet.selectedRows()).toEqual([2, 5, 6, 7]);
     expect(s.spreadsheet.selection()).toEqual({ row: 5, column: 1, numRows: 2, numColumns: 3 });
     expect(s.spreadsheet.sheets()).toEqual([{ id: 11, name: 'Main' }]);
@@ -159,5 +165,12 @@ describe('createAppsScriptServices', () => {
     expect(calls.filter((c) => c === 'getIdentityToken')).toHaveLength(1);
     expect(createAppsScriptServices(fakeGlobals(null).globals).identityToken()).toBeNull();
     expect(createAppsScriptServices(fakeGlobals('').globals).identityToken()).toBeNull();
+  });
+
+  it('reads the response row of a form-submit event, and nothing from a call without one', () => {
+    const e = { range: { getSheet: () => ({ getSheetId: () => 11 }), getRow: () => 7 }, values: ['x'] };
+    expect(formSubmitRow(e)).toEqual({ sheetId: 11, row: 7 });
+    expect(formSubmitRow(undefined)).toBeNull();
+    expect(formSubmitRow({ authMode: 'FULL' })).toBeNull();
   });
 });
