@@ -41,7 +41,7 @@ describe('Schedules: Test, Run now and the e-mail', () => {
     // Test: the first row not DONE, alone; its image shows in the sidebar and lands in the sheet.
     await item.locator('button.test').click();
     const line = page.locator('#test-result .test-line');
-    await expect.poll(() => line.textContent(), { timeout: 30_000 }).toBe('Row 2 of “Sheet1”: DONE');
+    await expect.poll(() => line.textContent(), { timeout: 60_000 }).toBe('Row 2 of “Sheet1”: DONE');
     const img = page.locator('#test-result img');
     expect(await img.count()).toBe(1);
     await expect.poll(() => img.evaluate((i) => (i as unknown as { naturalWidth: number }).naturalWidth), { timeout: 10_000 }).toBeGreaterThan(0);
@@ -59,7 +59,7 @@ describe('Schedules: Test, Run now and the e-mail', () => {
     await expect.poll(async () => {
       await stack.harness.call('rowshotDispatch');
       return (await stack.harness.mail()).length;
-    }, { timeout: 30_000, interval: 1_000 }).toBe(1);
+    }, { timeout: 60_000, interval: 1_000 }).toBe(1);
     const [mail] = await stack.harness.mail();
     expect(mail!.to).toBe('alice@example.com');
     expect(mail!.subject).toBe('Rowshot: “Foxes” finished with 1 failed row');

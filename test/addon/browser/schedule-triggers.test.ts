@@ -56,7 +56,7 @@ describe('Schedules: On form submit and New rows', () => {
     await expect.poll(async () => {
       await stack.harness.call('rowshotDispatch');
       return column(await stack.harness.sheet(), 'Status');
-    }, { timeout: 30_000, interval: 1_000 }).toEqual(['', 'DONE']);
+    }, { timeout: 60_000, interval: 1_000 }).toEqual(['', 'DONE']);
     sheet = await stack.harness.sheet();
     expect(column(sheet, 'Row ID')[1]).toBe(rowId);
     expect(String(column(sheet, 'Image URL')[1])).toMatch(/^https?:\/\//);
