@@ -42,7 +42,7 @@ async function pipeline() {
   await writeFile(csv, `Row ID,Prompt\n${rowIds.map((id, i) => `${id},Product shot ${i}`).join('\n')}\n`);
   const loaded = loadConfig({
     ROWSHOT_DATA_DIR: path.join(dir, 'data'), PORT: '0', ROWSHOT_LOG_LEVEL: 'warn', ROWSHOT_ROW_CONCURRENCY: String(CONCURRENCY),
-    ROWSHOT_ROW_RATE: '500', ROWSHOT_PROVIDER_CHAIN: 'gemini-2.5-flash-image', ROWSHOT_DAILY_BUDGET_USD: 'none',
+    ROWSHOT_ROW_RATE: '500', ROWSHOT_PROVIDER_CHAIN: 'gemini-3.1-flash-image', ROWSHOT_DAILY_BUDGET_USD: 'none',
     ROWSHOT_RATE_LIMIT_PER_MIN: '1000000', ROWSHOT_FLUSH_INTERVAL_MS: String(FLUSH_MS), ROWSHOT_WORKBOOK_ROOTS: dir,
   });
   if (!loaded.ok) throw new Error(loaded.message);

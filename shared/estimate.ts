@@ -1,5 +1,8 @@
 // Cost before the run: images × price, for the model a row will use. `auto` is priced at
 // the most expensive model of the provider chain, so an estimate is never an under-estimate.
+// Given the time, retired models are routed as the rows will be (model-lifecycle.ts) and models
+// that shut down soon are warned.
+import { isRetired, liveChain, liveSuccessor, retiredReason, retirementWarnings } from './model-lifecycle';
 import { findModel, fromMicros, pricePerImage, toMicros } from './models';
 import { imagesPerRow, readRow, type CellInput } from './row';
 import type { ColumnMapping } from './sheet-convention';
@@ -25,6 +28,10 @@ export interface EstimateChecks {
   servedModels?: readonly string[];
   /** Whether a Reference pack cell names a pack (by name or id) that exists. */
   packExists?: (nameOrId: string) => boolean;
+  /** Now, in ms: retired models are routed as rows will be, and soon-retiring ones warned. Absent: neither. */
+  nowMs?: number;
+  /** Rows naming a retired model run on its successor (else they are invalid). */
+  allowModelSubstitution?: boolean;
 }
 
 /** Why a valid row would fail on this server, or null. */
@@ -47,6 +54,8 @@ export interface Estimate {
   invalidRows: number;
   /** Rows with a `flag`. */
   flaggedRows: number;
+  /** Models of this batch that shut down within 30 days (only when priced with a time). */
+  warnings: string[];
 }
 
 export function resolveModel(model: string, chain: readonly string[], imageSize?: string): string {
@@ -64,6 +73,9 @@ export function estimateRows(
   imageSize?: string,
   checks: EstimateChecks = {},
 ): Estimate {
+  const { nowMs } = checks;
+  const live = nowMs === undefined ? chain : liveChain(chain, nowMs);
+  const used = new Set<string>();
   let totalMicros = 0;
   let images = 0;
   let invalidRows = 0;
@@ -74,7 +86,17 @@ export function estimateRows(
       invalidRows++;
       return { rowId: row.rowId, images: 0, model: '', costUsd: 0, invalid: read.reasons.join('; ') };
     }
-    const model = resolveModel(read.spec.model, chain, imageSize);
+    let model = resolveModel(read.spec.model, live, imageSize);
+    if (nowMs !== undefined && read.spec.model !== 'auto' && isRetired(model, nowMs)) {
+      const successor = liveSuccessor(model, nowMs);
+      if (!checks.allowModelSubstitution || successor === undefined) {
+        invalidRows++;
+        return { rowId: row.rowId, images: 0, model: '', costUsd: 0, invalid: retiredReason(model, nowMs) };
+      }
+      model = successor;
+    }
+    // An `auto` row may run on any model of the chain: each is warned about.
+    for (const id of read.spec.model === 'auto' ? live : [model]) used.add(id);
     const n = imagesPerRow(read.spec);
     const micros = toMicros(pricePerImage(model, imageSize) ?? 0) * n;
     totalMicros += micros;
@@ -83,5 +105,6 @@ export function estimateRows(
     if (flag !== null) flaggedRows++;
     return { rowId: row.rowId, images: n, model: findModel(model)?.id ?? model, costUsd: fromMicros(micros), ...(flag !== null ? { flag } : {}) };
   });
-  return { rows: out, totalUsd: fromMicros(totalMicros), images, invalidRows, flaggedRows };
+  const warnings = nowMs === undefined ? [] : retirementWarnings(used, nowMs);
+  return { rows: out, totalUsd: fromMicros(totalMicros), images, invalidRows, flaggedRows, warnings };
 }

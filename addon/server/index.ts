@@ -61,7 +61,7 @@ export function getScheduleTest(input: { batchId: string; row: number }): Result
  * @param {A2:A100} prompts The prompt cells (a range or one cell).
  * @param {"1:1, 16:9"} sizes The sizes of each image, as the Aspect ratios column takes them (one value, or a range the size of prompts). Default 1:1.
  * @param {1} variants Images per prompt, 1 to 4 (one number, or a range the size of prompts). Default 1.
- * @param {"gemini-2.5-flash-image"} model The model id (one, or a range the size of prompts): template, gemini-2.5-flash-image, gemini-3.1-flash-image or gemini-3-pro-image. Default gemini-2.5-flash-image.
+ * @param {"gemini-3.1-flash-image"} model The model id (one, or a range the size of prompts): template, gemini-3.1-flash-image or gemini-3-pro-image. Default gemini-3.1-flash-image.
  * @return The estimated cost in USD, or an error message.
  * @customfunction
  */

@@ -42,6 +42,8 @@ export interface SaveSettingsInput {
 export interface ConnectionCheck {
   /** e.g. "Connected to https://… as ann@acme.com (Google sign-in): 3 reference packs." */
   message: string;
+  /** The models the backend can run; `isDefault`: what `auto` rows get first. */
+  models: { id: string; label: string; priceUsd: number; isDefault: boolean }[];
 }
 
 // ---- Batch sidebar ----
@@ -80,6 +82,8 @@ export interface EstimateView {
   flaggedRows: number;
   /** First few of them: sheet row number and reason. */
   flagged: { row: number; reason: string }[];
+  /** Models of the run that shut down within 30 days, each with its successor. */
+  warnings: string[];
   needsConfirmation: boolean;
 }
 

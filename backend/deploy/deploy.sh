@@ -9,6 +9,7 @@
 #   GEMINI_API_KEY             required  stored in Secret Manager; never printed (not with GEMINI_VERTEX=true)
 #   GEMINI_VERTEX              false     true: Gemini through Vertex AI with the service's identity, no key
 #   GEMINI_LOCATION            global    Vertex AI location (GEMINI_VERTEX=true only)
+#   PROVIDER_CHAIN             (server default: the recommended Gemini model)  models of `auto` rows, in order, e.g. gemini-3.1-flash-image,gemini-3-pro-image
 #   REGION                     us-central1  Cloud Run, Cloud Tasks, bucket and Artifact Registry location
 #   SERVICE                    rowshot   Cloud Run service name
 #   BUCKET                     ${PROJECT_ID}-rowshot
@@ -69,6 +70,16 @@ if [[ "$DRY_RUN" -eq 0 ]]; then
 fi
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+PROVIDER_CHAIN="${PROVIDER_CHAIN:-}"
+if [[ -n "$PROVIDER_CHAIN" ]]; then
+  [[ "$PROVIDER_CHAIN" =~ ^[a-z0-9.-]+(,[a-z0-9.-]+)*$ ]] || die "PROVIDER_CHAIN must be a comma list of model ids like gemini-3.1-flash-image,template (got \"$PROVIDER_CHAIN\")"
+  # The ids the service knows are those of the registry it is built from.
+  MODELS_TS="$(<"$REPO_ROOT/shared/models.ts")"
+  IFS=',' read -ra CHAIN_IDS <<<"$PROVIDER_CHAIN"
+  for model in "${CHAIN_IDS[@]}"; do
+    [[ "$MODELS_TS" == *"id: '$model'"* ]] || die "PROVIDER_CHAIN: \"$model\" is not a model of shared/models.ts"
+  done
+fi
 RUN_SA="rowshot-run@${PROJECT_ID}.iam.gserviceaccount.com"
 TASKS_SA="rowshot-tasks@${PROJECT_ID}.iam.gserviceaccount.com"
 BUILD_SA="rowshot-build@${PROJECT_ID}.iam.gserviceaccount.com"
@@ -320,6 +331,7 @@ ENV_VARS+="|ROWSHOT_TASKS_SERVICE_ACCOUNT=$TASKS_SA|ROWSHOT_SERVICE_ACCOUNT=$RUN
 # the provisional one; step 9 sets both together when Cloud Run reports a different URL.
 ENV_VARS+="|ROWSHOT_PUBLIC_URL=$URL"
 ENV_VARS+="|ROWSHOT_MAX_ATTEMPTS=$ROWS_MAX_ATTEMPTS|ROWSHOT_SHEETS_WRITES_PER_MINUTE=$SHEETS_WPM"
+if [[ -n "$PROVIDER_CHAIN" ]]; then ENV_VARS+="|ROWSHOT_PROVIDER_CHAIN=$PROVIDER_CHAIN"; fi
 # Vertex AI: the SDK takes an OAuth token for rowshot-run from the metadata server (ADC) and
 # calls Vertex in GOOGLE_CLOUD_PROJECT (set above); no key, so no Gemini secret is mounted.
 SECRETS="ROWSHOT_SIGNING_SECRET=${SIGNING_SECRET}:latest"

@@ -3,24 +3,19 @@
 // local fakes of the wire protocol); by default they use Application Default Credentials.
 import { CloudTasksClient } from '@google-cloud/tasks';
 import { Storage } from '@google-cloud/storage';
-import type { GoogleGenAI } from '@google/genai';
 import { auth as sheetsAuth, sheets as sheetsApi, type sheets_v4 } from '@googleapis/sheets';
 import { CloudTasksQueue } from './adapters/google/cloud-tasks-queue';
 import { GcsStore } from './adapters/google/gcs-store';
-import { createGeminiClient, type GeminiClientOptions } from './adapters/google/gemini-client';
-import { GeminiProvider } from './adapters/google/gemini-provider';
 import { oidcTaskAuth } from './adapters/google/oidc-task-auth';
 import { SheetsTarget } from './adapters/google/sheets-target';
-import type { Config } from './config';
+import { defaultProviderChain, type Config } from './config';
+import { geminiProvider, type GeminiClients } from './compose-gemini';
 import type { TaskAuthVerifier } from './http/task-auth';
 import type { Wiring } from './wiring';
 
-export interface GoogleClients {
+export interface GoogleClients extends GeminiClients {
   storage?: Storage;
   tasks?: Pick<CloudTasksClient, 'createTask'>;
-  genai?: GoogleGenAI;
-  /** When `genai` is not given: where the client built from config sends requests, and (Vertex) its credentials. */
-  gemini?: Pick<GeminiClientOptions, 'baseUrl' | 'authClient'>;
   sheets?: sheets_v4.Sheets;
   taskAuth?: TaskAuthVerifier;
 }
@@ -45,23 +40,17 @@ export function cloudWiring(config: Config, clients: GoogleClients = {}): Wiring
       targetBaseUrl: publicUrl, oidc: { serviceAccountEmail, audience },
       dispatchDeadlineSeconds: Math.min(1800, Math.max(15, Math.ceil(config.ROWSHOT_CLAIM_TTL_MS / 1000))),
     });
-  const genai = clients.genai ?? createGeminiClient({
-    vertex: config.ROWSHOT_GEMINI_VERTEX, project, location: config.ROWSHOT_GEMINI_LOCATION,
-    ...(config.ROWSHOT_GEMINI_VERTEX ? {} : { apiKey: need(config.GEMINI_API_KEY, 'GEMINI_API_KEY') }),
-    ...clients.gemini,
-  });
   const sheets = clients.sheets ?? sheetsApi({ version: 'v4', auth: new sheetsAuth.GoogleAuth({ scopes: ['https://www.googleapis.com/auth/spreadsheets'] }) });
   return {
     store: new GcsStore({ storage, bucket: need(config.ROWSHOT_BUCKET, 'ROWSHOT_BUCKET') }),
     queues: { rows: queue(config.ROWSHOT_ROWS_QUEUE), control: queue(config.ROWSHOT_CONTROL_QUEUE) },
-    // Made and priced at the same size: the core reserves what GeminiProvider will be charged.
-    providers: [new GeminiProvider({ client: genai, imageSize: config.ROWSHOT_IMAGE_SIZE })],
+    providers: [geminiProvider(config, clients)],
     // One SheetsTarget per process: its limiter is what keeps the service account under its quota.
     // Reads have the same per-identity quota as writes, shared by all instances the same way.
     targets: [new SheetsTarget({ sheets, writesPerMinute: config.ROWSHOT_SHEETS_WRITES_PER_MINUTE, readsPerMinute: config.ROWSHOT_SHEETS_WRITES_PER_MINUTE, ...(config.ROWSHOT_SERVICE_ACCOUNT ? { serviceAccountEmail: config.ROWSHOT_SERVICE_ACCOUNT } : {}) })],
     taskAuth: clients.taskAuth ?? oidcTaskAuth({ audience, serviceAccountEmail }),
     signingSecret: need(config.ROWSHOT_SIGNING_SECRET, 'ROWSHOT_SIGNING_SECRET'),
-    defaultProviderChain: ['gemini-2.5-flash-image'],
+    defaultProviderChain: defaultProviderChain(config),
     dataDir: null,
     async start() {},
     async stop() {},

@@ -3,14 +3,15 @@ import path from 'node:path';
 import { LocalStore } from './adapters/local/local-store';
 import { LocalTaskQueue } from './adapters/local/local-task-queue';
 import { WorkbookTarget } from './adapters/local/workbook/workbook-target';
-import type { Config } from './config';
+import { defaultProviderChain, geminiEnabled, type Config } from './config';
+import type { GeminiClients } from './compose-gemini';
 import type { Logger } from './core/deps';
 import { lockDataDir } from './data-dir-lock';
 import { sharedSecretVerifier } from './http/task-auth';
 import { loadOrCreateSecrets } from './local-secrets';
 import type { Wiring } from './wiring';
 
-export async function localWiring(config: Config, log: Logger): Promise<Wiring> {
+export async function localWiring(config: Config, log: Logger, gemini: GeminiClients = {}): Promise<Wiring> {
   const dataDir = path.resolve(config.ROWSHOT_DATA_DIR);
   const secrets = await loadOrCreateSecrets(dataDir);
   // Deleted keys (outbox entries, finished tasks) are never re-created under the same name, so
@@ -41,15 +42,17 @@ export async function localWiring(config: Config, log: Logger): Promise<Wiring> 
     authHeader,
     logger: log,
   });
+  // With a key (or Vertex credentials) local mode runs Gemini too, on the same queues and budgets.
+  const providers = geminiEnabled(config) ? [(await import('./compose-gemini')).geminiProvider(config, gemini)] : [];
   let unlock: (() => Promise<void>) | null = null;
   return {
     store,
     queues: { rows, control },
-    providers: [],
+    providers,
     targets: [new WorkbookTarget({ readAsset: async (_tenant, key) => (await store.get(key))?.data ?? null, allowedRoots: config.ROWSHOT_WORKBOOK_ROOTS })],
     taskAuth: sharedSecretVerifier(taskToken),
     signingSecret: config.ROWSHOT_SIGNING_SECRET ?? secrets.signingSecret,
-    defaultProviderChain: ['template'],
+    defaultProviderChain: defaultProviderChain(config),
     dataDir,
     async start(internalBaseUrl) {
       unlock = await lockDataDir(dataDir);

@@ -38,7 +38,7 @@ export interface Overrides {
   targets?: SheetTarget[];
   logger?: Logger;
   clock?: Clock;
-  /** Cloud mode: clients to use instead of ones built from Application Default Credentials. */
+  /** Clients to use instead of ones built from config and Application Default Credentials (locally: Gemini only). */
   google?: GoogleClients;
 }
 
@@ -60,7 +60,7 @@ export async function createRowshot(config: Config, overrides: Overrides = {}): 
   // The Google SDKs cost ~100 MB of memory and start-up time: only cloud mode loads them.
   const wiring = config.ROWSHOT_MODE === 'cloud'
     ? (await import('./compose-cloud')).cloudWiring(config, overrides.google)
-    : await localWiring(config, log);
+    : await localWiring(config, log, overrides.google);
   const metrics = createMetrics([wiring.queues.rows, wiring.queues.control]);
   const publicBaseUrl = (config.ROWSHOT_PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');
   const deps: CoreDeps = {
@@ -75,7 +75,7 @@ export async function createRowshot(config: Config, overrides: Overrides = {}): 
     clock,
     config: {
       publicBaseUrl,
-      defaultProviderChain: config.ROWSHOT_PROVIDER_CHAIN ?? wiring.defaultProviderChain,
+      defaultProviderChain: wiring.defaultProviderChain,
       imageSize: config.ROWSHOT_IMAGE_SIZE,
       flushIntervalMs: config.ROWSHOT_FLUSH_INTERVAL_MS,
       claimTtlMs: config.ROWSHOT_CLAIM_TTL_MS,

@@ -2,6 +2,7 @@
 // with one line naming the variable. The server reads nothing else from the environment (the
 // CLI also takes ROWSHOT_API_KEY, for --server).
 import { z } from 'zod';
+import { RECOMMENDED_GEMINI_MODEL } from '../../shared/index';
 import { parseTenantRules } from './core/tenants/identity-tenants';
 
 const int = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
@@ -26,7 +27,7 @@ export const ConfigSchema = z.object({
   ROWSHOT_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   ROWSHOT_SIGNING_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
   ROWSHOT_TASK_TOKEN: z.string().min(32, 'expected at least 32 characters').optional(),
-  /** Default: `template` locally, `gemini-2.5-flash-image` in the cloud; an empty list (`""`, `" , "`) means the default too. */
+  /** Default: see defaultProviderChain; an empty list (`""`, `" , "`) means the default too. */
   ROWSHOT_PROVIDER_CHAIN: z.string().optional().transform((s) => {
     const chain = s?.split(',').map((p) => p.trim()).filter(Boolean);
     return chain === undefined || chain.length === 0 ? undefined : chain;
@@ -65,7 +66,11 @@ export const ConfigSchema = z.object({
   ROWSHOT_GEMINI_VERTEX: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   // The global endpoint also serves the newest models, which regional ones may not.
   ROWSHOT_GEMINI_LOCATION: z.string().regex(/^[a-z][a-z0-9-]*[a-z0-9]$/, 'expected a Vertex AI location, e.g. global or us-central1').default('global'),
-  ROWSHOT_IMAGE_SIZE: z.enum(['1K', '2K', '4K']).default('1K'),
+  /** Another Gemini endpoint than Google's (a proxy, or a local fake in tests). */
+  ROWSHOT_GEMINI_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** `rowshot run` asks before a run whose estimate is above this many dollars (unless --yes). */
+  ROWSHOT_CONFIRM_ABOVE_USD: z.coerce.number().min(0, 'expected a non-negative number of dollars').default(1),
+  ROWSHOT_IMAGE_SIZE: z.enum(['512', '1K', '2K', '4K']).default('1K'),
   ROWSHOT_SERVICE_ACCOUNT: z.email('expected a service account email').optional(),
   ROWSHOT_SHEETS_WRITES_PER_MINUTE: int(55, 1, 60),
   // Sign in with Google (the add-on's ID tokens): both or neither; checked together below.
@@ -74,6 +79,16 @@ export const ConfigSchema = z.object({
   ROWSHOT_GOOGLE_CERTS_URL: z.url({ protocol: /^https?$/ }).default('https://www.googleapis.com/oauth2/v1/certs'),
 });
 export type Config = z.output<typeof ConfigSchema>;
+
+/** Gemini is on in the cloud always, and locally with a key or ROWSHOT_GEMINI_VERTEX=true. */
+export function geminiEnabled(c: Config): boolean {
+  return c.ROWSHOT_MODE === 'cloud' || c.GEMINI_API_KEY !== undefined || c.ROWSHOT_GEMINI_VERTEX;
+}
+
+/** The chain `auto` rows use: the configured one, else the recommended Gemini model with Gemini on, else `template`. */
+export function defaultProviderChain(c: Config): string[] {
+  return c.ROWSHOT_PROVIDER_CHAIN ?? (geminiEnabled(c) ? [RECOMMENDED_GEMINI_MODEL] : ['template']);
+}
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; message: string };
 
@@ -100,6 +115,9 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
     for (const [name, what] of required) {
       if (c[name] === undefined) return { ok: false, message: `Invalid configuration: ${name}: required when ROWSHOT_MODE=cloud (${what})` };
     }
+  }
+  if (c.ROWSHOT_MODE === 'local' && c.ROWSHOT_GEMINI_VERTEX && c.GOOGLE_CLOUD_PROJECT === undefined) {
+    return { ok: false, message: 'Invalid configuration: GOOGLE_CLOUD_PROJECT: required with ROWSHOT_GEMINI_VERTEX=true (the project whose Vertex AI serves Gemini; credentials come from gcloud auth application-default login)' };
   }
   if (c.ROWSHOT_GOOGLE_CLIENT_ID !== undefined || c.ROWSHOT_GOOGLE_TENANTS !== undefined) {
     if (c.ROWSHOT_GOOGLE_CLIENT_ID === undefined) return { ok: false, message: 'Invalid configuration: ROWSHOT_GOOGLE_CLIENT_ID: required with ROWSHOT_GOOGLE_TENANTS (the add-on\'s OAuth client id, the audience of its sign-in tokens)' };

@@ -61,6 +61,8 @@ export const CreateBatchRequest = z.strictObject({
   /** Ordered provider chain for `auto` rows; defaults to the server's chain. */
   providerChain: z.optional(z.array(z.string()).check(z.minLength(1), z.maxLength(5))),
   allowTemplateFallback: z.optional(z.boolean()),
+  /** Rows naming a model past its shutdown day run on its successor (with a note) instead of failing. */
+  allowModelSubstitution: z.optional(z.boolean()),
   target: z.optional(TargetRef),
   flushIntervalMs: z.optional(z.number().check(z.int(), z.gte(200), z.lte(60_000))),
   /** `set` (default): one headline size for the rows sharing a pack and all their sizes; `row`: each image fitted alone. */
@@ -185,4 +187,5 @@ export const EstimateRequest = z.strictObject({
   rows: z.array(BatchRowInput).check(z.minLength(1), z.maxLength(MAX_ROWS_PER_BATCH)),
   columns: ColumnsOverride,
   providerChain: z.optional(z.array(z.string()).check(z.minLength(1))),
+  allowModelSubstitution: z.optional(z.boolean()),
 });

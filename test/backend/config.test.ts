@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../backend/src/config';
+import { defaultProviderChain, loadConfig, type Config } from '../../backend/src/config';
 
 const cloud = {
   ROWSHOT_MODE: 'cloud', ROWSHOT_PUBLIC_URL: 'https://rowshot.example.run.app', ROWSHOT_SIGNING_SECRET: 's'.repeat(40),
@@ -43,5 +43,20 @@ describe('configuration', () => {
     const { GEMINI_API_KEY: _k, ...vertex } = cloud;
     expect(loadConfig({ ...vertex, ROWSHOT_GEMINI_VERTEX: 'true' }).ok).toBe(true);
     expect(loadConfig({ ...cloud, ROWSHOT_BUCKET: 'Bad_Bucket!' })).toMatchObject({ ok: false, message: expect.stringContaining('ROWSHOT_BUCKET: expected a Cloud Storage bucket name') });
+  });
+
+  it('turns Gemini on locally with a key or Vertex AI, and then defaults auto rows to the recommended Gemini model', () => {
+    const chain = (env: Record<string, string>) => {
+      const r = loadConfig(env);
+      if (!r.ok) throw new Error(r.message);
+      return defaultProviderChain(r.config as Config);
+    };
+    expect(chain({})).toEqual(['template']);
+    expect(chain({ GEMINI_API_KEY: 'AIza-test-key-123' })).toEqual(['gemini-3.1-flash-image']);
+    expect(chain({ ROWSHOT_GEMINI_VERTEX: 'true', GOOGLE_CLOUD_PROJECT: 'acme' })).toEqual(['gemini-3.1-flash-image']);
+    expect(chain({ GEMINI_API_KEY: 'AIza-test-key-123', ROWSHOT_PROVIDER_CHAIN: 'template' })).toEqual(['template']);
+    expect(chain(cloud)).toEqual(['gemini-3.1-flash-image']);
+    expect(loadConfig({ ROWSHOT_GEMINI_VERTEX: 'true' })).toEqual({ ok: false, message: expect.stringMatching(/^Invalid configuration: GOOGLE_CLOUD_PROJECT: required with ROWSHOT_GEMINI_VERTEX=true \(.+\)$/) });
+    expect(loadConfig({ ROWSHOT_CONFIRM_ABOVE_USD: '-1' })).toEqual({ ok: false, message: expect.stringMatching(/^Invalid configuration: ROWSHOT_CONFIRM_ABOVE_USD: .*\(got "-1"\)$/) });
   });
 });

@@ -86,7 +86,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   const gemini = await startGeminiFake();
   // The size Gemini answers for 1:1 (a 96 px image could not carry a legible headline overlay).
   const png = await sharp({ create: { width: 1024, height: 1024, channels: 3, background: '#3366cc' } }).png().toBuffer();
-  gemini.setDefault({ ...imageReply(png, { imageTokens: 1290 }), ...(o.latencyMs > 0 ? { delayMs: o.latencyMs } : {}) });
+  gemini.setDefault({ ...imageReply(png, { imageTokens: 1120 }), ...(o.latencyMs > 0 ? { delayMs: o.latencyMs } : {}) });
   const sheets = await new SheetsFake().start();
 
   // One official client per fake; CreateTask is routed by the queue in the request's parent.

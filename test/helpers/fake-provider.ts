@@ -1,6 +1,7 @@
 // A stand-in for a paid, remote image model (the network boundary): configurable latency,
 // price and failures; it counts every call so tests can prove "generated once".
 import sharp from 'sharp';
+import { pricePerImage } from '../../shared/index';
 import type { GenerateOutcome, GenerateRequest, ImageProvider } from '../../backend/src/ports/image-provider';
 
 // An image model answers about a megapixel in the asked shape (long side 1024 here), so a
@@ -38,7 +39,7 @@ export class FakeProvider implements ImageProvider {
 
   constructor(private readonly opts: FakeProviderOptions = {}) {
     this.name = opts.name ?? 'fake-model';
-    this.models = opts.models ?? ['gemini-2.5-flash-image'];
+    this.models = opts.models ?? ['gemini-3.1-flash-image'];
   }
 
   async generate(req: GenerateRequest): Promise<GenerateOutcome> {
@@ -50,7 +51,7 @@ export class FakeProvider implements ImageProvider {
       const failure = this.opts.fail?.(req, call) ?? null;
       if (failure) return failure;
       const image = this.opts.image ?? (await png(req.aspectRatio));
-      return { ok: true, image: { ...image, mimeType: 'image/png' }, costUsd: this.opts.costUsd ?? 0.039, notes: [] };
+      return { ok: true, image: { ...image, mimeType: 'image/png' }, costUsd: this.opts.costUsd ?? pricePerImage(req.model) ?? 0, notes: [] };
     } finally {
       this.inFlight--;
     }

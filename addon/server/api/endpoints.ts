@@ -1,6 +1,6 @@
 // The backend endpoints the add-on calls, each with its response checked by the shared schema.
 import {
-  BatchStatus, CreateBatchResponse, Pack, PackList, PreviewResponse, RowsPage, Upload, z,
+  BatchStatus, CreateBatchResponse, ModelsResponse, Pack, PackList, PreviewResponse, RowsPage, Upload, z,
   type CreateBatchRequest, type CreatePackFromUploads, type PatchPackRequest, type PreviewRequest, type RetryBatchRequest, type RowResult, type RowState,
 } from '../../../shared/index';
 import type { BackendClient } from './backend-client';
@@ -11,6 +11,8 @@ const EstimateResponse = z.object({
   invalidRows: z.number(),
   flaggedRows: z.optional(z.number()),
   rows: z.array(z.object({ rowId: z.string(), images: z.number(), costUsd: z.number(), invalid: z.optional(z.string()), flag: z.optional(z.string()) })),
+  /** Models that shut down within 30 days (older backends send none). */
+  warnings: z.optional(z.array(z.string())),
 });
 export type EstimateResponse = z.infer<typeof EstimateResponse>;
 export type EstimateRequest = Pick<CreateBatchRequest, 'rows' | 'columns'>;
@@ -47,6 +49,8 @@ export const api = {
     } while (token !== null);
     return rows;
   },
+
+  listModels: (c: BackendClient): ModelsResponse => c.call('get', '/v1/models', ModelsResponse),
 
   listPacks: (c: BackendClient): Pack[] => c.call('get', '/v1/packs', PackList).packs,
 

@@ -25,6 +25,7 @@ export function priceRows(client: BackendClient, data: SheetData, rows: readonly
     totalUsd: estimate.totalUsd, images: estimate.images, invalidRows: estimate.invalidRows, invalid: listed((r) => r.invalid),
     // Valid rows the server cannot make (a pack it does not have, a model it does not run).
     flaggedRows: estimate.flaggedRows ?? 0, flagged: listed((r) => r.flag),
+    warnings: estimate.warnings ?? [],
   };
 }
 

@@ -2,13 +2,13 @@
 // cost, with no network (custom functions must answer fast). Each row is read and priced by the
 // same shared code as the sidebar's estimate (readRow + estimateRows), so a row with several
 // sizes or variants costs here exactly what the estimate says.
-import { estimateRows, findModel, INPUT_FIELDS, MODELS, type CellInput } from '../../../shared/index';
+import { estimateRows, findModel, INPUT_FIELDS, MODELS, RECOMMENDED_GEMINI_MODEL, type CellInput } from '../../../shared/index';
 import { argText, cellsOf, isBlank } from './args';
 
-export const DEFAULT_COST_MODEL = 'gemini-2.5-flash-image';
+export const DEFAULT_COST_MODEL = RECOMMENDED_GEMINI_MODEL;
 
 /** USD, or an error string starting with "ROWSHOT_COST:". `timeZone`: the spreadsheet's, for date cells in messages. */
-export function rowshotCost(timeZone: () => string, prompts: unknown, sizes?: unknown, variants?: unknown, model?: unknown): number | string {
+export function rowshotCost(timeZone: () => string, prompts: unknown, sizes?: unknown, variants?: unknown, model?: unknown, nowMs: number = Date.now()): number | string {
   const promptCells = cellsOf(prompts);
   const perRow = (arg: unknown, name: string): ((i: number) => unknown) | string => {
     const cells = cellsOf(arg);
@@ -42,7 +42,8 @@ export function rowshotCost(timeZone: () => string, prompts: unknown, sizes?: un
   }
   if (rows.length === 0) return 0;
   // `auto` is priced as the add-on's default model (a custom function cannot ask the backend's chain).
-  const estimate = estimateRows(rows, [DEFAULT_COST_MODEL]);
+  // With the time, a retired model is refused naming its successor, as the backend's estimate does.
+  const estimate = estimateRows(rows, [DEFAULT_COST_MODEL], {}, undefined, { nowMs });
   const bad = estimate.rows.find((r) => r.invalid !== undefined);
   if (bad) return `ROWSHOT_COST: prompt ${bad.rowId}: ${bad.invalid}`;
   return estimate.totalUsd;

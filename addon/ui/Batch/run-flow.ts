@@ -22,6 +22,8 @@ export function renderEstimate(est: EstimateView): void {
   byId('est-flagged').hidden = est.flaggedRows === 0;
   byId('est-flagged-text').textContent = `${plural(est.flaggedRows, 'row')} will fail on this server (priced above until fixed):`;
   replace(byId('est-flagged-list'), ...est.flagged.map((r) => el('li', {}, `Row ${r.row}: ${r.reason}`)));
+  // Models that shut down soon: said before the run, with what to switch to.
+  replace(byId('est-warnings'), ...est.warnings.map((w) => el('li', {}, `Warning: ${w}`)));
 }
 
 export async function estimate(scope: Scope): Promise<EstimateView | null> {

@@ -1,7 +1,8 @@
 // Settings sidebar: backend URL, how to sign in (the Google account, or an API key as the
 // fallback: never shown back, only its last characters) and which is in use, confirmation
-// threshold, who writes results; Save and Test connection.
-import type { SaveSettingsInput, SettingsView } from '../../server/rpc';
+// threshold, who writes results; Save and Test connection, which also lists the models the
+// backend can run.
+import type { ConnectionCheck, SaveSettingsInput, SettingsView } from '../../server/rpc';
 import { byId, clearBanner, showBanner, whileBusy } from '../common/dom';
 import { call, callOrShow, errorText } from '../common/rpc';
 
@@ -16,8 +17,19 @@ const confirmAbove = byId<HTMLInputElement>('confirmAboveUsd');
 const backendWrites = byId<HTMLInputElement>('backendWrites');
 const saveButton = byId<HTMLButtonElement>('save');
 const testButton = byId<HTMLButtonElement>('test');
+const modelsSection = byId('models');
+const modelList = byId('modelList');
 
 let saved: SettingsView | null = null;
+
+function renderModels(models: ConnectionCheck['models']): void {
+  modelList.replaceChildren(...models.map((m) => {
+    const li = document.createElement('li');
+    li.textContent = `${m.label} (${m.id}) · ${m.priceUsd === 0 ? 'free' : `$${m.priceUsd.toFixed(3)} per image`}${m.isDefault ? ' · default' : ''}`;
+    return li;
+  }));
+  modelsSection.hidden = models.length === 0;
+}
 
 const chosenSignIn = (): SettingsView['signIn'] => (signInRadios.find((r) => r.checked)?.value === 'api_key' ? 'api_key' : 'google');
 
@@ -100,7 +112,10 @@ testButton.addEventListener('click', () => {
     if (dirty() && !(await save())) return;
     showBanner('info', 'Testing the connection…');
     const check = await callOrShow('testConnection');
-    if (check) showBanner('success', check.message);
+    if (check) {
+      showBanner('success', check.message);
+      renderModels(check.models);
+    }
   });
 });
 

@@ -11,6 +11,8 @@ export interface Pricing {
   imageSize?: string;
   /** Without a server: the models the embedded server runs and the packs of the pack folder. */
   checks?: EstimateChecks;
+  /** Now, for the models' shutdown dates. */
+  nowMs?: number;
 }
 
 export interface PlannedRow {
@@ -28,7 +30,12 @@ export interface DryRunInput extends Pricing {
 /** Rows are priced under `row-<sheet row number>` ids (the file has no Row IDs yet). */
 export async function priceRows(p: Pricing, planned: readonly PlannedRow[]): Promise<Estimate> {
   const rows: BatchRowInput[] = planned.map((r) => ({ rowId: `row-${r.rowNumber}`, cells: r.cells }));
-  return p.price ? p.price(rows) : estimateRows(rows, p.chain, p.columns, p.imageSize, p.checks);
+  return p.price ? p.price(rows) : estimateRows(rows, p.chain, p.columns, p.imageSize, { ...p.checks, ...(p.nowMs === undefined ? {} : { nowMs: p.nowMs }) });
+}
+
+/** Models of the run that shut down soon, one line each. */
+export function writeWarnings(e: Estimate, out: NodeJS.WritableStream): void {
+  for (const w of e.warnings ?? []) out.write(`Warning: ${w}\n`);
 }
 
 /** Prints the estimate; 0, or 1 when it is over --max-cost (the run would be refused). */
@@ -46,6 +53,7 @@ export async function dryRun(input: DryRunInput, out: NodeJS.WritableStream): Pr
     else out.write(`  ${label}  ${String(r.images).padStart(2)} image${r.images === 1 ? ' ' : 's'}  ${r.model.padEnd(24)}  $${r.costUsd.toFixed(2)}\n`);
     if (r.flag !== undefined) out.write(`  ${' '.repeat(label.length)}  would fail on this server: ${r.flag}\n`);
   }
+  writeWarnings(e, out);
   const failing = e.invalidRows + (e.flaggedRows ?? 0);
   const invalid = failing > 0 ? `, ${failing} would fail` : '';
   out.write(`Total: ${input.rows.length} row(s), ${e.images} image(s), $${e.totalUsd.toFixed(2)}${invalid}${input.skipped ? ` (skipping ${input.skipped})` : ''}.\n`);

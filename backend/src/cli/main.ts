@@ -22,7 +22,7 @@ import { verifyCommand } from './verify-command';
 
 const USAGE = `Usage:
   rowshot run FILE.csv|FILE.xlsx [--pack-dir DIR] [--out DIR] [--retry-failed] [--sheet NAME] [--map "COLUMN=HEADER"]…
-      [--dry-run] [--max-cost USD] [--limit N] [--rows 2-5,9] [--force] [--name TEXT]
+      [--dry-run] [--max-cost USD] [--limit N] [--rows 2-5,9] [--force] [--name TEXT] [--yes]
       [--text overlay|model|none] [--text-fit set|row] [--long-edge PX] [--server URL --api-key KEY]
   rowshot preview FILE.csv|FILE.xlsx [--row N] [--out DIR] [--sheet NAME] [--map "COLUMN=HEADER"]… [--server URL --api-key KEY]
   rowshot serve [--port N] [--log-format text|json]
@@ -31,7 +31,7 @@ const USAGE = `Usage:
   rowshot packs create NAME IMAGE… [--mode style_only|style_and_composition[,…]] [--logo FILE] [--server URL --api-key KEY]
   rowshot verify FILE|URL [--server URL --api-key KEY]
 
-Settings come from ROWSHOT_* environment variables (see README). Data lives in ROWSHOT_DATA_DIR (default .rowshot).`;
+Settings come from ROWSHOT_* environment variables (see README); GEMINI_API_KEY turns on Gemini models. Data lives in ROWSHOT_DATA_DIR (default .rowshot).`;
 
 export async function main(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number> {
   const [command, ...rest] = argv;
@@ -84,6 +84,7 @@ async function run(args: string[], env: Record<string, string | undefined>): Pro
       map: { type: 'string', multiple: true }, 'dry-run': { type: 'boolean', default: false }, 'max-cost': { type: 'string' },
       limit: { type: 'string' }, force: { type: 'boolean', default: false }, rows: { type: 'string' }, name: { type: 'string' },
       text: { type: 'string' }, 'text-fit': { type: 'string' }, 'long-edge': { type: 'string' },
+      yes: { type: 'boolean', default: false },
     },
   });
   if (positionals.length !== 1) throw new UsageError('run takes exactly one FILE');

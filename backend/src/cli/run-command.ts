@@ -7,13 +7,14 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { batchStatusLine, isFinalBatch, mapHeaders, OUTPUT_FIELDS, type BatchRowInput, type BatchStatus, type ColumnMapping, type EstimateChecks, type CreateBatchRequest, type RowResult, type TextFit, type TextMode } from '../../../shared/index';
 import { ensureRowIds } from '../adapters/local/workbook/row-ids';
-import { loadConfig } from '../config';
+import { defaultProviderChain, loadConfig } from '../config';
 import { createRowshot, type Rowshot } from '../compose';
 import { createLogger } from '../http/logger';
 import { ApiClient, ApiError } from './api-client';
 import { syncPackDir } from './pack-dir';
 import { RunRefused } from './cli-errors';
-import { dryRun, priceRows } from './dry-run';
+import { confirmCost, terminalAsk } from './confirm-cost';
+import { dryRun, priceRows, writeWarnings } from './dry-run';
 import { preflightFile } from './preflight';
 import { currentCounts } from './resume-counts';
 import { selectRows, type RowChoice, type Selection } from './row-selection';
@@ -46,6 +47,8 @@ export interface RunOptions {
   textFit?: TextFit;
   /** `--long-edge`: pixels on the long edge of ratio sizes (`4:5`). */
   longEdge?: number;
+  /** `--yes`: run a paid batch over ROWSHOT_CONFIRM_ABOVE_USD without asking. */
+  yes?: boolean;
 }
 
 export class UsageError extends Error {}
@@ -85,7 +88,7 @@ export async function runCommand(opts: RunOptions, env: Record<string, string | 
   const plannedRows = planned.todo.map((r) => ({ rowNumber: r.rowNumber, cells: inputCells(r.cells, outputHeadersOf(readMapping)) }));
   const server = opts.server ? new ApiClient(opts.server, requireKey(opts, env)) : null;
   const pricing = {
-    columns, chain: loaded.config.ROWSHOT_PROVIDER_CHAIN ?? ['template'], imageSize: loaded.config.ROWSHOT_IMAGE_SIZE,
+    columns, chain: defaultProviderChain(loaded.config), imageSize: loaded.config.ROWSHOT_IMAGE_SIZE, nowMs: Date.now(),
     ...(server
       ? { price: (rows: BatchRowInput[]) => server.estimate({ rows, ...(Object.keys(columns).length > 0 ? { columns: columns as Record<string, string> } : {}) }) }
       : loaded.config.ROWSHOT_MODE === 'cloud' ? {} : { checks: await localChecks(packDir) }),
@@ -93,12 +96,14 @@ export async function runCommand(opts: RunOptions, env: Record<string, string | 
   if (opts.dryRun) {
     return dryRun({ ...pricing, file: path.relative(process.cwd(), file) || file, rows: plannedRows, skipped: skippedText(planned), maxCostUsd: opts.maxCostUsd ?? null }, out);
   }
-  // --max-cost is checked before the file is prepared, so a refused run changes nothing.
-  if (opts.maxCostUsd !== undefined && plannedRows.length > 0) {
+  // --max-cost and the confirmation come before the file is prepared, so a refused run changes nothing.
+  if (plannedRows.length > 0) {
     const e = await priceRows(pricing, plannedRows);
-    if (e.totalUsd > opts.maxCostUsd) {
+    if (opts.maxCostUsd !== undefined && e.totalUsd > opts.maxCostUsd) {
       throw new RunRefused(`The estimate of $${e.totalUsd.toFixed(2)} for ${plannedRows.length} row(s) is over --max-cost $${opts.maxCostUsd.toFixed(2)}: nothing was submitted and the file is unchanged (try --dry-run or --limit).`);
     }
+    writeWarnings(e, process.stderr);
+    await confirmCost({ estimate: e, rows: plannedRows.length, thresholdUsd: loaded.config.ROWSHOT_CONFIRM_ABOVE_USD, yes: opts.yes ?? false, ask: terminalAsk() }, out);
   }
   const table = await ensureRowIds(file, opts.sheet ? { sheet: opts.sheet } : {});
   const mapping = mapHeaders(table.headers, columns);

@@ -14,6 +14,7 @@ export interface RunFlagValues {
   text?: string;
   'text-fit'?: string;
   'long-edge'?: string;
+  yes?: boolean;
 }
 
 export function runFlags(v: RunFlagValues): Partial<RunOptions> {
@@ -22,6 +23,7 @@ export function runFlags(v: RunFlagValues): Partial<RunOptions> {
   if (v['max-cost'] !== undefined) out.maxCostUsd = parseMaxCost(v['max-cost']);
   if (v.limit !== undefined) out.limit = parseLimit(v.limit);
   if (v.force) out.force = true;
+  if (v.yes) out.yes = true;
   if (v.rows !== undefined) out.rows = parseRowsSpec(v.rows);
   if (v.name !== undefined) {
     const name = v.name.trim();

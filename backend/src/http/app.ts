@@ -14,6 +14,7 @@ import { requestLog } from './request-log';
 import { assetRoutes } from './routes/assets';
 import { batchRoutes } from './routes/batches';
 import { estimateRoutes } from './routes/estimate';
+import { modelRoutes } from './routes/models';
 import { packRoutes } from './routes/packs';
 import { provenanceRoutes, publicProvenanceRoutes } from './routes/provenance';
 import { taskRoutes } from './routes/tasks';
@@ -66,6 +67,7 @@ export function createApp(deps: CoreDeps, opts: AppOptions): express.Express {
   app.use(batchRoutes(deps));
   app.use(estimateRoutes(deps));
   app.use(previewRoutes(deps, rateLimit({ perMinute: opts.previewPerMinute ?? 12, burst: Math.max(3, Math.ceil((opts.previewPerMinute ?? 12) / 2)), clock: deps.clock })));
+  app.use(modelRoutes(deps));
   app.use(packRoutes(deps));
 
   app.use((req, _res, next) => next(new AppError('not_found', `No route for ${req.method} ${req.path}`)));

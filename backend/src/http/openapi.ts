@@ -2,7 +2,7 @@
 import type { $ZodType } from 'zod/v4/core';
 import {
   BatchList, BatchStatus, CreateBatchRequest, CreateBatchResponse, CreatePackFromUploads, EstimateRequest, ListBatchesQuery,
-  ListRowsQuery, MAX_UPLOAD_BYTES, Pack, PackList, PatchPackRequest, Problem, RowsPage, Upload, z,
+  ListRowsQuery, MAX_UPLOAD_BYTES, ModelsResponse, Pack, PackList, PatchPackRequest, Problem, RowsPage, Upload, z,
 } from '../../../shared/index';
 
 type Schema = $ZodType;
@@ -47,6 +47,7 @@ export function buildOpenApi(serverUrl: string): object {
         },
       },
       '/v1/estimate': { post: { summary: 'Cost per row and in total, before running', requestBody: body(EstimateRequest), responses: { 200: { description: 'Estimate' }, ...problems } } },
+      '/v1/models': { get: { summary: 'The image models this server can run, and its default chain', responses: { ...ok(ModelsResponse), ...problems } } },
       '/v1/packs': {
         post: {
           summary: 'Create a reference pack (multipart: name, images[≤6], modes, logo; or JSON naming earlier uploads)',

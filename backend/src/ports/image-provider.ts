@@ -70,7 +70,8 @@ export interface GeneratedImage {
 export type GenerateOutcome =
   /** `responseId`, `modelVersion`: what the provider said about the call, kept in the image's provenance record. */
   | { ok: true; image: GeneratedImage; costUsd: number; notes: string[]; responseId?: string; modelVersion?: string }
-  | { ok: false; kind: 'transient'; reason: string; retryAfterMs?: number }
+  /** `modelUnavailable`: the service does not know the model (a 404): its breaker opens and the row moves on. */
+  | { ok: false; kind: 'transient'; reason: string; retryAfterMs?: number; modelUnavailable?: boolean }
   | { ok: false; kind: 'permanent'; reason: string };
 
 export interface ImageProvider {

@@ -4,7 +4,7 @@
 import type { GenerateOutcome, GenerateRequest, ImageProvider } from '../../../backend/src/ports/image-provider';
 import { FakeProvider, type FakeProviderOptions } from '../../helpers/fake-provider';
 
-export const PAID_MODEL = 'gemini-2.5-flash-image';
+export const PAID_MODEL = 'gemini-3.1-flash-image';
 
 export class GatedProvider implements ImageProvider {
   readonly name: string;

@@ -16,7 +16,7 @@ afterAll(() => built.remove());
 
 describe('ROWSHOT_COST', () => {
   it('prices a range of prompts from the shared price table, blank cells free', () => {
-    const flash = pricePerImage('gemini-2.5-flash-image') ?? NaN;
+    const flash = pricePerImage('gemini-3.1-flash-image') ?? NaN;
     const pro = pricePerImage('gemini-3-pro-image') ?? NaN;
     expect(addon.g.ROWSHOT_COST([['a cat'], ['a dog'], [''], ['a bird']])).toBeCloseTo(3 * flash, 9);
     expect(addon.g.ROWSHOT_COST([['a cat'], ['a dog']], '', 3, 'gemini-3-pro-image')).toBeCloseTo(6 * pro, 9);

@@ -37,7 +37,10 @@ describe('a 20-row sheet run through the real backend', () => {
 
   it('connects, estimates, starts one batch for a repeated click, follows it to DONE and writes every row', () => {
     const app = createApp(() => s);
-    expect(value(app.testConnection()).message).toBe(`Connected to ${server.url}: the API key works (0 reference packs).`);
+    const check = value(app.testConnection());
+    expect(check.message).toBe(`Connected to ${server.url}: the API key works (0 reference packs).`);
+    // The embedded default without a Gemini key runs the template renderer only.
+    expect(check.models).toEqual([{ id: 'template', label: 'Template renderer (offline, free)', priceUsd: 0, isDefault: true }]);
 
     const context = value(app.getSheetContext());
     expect(context.headerRow).toBe(2);

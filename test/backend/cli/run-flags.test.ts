@@ -29,38 +29,38 @@ beforeAll(async () => {
 });
 
 describe('rowshot run --dry-run and --max-cost', () => {
-  const text = 'Prompt,Sizes,Variants,Model\nA fox,"1:1, 16:9",2,gemini-2.5-flash-image\nA cat,1:1,1,template\n,1:1,1,\nA dog,4:5,1,auto\n';
+  const text = 'Prompt,Sizes,Variants,Model\nA fox,"1:1, 16:9",2,gemini-3.1-flash-image\nA cat,1:1,1,template\n,1:1,1,\nA dog,4:5,1,auto\n';
 
   it('prints the estimate per row and in total, submits nothing and leaves the file untouched', async () => {
     const file = path.join(dir, 'dry.csv');
     await writeFile(file, text);
     const before = await stat(file);
-    const r = await runCli(['run', 'dry.csv', '--dry-run'], env({ ROWSHOT_PROVIDER_CHAIN: 'gemini-2.5-flash-image' }), dir);
+    const r = await runCli(['run', 'dry.csv', '--dry-run'], env({ ROWSHOT_PROVIDER_CHAIN: 'gemini-3.1-flash-image' }), dir);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toBe('Dry run: nothing is submitted and dry.csv is not changed.');
-    // 4 images at $0.039, free template, a row that would fail, auto priced at the chain's model.
-    expect(lines[1]).toMatch(/^ {2}row 2 {2} 4 images {2}gemini-2\.5-flash-image +\$0\.16$/);
+    // 4 images at $0.067, free template, a row that would fail, auto priced at the chain's model.
+    expect(lines[1]).toMatch(/^ {2}row 2 {2} 4 images {2}gemini-3\.1-flash-image +\$0\.27$/);
     expect(lines[2]).toMatch(/^ {2}row 3 {2} 1 image +template +\$0\.00$/);
     expect(lines[3]).toBe('  row 4  would fail: Prompt is empty');
-    expect(lines[4]).toMatch(/^ {2}row 5 {2} 1 image +gemini-2\.5-flash-image +\$0\.04$/);
-    expect(lines[5]).toBe('Total: 4 row(s), 6 image(s), $0.20, 1 would fail.');
+    expect(lines[4]).toMatch(/^ {2}row 5 {2} 1 image +gemini-3\.1-flash-image +\$0\.07$/);
+    expect(lines[5]).toBe('Total: 4 row(s), 6 image(s), $0.34, 1 would fail.');
     expect(await readFile(file, 'utf8')).toBe(text);
     expect((await stat(file)).mtimeMs).toBe(before.mtimeMs);
     // Nothing submitted: no batch exists in the data folder.
     expect(await storedBatches()).toEqual([]);
 
-    const over = await runCli(['run', 'dry.csv', '--dry-run', '--max-cost', '0.10'], env({ ROWSHOT_PROVIDER_CHAIN: 'gemini-2.5-flash-image' }), dir);
+    const over = await runCli(['run', 'dry.csv', '--dry-run', '--max-cost', '0.10'], env({ ROWSHOT_PROVIDER_CHAIN: 'gemini-3.1-flash-image' }), dir);
     expect(over.code).toBe(1);
-    expect(over.stdout).toContain('The estimate of $0.20 is over --max-cost $0.10: this run would be refused.');
+    expect(over.stdout).toContain('The estimate of $0.34 is over --max-cost $0.10: this run would be refused.');
   }, 60_000);
 
   it('--max-cost refuses a run over the cap before the file is prepared', async () => {
     const file = path.join(dir, 'capped.csv');
     await writeFile(file, text);
-    const r = await runCli(['run', 'capped.csv', '--max-cost', '$0.05'], env({ ROWSHOT_PROVIDER_CHAIN: 'gemini-2.5-flash-image' }), dir);
+    const r = await runCli(['run', 'capped.csv', '--max-cost', '$0.05'], env({ ROWSHOT_PROVIDER_CHAIN: 'gemini-3.1-flash-image' }), dir);
     expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toBe('rowshot: The estimate of $0.20 for 4 row(s) is over --max-cost $0.05: nothing was submitted and the file is unchanged (try --dry-run or --limit).');
+    expect(r.stderr.trim()).toBe('rowshot: The estimate of $0.34 for 4 row(s) is over --max-cost $0.05: nothing was submitted and the file is unchanged (try --dry-run or --limit).');
     expect(await readFile(file, 'utf8')).toBe(text);
     const bad = await runCli(['run', 'capped.csv', '--max-cost', 'lots'], env(), dir);
     expect(bad.code).toBe(1);

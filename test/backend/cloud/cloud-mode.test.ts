@@ -37,7 +37,8 @@ describe('cloud mode against wire-protocol fakes', () => {
       status = (await (await stack.api(`/v1/batches/${id}`)).json()) as BatchStatus;
     } while (status.state !== 'DONE' && Date.now() < until);
     expect(status.counts).toMatchObject({ DONE: N, FAILED: 0 });
-    expect(status.cost.actualUsd).toBeCloseTo(N * 0.0387, 3);
+    // 1,120 image tokens at $60 per million (the default chain is gemini-3.1-flash-image).
+    expect(status.cost.actualUsd).toBeCloseTo(N * 0.0672, 3);
 
     // One generation per row: the Gemini fake saw each prompt exactly once.
     const prompts = stack.gemini.requests.map((r) => JSON.stringify(r.body));

@@ -6,13 +6,13 @@ import type { BatchStatus } from '../../../shared/index';
 import { FakeProvider } from '../../helpers/fake-provider';
 import { rows, startTestServer } from '../../helpers/server';
 
-const paidRow = () => ({ rows: rows(1, () => ({ Prompt: 'x', Model: 'gemini-2.5-flash-image' })) });
+const paidRow = () => ({ rows: rows(1, () => ({ Prompt: 'x', Model: 'gemini-3.1-flash-image' })) });
 
 describe('core state per instance', () => {
   it("keeps each instance's budget leases to itself", async () => {
     // A leases a large block (a 20th of $10) and spends little of it.
     const a = await startTestServer({ ROWSHOT_DAILY_BUDGET_USD: '10' }, { providers: [new FakeProvider({ costUsd: 0.001 })] });
-    const b = await startTestServer({ ROWSHOT_DAILY_BUDGET_USD: '0.05' }, { providers: [new FakeProvider()] });
+    const b = await startTestServer({ ROWSHOT_DAILY_BUDGET_USD: '0.1' }, { providers: [new FakeProvider()] });
     try {
       const first = (await (await a.api('/v1/batches', { method: 'POST', json: paidRow() })).json()) as { id: string };
       expect((await a.waitForBatch(first.id)).counts.DONE).toBe(1);
@@ -20,7 +20,7 @@ describe('core state per instance', () => {
       const mine = (await (await b.api('/v1/batches', { method: 'POST', json: paidRow() })).json()) as { id: string };
       const done: BatchStatus = await b.waitForBatch(mine.id);
       expect(done.counts.DONE).toBe(1);
-      // B's own ledger holds B's spend, so a second $0.039 row no longer fits B's $0.05 day.
+      // B's own ledger holds B's spend, so a second $0.067 row no longer fits B's $0.10 day.
       const again = await b.api('/v1/batches', { method: 'POST', json: paidRow() });
       expect(again.status).toBe(422);
       expect(((await again.json()) as { code: string }).code).toBe('over_budget');

@@ -12,7 +12,7 @@ const json = async <T>(res: Response): Promise<T> => (await res.json()) as T;
 describe('a batch from accept to DONE', () => {
   let s: TestServer;
   const provider = new FakeProvider({ latencyMs: 5 });
-  beforeAll(async () => { s = await startTestServer({ ROWSHOT_PROVIDER_CHAIN: 'gemini-2.5-flash-image' }, { providers: [provider] }); });
+  beforeAll(async () => { s = await startTestServer({ ROWSHOT_PROVIDER_CHAIN: 'gemini-3.1-flash-image' }, { providers: [provider] }); });
   afterAll(() => s.close());
 
   it('accepts with 202, runs every row, reports counts, cost and rows', async () => {
@@ -23,8 +23,8 @@ describe('a batch from accept to DONE', () => {
     const done = await s.waitForBatch(created.id);
     expect(done.counts).toMatchObject({ DONE: 12, FAILED: 0, QUEUED: 0, RUNNING: 0 });
     expect(done.progress).toBe(1);
-    expect(done.cost.estimatedUsd).toBeCloseTo(16 * 0.039, 6);
-    expect(done.cost.actualUsd).toBeCloseTo(16 * 0.039, 6);
+    expect(done.cost.estimatedUsd).toBeCloseTo(16 * 0.067, 6);
+    expect(done.cost.actualUsd).toBeCloseTo(16 * 0.067, 6);
     expect(provider.calls).toHaveLength(16);
 
     const page = await json<RowsPage>(await s.api(`/v1/batches/${created.id}/rows?pageSize=5`));
@@ -106,7 +106,7 @@ describe('a batch from accept to DONE', () => {
       expect(header, where).toEqual(['Row ID', 'Status', 'Error', 'Provider', 'Cost (USD)', 'Image URL', 'Thumbnail URL', 'Updated at']);
       expect(records.map((r) => r[0]), where).toEqual(['\'=HYPERLINK("x")', "'@sum", 'plain']);
       // The other cells are what a sheet's output cells show (shared/result-cells.ts).
-      expect(records[0]!.slice(1, 5), where).toEqual(['DONE', '', 'fake-model', '0.039']);
+      expect(records[0]!.slice(1, 5), where).toEqual(['DONE', '', 'fake-model', '0.067']);
       expect(records[0]![5], where).toBe(page.rows[0]!.images[0]!.url);
       expect(records[0]![6], where).toBe(page.rows[0]!.images[0]!.thumbnailUrl);
       expect(records[0]![7], where).toBe(page.rows[0]!.updatedAt);
@@ -136,11 +136,11 @@ describe('failures are classified per row', () => {
   });
   let flakyCalls = 0;
   const flaky = new FakeProvider({
-    name: 'flaky', models: ['gemini-3.1-flash-image'],
+    name: 'flaky', models: ['gemini-3-pro-image'],
     fail: () => (++flakyCalls <= 2 ? { ok: false, kind: 'transient', reason: 'rate limited (429)', retryAfterMs: 100 } : null),
   });
   beforeAll(async () => {
-    s = await startTestServer({ ROWSHOT_PROVIDER_CHAIN: 'gemini-2.5-flash-image', ROWSHOT_MAX_ATTEMPTS: '3' }, { providers: [provider, flaky] });
+    s = await startTestServer({ ROWSHOT_PROVIDER_CHAIN: 'gemini-3.1-flash-image', ROWSHOT_MAX_ATTEMPTS: '3' }, { providers: [provider, flaky] });
   });
   afterAll(() => s.close());
 
@@ -149,7 +149,7 @@ describe('failures are classified per row', () => {
       { rowId: 'ok', cells: { Prompt: 'fine' } },
       { rowId: 'blocked', cells: { Prompt: 'blocked thing' } },
       { rowId: 'down', cells: { Prompt: 'always-down' } },
-      { rowId: 'flaky', cells: { Prompt: 'x', Model: 'gemini-3.1-flash-image' } },
+      { rowId: 'flaky', cells: { Prompt: 'x', Model: 'gemini-3-pro-image' } },
       { rowId: 'nopack', cells: { Prompt: 'x', 'Reference pack': 'does-not-exist' } },
     ] }));
     const done = await s.waitForBatch(id, 60_000);
@@ -193,9 +193,9 @@ describe('budgets', () => {
   it('answers 422 with the estimate when a batch is over its maxCostUsd', async () => {
     const s = await startTestServer({}, { providers: [new FakeProvider()] });
     try {
-      const res = await post(s, { maxCostUsd: 0.05, rows: rows(2, () => ({ Prompt: 'x', Model: 'gemini-2.5-flash-image' })) });
+      const res = await post(s, { maxCostUsd: 0.05, rows: rows(2, () => ({ Prompt: 'x', Model: 'gemini-3.1-flash-image' })) });
       expect(res.status).toBe(422);
-      expect(await res.json()).toMatchObject({ code: 'over_budget', estimate: { totalUsd: 0.078, maxCostUsd: 0.05 } });
+      expect(await res.json()).toMatchObject({ code: 'over_budget', estimate: { totalUsd: 0.134, maxCostUsd: 0.05 } });
     } finally {
       await s.close();
     }
@@ -203,15 +203,15 @@ describe('budgets', () => {
 
   it('never lets actual spend pass the daily budget: later rows become SKIPPED: budget', async () => {
     const provider = new FakeProvider({ latencyMs: 30 });
-    const s = await startTestServer({ ROWSHOT_DAILY_BUDGET_USD: '0.1', ROWSHOT_ROW_CONCURRENCY: '4' }, { providers: [provider] });
+    const s = await startTestServer({ ROWSHOT_DAILY_BUDGET_USD: '0.2', ROWSHOT_ROW_CONCURRENCY: '4' }, { providers: [provider] });
     try {
-      const body = { rows: rows(2, () => ({ Prompt: 'x', Model: 'gemini-2.5-flash-image' })) };
-      // Each batch fits the budget alone (0.078 ≤ 0.10); together they do not.
+      const body = { rows: rows(2, () => ({ Prompt: 'x', Model: 'gemini-3.1-flash-image' })) };
+      // Each batch fits the budget alone (0.134 ≤ 0.20); together they do not.
       const a = await json<{ id: string }>(await post(s, body));
       const b = await json<{ id: string }>(await post(s, body));
       const [da, db] = [await s.waitForBatch(a.id), await s.waitForBatch(b.id)];
       const spent = da.cost.actualUsd + db.cost.actualUsd;
-      expect(spent).toBeLessThanOrEqual(0.1);
+      expect(spent).toBeLessThanOrEqual(0.2);
       expect(da.counts.DONE + db.counts.DONE).toBe(2);
       expect(da.counts.SKIPPED + db.counts.SKIPPED).toBe(2);
       expect(provider.calls).toHaveLength(2);
@@ -228,7 +228,7 @@ describe('budgets', () => {
 describe('cancel', () => {
   it('stops rows not yet started', async () => {
     const provider = new FakeProvider({ latencyMs: 150 });
-    const s = await startTestServer({ ROWSHOT_ROW_CONCURRENCY: '1', ROWSHOT_ROW_RATE: '5', ROWSHOT_PROVIDER_CHAIN: 'gemini-2.5-flash-image' }, { providers: [provider] });
+    const s = await startTestServer({ ROWSHOT_ROW_CONCURRENCY: '1', ROWSHOT_ROW_RATE: '5', ROWSHOT_PROVIDER_CHAIN: 'gemini-3.1-flash-image' }, { providers: [provider] });
     try {
       const { id } = await json<{ id: string }>(await post(s, { rows: rows(20, () => ({ Prompt: 'x' })) }));
       await new Promise((r) => setTimeout(r, 400));

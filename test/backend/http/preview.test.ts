@@ -11,7 +11,7 @@ describe('POST /v1/preview', () => {
   let s: TestServer;
   const provider = new FakeProvider();
   beforeAll(async () => {
-    s = await startTestServer({ ROWSHOT_PROVIDER_CHAIN: 'gemini-2.5-flash-image', ROWSHOT_DAILY_BUDGET_USD: '0.10', ROWSHOT_PREVIEW_PER_MIN: '60' }, { providers: [provider] });
+    s = await startTestServer({ ROWSHOT_PROVIDER_CHAIN: 'gemini-3.1-flash-image', ROWSHOT_DAILY_BUDGET_USD: '0.20', ROWSHOT_PREVIEW_PER_MIN: '60' }, { providers: [provider] });
   });
   afterAll(() => s.close());
 
@@ -19,7 +19,7 @@ describe('POST /v1/preview', () => {
     const res = await preview(s, { row: { rowId: 'r_fox', cells: { Product: 'fox', Prompt: 'A red {{Product}}', 'Aspect ratios': '1:1, 16:9' } } });
     expect(res.status).toBe(200);
     const p = await json<Preview>(res);
-    expect(p).toMatchObject({ rowId: 'r_fox', provider: 'fake-model', costUsd: 0.078 });
+    expect(p).toMatchObject({ rowId: 'r_fox', provider: 'fake-model', costUsd: 0.134 });
     expect(p.images.map((i) => [i.size, i.aspectRatio, i.variant])).toEqual([['1080x1080', '1:1', 1], ['1080x608', '16:9', 1]]);
     expect(provider.calls.map((c) => c.prompt)).toEqual(['A red fox', 'A red fox']);
     const img = await fetch(p.images[1]!.url);
@@ -28,10 +28,10 @@ describe('POST /v1/preview', () => {
     expect((await fetch(p.images[0]!.thumbnailUrl)).status).toBe(200);
     expect((await json<{ batches: unknown[] }>(await s.api('/v1/batches'))).batches).toEqual([]);
 
-    // The $0.078 was charged to today's $0.10: a second $0.039 preview is refused before any call.
+    // The $0.134 was charged to today's $0.20: a second $0.067 preview is refused before any call.
     const over = await preview(s, { row: { cells: { Prompt: 'A cat' } } });
     expect(over.status).toBe(422);
-    expect(await json<{ code: string; estimate: { totalUsd: number } }>(over)).toMatchObject({ code: 'over_budget', estimate: { totalUsd: 0.039 } });
+    expect(await json<{ code: string; estimate: { totalUsd: number } }>(over)).toMatchObject({ code: 'over_budget', estimate: { totalUsd: 0.067 } });
     expect(provider.calls).toHaveLength(2);
     // Template rows are free, so they still preview.
     const free = await preview(s, { row: { cells: { Prompt: 'A cat', Model: 'template', Headline: 'Hello' } } });

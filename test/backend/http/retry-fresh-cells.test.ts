@@ -10,7 +10,7 @@ const json = async <T>(res: Response): Promise<T> => (await res.json()) as T;
 describe('retry with fresh cells', () => {
   let s: TestServer;
   const provider = new FakeProvider();
-  beforeAll(async () => { s = await startTestServer({ ROWSHOT_PROVIDER_CHAIN: 'gemini-2.5-flash-image' }, { providers: [provider] }); });
+  beforeAll(async () => { s = await startTestServer({ ROWSHOT_PROVIDER_CHAIN: 'gemini-3.1-flash-image' }, { providers: [provider] }); });
   afterAll(() => s.close());
 
   async function failedBatch(): Promise<string> {

@@ -5,7 +5,7 @@ import type { GenerateContentResponse } from '@google/genai';
 import { parseRetryAfterMs } from '../retry-after';
 
 export type GeminiFailure =
-  | { kind: 'transient'; reason: string; retryAfterMs?: number; retryable: boolean }
+  | { kind: 'transient'; reason: string; retryAfterMs?: number; retryable: boolean; modelUnavailable?: boolean }
   | { kind: 'permanent'; reason: string };
 
 export type GeminiAnswer =
@@ -131,7 +131,8 @@ export function classifyError(err: unknown, callerAborted: boolean, vertex = fal
         ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
       };
     }
-    if (status === 404) return { kind: 'permanent', reason: `Gemini does not know this model (404): ${apiMessage}` };
+    // A retired (or not yet enabled) model: not the row's fault; the core moves it to the next model.
+    if (status === 404) return { kind: 'transient', reason: `Gemini does not know this model (404): ${apiMessage}`, retryable: false, modelUnavailable: true };
     if (status === 400 && body?.status === 'FAILED_PRECONDITION') {
       return { kind: 'permanent', reason: `Gemini refused the request (not available for this project or region): ${apiMessage}` };
     }

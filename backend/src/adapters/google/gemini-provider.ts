@@ -16,7 +16,7 @@ export function geminiSeed(request: Pick<GenerateRequest, 'seedKey' | 'prompt' |
   return mixSeed(hashString(request.seedKey ?? request.prompt), request.variant) & 0x7fffffff;
 }
 
-export type GeminiImageSize = '1K' | '2K' | '4K';
+export type GeminiImageSize = '512' | '1K' | '2K' | '4K';
 
 export interface GeminiProviderOptions {
   client: GoogleGenAI;
@@ -38,6 +38,7 @@ export interface GeminiProviderOptions {
   random?: () => number;
 }
 
+// Retired ids stay served: the core never routes to them past their shutdown day, and before it they still work.
 const DEFAULT_MODELS = MODELS.filter((m) => m.kind === 'gemini').map((m) => m.id);
 
 function timerSleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -169,6 +170,7 @@ export class GeminiProvider implements ImageProvider {
     }
     if (signal?.aborted) return { ok: false, kind: 'transient', reason: 'the Gemini request was aborted' };
     const reason = last?.reason ?? 'Gemini failed';
+    if (last?.modelUnavailable) return { ok: false, kind: 'transient', reason, modelUnavailable: true };
     return last?.retryAfterMs === undefined
       ? { ok: false, kind: 'transient', reason }
       : { ok: false, kind: 'transient', reason, retryAfterMs: last.retryAfterMs };

@@ -9,6 +9,8 @@ interface State {
   openUntil: number;
   /** When the current probe was let through (0: none). A probe that never reports expires. */
   probingSince: number;
+  /** Why the breaker was opened by hand (a model the provider does not know), for row reasons. */
+  reason?: string;
 }
 
 export class CircuitBreakers {
@@ -36,6 +38,17 @@ export class CircuitBreakers {
   retryInMs(provider: string): number {
     const s = this.state(provider);
     return s.failures < this.threshold ? 0 : Math.max(0, s.openUntil - this.clock.now());
+  }
+
+  /** Opens the breaker at once for `ms` (a model that answered "not found" will not be back soon). */
+  openFor(provider: string, ms: number, reason: string): void {
+    this.states.set(provider, { failures: this.threshold, openUntil: this.clock.now() + ms, probingSince: 0, reason });
+  }
+
+  /** The reason given to openFor, while the breaker is open. */
+  reasonOf(provider: string): string | undefined {
+    const s = this.state(provider);
+    return s.failures >= this.threshold ? s.reason : undefined;
   }
 
   success(provider: string): void {

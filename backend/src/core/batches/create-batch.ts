@@ -27,7 +27,7 @@ export async function createBatch(
   const { store, clock, config } = deps;
   rejectDuplicateRowIds(request);
   const preflight = preflightColumns(request);
-  const warnings = preflight.warnings;
+  const warnings = [...preflight.warnings];
   const requestHash = sha256Hex(JSON.stringify(request));
 
   assertKnownNames(deps, request, preflight.invalid);
@@ -52,7 +52,8 @@ export async function createBatch(
 
   await checkTarget(deps, tenant, request.target ?? { kind: 'none' });
   const chain = request.providerChain ?? config.defaultProviderChain;
-  const estimate = estimateRows(request.rows, chain, request.columns ?? {}, config.imageSize);
+  const estimate = estimateRows(request.rows, chain, request.columns ?? {}, config.imageSize, { nowMs: clock.now(), allowModelSubstitution: request.allowModelSubstitution ?? false });
+  warnings.push(...estimate.warnings);
   const maxCostUsd = request.maxCostUsd ?? null;
   if (maxCostUsd !== null && estimate.totalUsd > maxCostUsd) {
     throw new AppError('over_budget', `The estimate of $${estimate.totalUsd.toFixed(2)} is over this batch's maxCostUsd of $${maxCostUsd.toFixed(2)}`, {
@@ -87,6 +88,7 @@ export async function createBatch(
     columns: request.columns ?? {},
     providerChain: chain,
     allowTemplateFallback: request.allowTemplateFallback ?? false,
+    allowModelSubstitution: request.allowModelSubstitution ?? false,
     maxCostUsd,
     estimatedUsd: estimate.totalUsd,
     target: request.target ?? { kind: 'none' },

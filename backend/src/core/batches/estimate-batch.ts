@@ -12,6 +12,9 @@ export async function estimateBatch(deps: CoreDeps, tenant: string, body: Estima
   const chain = body.providerChain ?? deps.config.defaultProviderChain;
   const packs = new Set<string>();
   for (const p of await listPacks(deps, tenant)) packs.add(p.id).add(p.name.trim().toLowerCase());
-  const checks = { servedModels: servedModels(deps), packExists: (name: string) => packs.has(name) || packs.has(name.trim().toLowerCase()) };
+  const checks = {
+    servedModels: servedModels(deps), packExists: (name: string) => packs.has(name) || packs.has(name.trim().toLowerCase()),
+    nowMs: deps.clock.now(), allowModelSubstitution: body.allowModelSubstitution ?? false,
+  };
   return { currency: 'USD' as const, providerChain: chain, ...estimateRows(body.rows, chain, body.columns ?? {}, deps.config.imageSize, checks) };
 }

@@ -17,6 +17,9 @@ import type { ProviderChoice } from './provider-choice';
 import type { Manifest, RowRecord, StoredImage } from './records';
 import { minTextPxOf } from './row-text';
 
+/** How long a model that answered "not found" is skipped before it is probed again. */
+const MODEL_UNAVAILABLE_MS = 10 * 60_000;
+
 /** What was paid is not part of the result: it is kept in `paid` as it happens, so a throw cannot lose it. */
 export type GenerateResult =
   /** `overlaid`: Rowshot composited the text and logo over the model's images (text mode overlay). */
@@ -84,13 +87,16 @@ export async function generateImages(deps: CoreDeps, { m, rec, spec, pack, choic
         outcome = { ok: false, kind: 'transient', reason: `${choice.provider.name} failed: ${(err as Error).message}` };
       }
       deps.metrics.providerCall(choice.provider.name, outcome.ok ? 'ok' : outcome.kind, (performance.now() - started) / 1000);
-      // Only passing faults count against a model; an answer (even a refusal) shows it is up.
-      if (!outcome.ok && outcome.kind === 'transient') deps.breakers.transientFailure(choice.model);
+      // Only passing faults count against a model; an answer (even a refusal) shows it is up. A
+      // model the service does not know opens its breaker at once: the row's next attempt moves
+      // to the next model of its chain instead of failing.
+      if (!outcome.ok && outcome.kind === 'transient' && outcome.modelUnavailable) deps.breakers.openFor(choice.model, MODEL_UNAVAILABLE_MS, 'not found (404)');
+      else if (!outcome.ok && outcome.kind === 'transient') deps.breakers.transientFailure(choice.model);
       else deps.breakers.success(choice.model);
       if (!outcome.ok) {
         log.warn({ provider: choice.provider.name, kind: outcome.kind, reason: outcome.reason }, 'provider call failed');
         if (outcome.kind === 'permanent') return { kind: 'permanent', reason: outcome.reason, notes };
-        const retryAfterSeconds = outcome.retryAfterMs === undefined ? undefined : Math.ceil(outcome.retryAfterMs / 1000);
+        const retryAfterSeconds = outcome.modelUnavailable ? 1 : outcome.retryAfterMs === undefined ? undefined : Math.ceil(outcome.retryAfterMs / 1000);
         return { kind: 'transient', reason: outcome.reason, notes, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) };
       }
       paid.micros += toMicros(outcome.costUsd);

@@ -12,6 +12,8 @@ export interface Manifest {
   columns: ColumnMapping;
   providerChain: string[];
   allowTemplateFallback: boolean;
+  /** Rows naming a retired model run on its successor (absent in older batches: no). */
+  allowModelSubstitution?: boolean;
   maxCostUsd: number | null;
   estimatedUsd: number;
   target: TargetRef;

@@ -7,7 +7,7 @@ import { pricePerImage } from '../../../../shared/index';
 import { builtAddon } from '../../../helpers/built-addon';
 
 let harness: AddonHarness;
-const flash = pricePerImage('gemini-2.5-flash-image') ?? NaN;
+const flash = pricePerImage('gemini-3.1-flash-image') ?? NaN;
 
 beforeAll(async () => {
   harness = await AddonHarness.start({ sheet: [['Name', 'Prompt', 'Sizes'], ['Ann', 'a fox', '1:1'], ['=ROWSHOT_COST(B2:B4, C2:C4)', '', '']], addonDir: builtAddon().dir });

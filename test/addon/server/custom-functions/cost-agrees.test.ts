@@ -8,7 +8,7 @@ import { MemorySheet } from '../helpers/memory-sheet';
 import { memoryServices } from '../helpers/memory-services';
 
 const rows: [string, string, string | number, string][] = [
-  ['A fox', '1:1, 16:9, 9:16', 2, 'gemini-2.5-flash-image'],
+  ['A fox', '1:1, 16:9, 9:16', 2, 'gemini-3.1-flash-image'],
   ['A cat', '4:5', '', 'gemini-3-pro-image'],
   ['', '1:1, 16:9', 4, 'gemini-3-pro-image'],
   ['A dog', '', 3, 'template'],
@@ -18,7 +18,7 @@ const rows: [string, string, string | number, string][] = [
 
 describe('ROWSHOT_COST and the estimate', () => {
   let server: TestServer;
-  beforeAll(async () => { server = await startTestServer({ ROWSHOT_PROVIDER_CHAIN: 'gemini-2.5-flash-image' }); });
+  beforeAll(async () => { server = await startTestServer({ ROWSHOT_PROVIDER_CHAIN: 'gemini-3.1-flash-image' }); });
   afterAll(() => server.close());
 
   it('give the same total for mixed rows', async () => {

@@ -15,10 +15,10 @@ function setup() {
 describe('ROWSHOT_COST', () => {
   const { app, backend } = setup();
   it('prices non-empty prompts × sizes × variants at the default model, with no network', () => {
-    expect(app.ROWSHOT_COST([['a'], [''], ['c'], [' ']])).toBe(0.078);
-    expect(app.ROWSHOT_COST([['a'], ['b']], '', 3)).toBeCloseTo(0.234, 9);
-    expect(app.ROWSHOT_COST([['a'], ['b']], '1:1, 16:9', 2)).toBeCloseTo(0.312, 9);
-    expect(app.ROWSHOT_COST([['a'], ['b'], ['c']], [['1:1, 9:16'], ['4:5'], ['']], [[1], [2], ['']])).toBeCloseTo(0.039 * (2 + 2 + 1), 9);
+    expect(app.ROWSHOT_COST([['a'], [''], ['c'], [' ']])).toBe(0.134);
+    expect(app.ROWSHOT_COST([['a'], ['b']], '', 3)).toBeCloseTo(0.402, 9);
+    expect(app.ROWSHOT_COST([['a'], ['b']], '1:1, 16:9', 2)).toBeCloseTo(0.536, 9);
+    expect(app.ROWSHOT_COST([['a'], ['b'], ['c']], [['1:1, 9:16'], ['4:5'], ['']], [[1], [2], ['']])).toBeCloseTo(0.067 * (2 + 2 + 1), 9);
     expect(app.ROWSHOT_COST('one prompt', '', 1, 'gemini-3-pro-image')).toBe(0.134);
     expect(app.ROWSHOT_COST([['a'], ['b']], '', '', 'TEMPLATE')).toBe(0);
     expect(app.ROWSHOT_COST([['a'], ['b']], '', '', [['template'], ['gemini-3-pro-image']])).toBe(0.134);
@@ -26,7 +26,7 @@ describe('ROWSHOT_COST', () => {
     expect(backend.requests).toHaveLength(0);
   });
   it('answers an error string for an unknown model, a bad size or bad variants', () => {
-    expect(app.ROWSHOT_COST('a', '', 1, 'dall-e')).toBe("ROWSHOT_COST: unknown model 'dall-e' (known: template, gemini-2.5-flash-image, gemini-3.1-flash-image, gemini-3-pro-image)");
+    expect(app.ROWSHOT_COST('a', '', 1, 'dall-e')).toBe("ROWSHOT_COST: unknown model 'dall-e' (known: template, gemini-2.5-flash-image, gemini-3.1-flash-image, gemini-3-pro-image, gemini-3.1-flash-image-preview, gemini-3-pro-image-preview)");
     expect(app.ROWSHOT_COST('a', '', 7)).toBe('ROWSHOT_COST: prompt 1: Variants must be a whole number from 1 to 4 (got "7")');
     expect(app.ROWSHOT_COST('a', 'Instagram pst')).toMatch(/^ROWSHOT_COST: prompt 1: Size "Instagram pst" is not a known size \(did you mean "Instagram post"\?/);
     expect(app.ROWSHOT_COST([['a'], ['b']], '', [[1], [1], [1]])).toBe('ROWSHOT_COST: variants has 3 cells but prompts has 2: give one value, or a range the size of prompts');

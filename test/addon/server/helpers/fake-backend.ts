@@ -2,7 +2,7 @@
 // canned answers (call counting, write planning). Prices come from the shared estimate, errors
 // are RFC 7807 problems. The real backend is exercised in run-against-backend.test.ts.
 import {
-  estimateRows, type BatchStatus, type CreateBatchRequest, type Pack, type RowResult, type RowState,
+  estimateRows, MODELS, pricePerImage, type BatchStatus, type CreateBatchRequest, type Pack, type RowResult, type RowState,
 } from '../../../../shared/index';
 import type { HttpPort, HttpRequest, HttpResponse } from '../../../../addon/server/services/ports';
 
@@ -54,6 +54,11 @@ export class FakeBackend implements HttpPort {
     }
     if (req.method === 'post' && path === '/v1/batches') return this.create(body as CreateBatchRequest, req.headers?.['Idempotency-Key'] ?? null);
     if (req.method === 'get' && path === '/v1/packs') return json(200, { packs: this.packs });
+    if (req.method === 'get' && path === '/v1/models') {
+      // As the backend answers: the chain's models and the template renderer every server has.
+      const served = MODELS.filter((m) => m.id === 'template' || this.chain.includes(m.id));
+      return json(200, { models: served.map((m) => ({ id: m.id, label: m.label, priceUsd: pricePerImage(m.id) ?? 0 })), defaultProviderChain: this.chain });
+    }
     if (m) {
       const batch = this.batches.get(decodeURIComponent(m[1]!));
       if (!batch) return problem(404, 'not_found', `Batch ${m[1]} was not found`);

@@ -90,12 +90,12 @@ describe('Test connection', () => {
     s.user.idToken = idToken('ann@acme.com');
     backend.otherKeys.push(s.user.idToken);
     expect(app.getSettings()).toMatchObject({ ok: true, value: { signIn: 'google', googleEmail: 'ann@acme.com', apiKeySaved: false } });
-    expect(app.testConnection()).toEqual({ ok: true, value: { message: 'Connected to https://rowshot.test: signed in with Google as ann@acme.com (0 reference packs).' } });
+    expect(app.testConnection()).toMatchObject({ ok: true, value: { message: 'Connected to https://rowshot.test: signed in with Google as ann@acme.com (0 reference packs).' } });
     expect(backend.requests.at(-1)?.headers?.authorization).toBe(`Bearer ${s.user.idToken}`);
     // The API key as the fallback: chosen in Settings, then used instead of the token.
     app.saveSettings({ backendUrl: 'https://rowshot.test', signIn: 'api_key', apiKey: 'rs_test_key_1234' });
     expect(app.getSettings()).toMatchObject({ ok: true, value: { signIn: 'api_key', apiKeySaved: true, apiKeyHint: '1234' } });
-    expect(app.testConnection()).toEqual({ ok: true, value: { message: 'Connected to https://rowshot.test: the API key works (0 reference packs).' } });
+    expect(app.testConnection()).toMatchObject({ ok: true, value: { message: 'Connected to https://rowshot.test: the API key works (0 reference packs).' } });
     expect(backend.requests.at(-1)?.headers?.authorization).toBe('Bearer rs_test_key_1234');
     // Back to Google: the saved key stays, unused.
     app.saveSettings({ backendUrl: 'https://rowshot.test', signIn: 'google' });
@@ -107,7 +107,16 @@ describe('Test connection', () => {
     const { app, backend } = setup();
     app.saveSettings({ backendUrl: 'https://rowshot.test', apiKey: 'rs_test_key_1234' });
     backend.packs.push({ id: 'p1', name: 'Brand', images: [], logo: null, palette: [], createdAt: '', updatedAt: '' });
-    expect(app.testConnection()).toEqual({ ok: true, value: { message: 'Connected to https://rowshot.test: the API key works (1 reference pack).' } });
+    expect(app.testConnection()).toEqual({
+      ok: true,
+      value: {
+        message: 'Connected to https://rowshot.test: the API key works (1 reference pack).',
+        models: [
+          { id: 'template', label: 'Template renderer (offline, free)', priceUsd: 0, isDefault: false },
+          { id: 'gemini-2.5-flash-image', label: 'Gemini 2.5 Flash Image', priceUsd: 0.039, isDefault: true },
+        ],
+      },
+    });
 
     app.saveSettings({ backendUrl: 'https://rowshot.test', apiKey: 'rs_wrong_key_9876' });
     const refused = app.testConnection();

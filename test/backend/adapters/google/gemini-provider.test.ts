@@ -66,7 +66,7 @@ describe('GeminiProvider request', () => {
     fake.script(imageReply(png, { imageTokens: 1680 }));
     const { p } = provider({ imageSize: '2K' });
     expect(p.name).toBe('gemini');
-    expect(p.models).toEqual(['gemini-2.5-flash-image', 'gemini-3.1-flash-image', 'gemini-3-pro-image']);
+    expect(p.models).toEqual(['gemini-2.5-flash-image', 'gemini-3.1-flash-image', 'gemini-3-pro-image', 'gemini-3.1-flash-image-preview', 'gemini-3-pro-image-preview']);
     const out = await p.generate(request({
       aspectRatio: '16:9',
       negativePrompt: 'blurry, watermark',

@@ -29,9 +29,9 @@ describe('circuit breakers', () => {
 describe('graceful degradation along the provider chain', () => {
   it('moves rows to the next model while the first one fails, and says so', async () => {
     const down = new FakeProvider({ name: 'flaky-model', models: ['gemini-3.1-flash-image'], fail: () => ({ ok: false, kind: 'transient', reason: 'overloaded (503)' }) });
-    const up = new FakeProvider({ name: 'steady-model', models: ['gemini-2.5-flash-image'] });
+    const up = new FakeProvider({ name: 'steady-model', models: ['gemini-3-pro-image'] });
     const s = await startTestServer(
-      { ROWSHOT_PROVIDER_CHAIN: 'gemini-3.1-flash-image,gemini-2.5-flash-image', ROWSHOT_BREAKER_FAILURES: '2', ROWSHOT_BREAKER_OPEN_MS: '60000', ROWSHOT_ROW_CONCURRENCY: '1', ROWSHOT_DAILY_BUDGET_USD: 'none' },
+      { ROWSHOT_PROVIDER_CHAIN: 'gemini-3.1-flash-image,gemini-3-pro-image', ROWSHOT_BREAKER_FAILURES: '2', ROWSHOT_BREAKER_OPEN_MS: '60000', ROWSHOT_ROW_CONCURRENCY: '1', ROWSHOT_DAILY_BUDGET_USD: 'none' },
       { providers: [down, up] },
     );
     try {
@@ -42,16 +42,16 @@ describe('graceful degradation along the provider chain', () => {
       expect(down.calls.length).toBe(2); // then its breaker is open: no more calls
       const page = (await (await s.api(`/v1/batches/${id}/rows`)).json()) as RowsPage;
       expect(page.rows.every((r) => r.provider === 'steady-model')).toBe(true);
-      expect(page.rows.some((r) => r.notes.includes('gemini-3.1-flash-image failing right now; served by gemini-2.5-flash-image'))).toBe(true);
+      expect(page.rows.some((r) => r.notes.includes('gemini-3.1-flash-image failing right now; served by gemini-3-pro-image'))).toBe(true);
     } finally {
       await s.close();
     }
   }, 90_000);
 
   it('falls back to the template renderer only when the batch allows it', async () => {
-    const down = new FakeProvider({ name: 'flaky-model', models: ['gemini-2.5-flash-image'], fail: () => ({ ok: false, kind: 'transient', reason: 'overloaded (503)' }) });
+    const down = new FakeProvider({ name: 'flaky-model', models: ['gemini-3.1-flash-image'], fail: () => ({ ok: false, kind: 'transient', reason: 'overloaded (503)' }) });
     const s = await startTestServer(
-      { ROWSHOT_PROVIDER_CHAIN: 'gemini-2.5-flash-image', ROWSHOT_BREAKER_FAILURES: '1', ROWSHOT_BREAKER_OPEN_MS: '1000', ROWSHOT_ROW_CONCURRENCY: '1', ROWSHOT_MAX_ATTEMPTS: '3' },
+      { ROWSHOT_PROVIDER_CHAIN: 'gemini-3.1-flash-image', ROWSHOT_BREAKER_FAILURES: '1', ROWSHOT_BREAKER_OPEN_MS: '1000', ROWSHOT_ROW_CONCURRENCY: '1', ROWSHOT_MAX_ATTEMPTS: '3' },
       { providers: [down] },
     );
     try {
@@ -66,7 +66,7 @@ describe('graceful degradation along the provider chain', () => {
       expect(b.counts.FAILED).toBe(2);
       const failed = (await (await s.api(`/v1/batches/${strict.id}/rows`)).json()) as RowsPage;
       // The last attempt either finds the breaker open or is the probe that fails again.
-      for (const r of failed.rows) expect(r.reason).toMatch(/^(gemini-2\.5-flash-image is failing right now|overloaded \(503\)) \(gave up after \d attempts\)$/);
+      for (const r of failed.rows) expect(r.reason).toMatch(/^(gemini-3\.1-flash-image is failing right now|overloaded \(503\)) \(gave up after \d attempts\)$/);
     } finally {
       await s.close();
     }

@@ -14,7 +14,7 @@ describe('duplicate delivery', () => {
     const provider = new FakeProvider({ latencyMs: 400 });
     const s = await startTestServer({}, { providers: [provider] });
     try {
-      const cells = { Prompt: 'one', Model: 'gemini-2.5-flash-image' };
+      const cells = { Prompt: 'one', Model: 'gemini-3.1-flash-image' };
       const { id } = await json<{ id: string }>(await s.api('/v1/batches', { method: 'POST', json: { rows: [{ rowId: 'r1', cells }] } }));
       const { taskToken } = JSON.parse(await readFile(path.join(s.dataDir, 'secrets.json'), 'utf8')) as { taskToken: string };
       const deliver = () => fetch(new URL('/tasks/row', s.url), {
@@ -27,7 +27,7 @@ describe('duplicate delivery', () => {
       const done = await s.waitForBatch(id);
       expect(done.counts.DONE).toBe(1);
       expect(provider.calls).toHaveLength(1);
-      expect(done.cost.actualUsd).toBeCloseTo(0.039, 6);
+      expect(done.cost.actualUsd).toBeCloseTo(0.067, 6);
       // Late duplicates after the row finished are acknowledged and do nothing.
       expect((await deliver()).status).toBe(200);
       expect(provider.calls).toHaveLength(1);
@@ -52,7 +52,7 @@ describe('duplicate delivery', () => {
 describe('one bad row never blocks the others', () => {
   it('finishes 4,999 of 5,000 rows DONE and reports the one FAILED with its reason', async () => {
     const provider = new FakeProvider();
-    const s = await startTestServer({ ROWSHOT_ROW_CONCURRENCY: '16', ROWSHOT_PROVIDER_CHAIN: 'gemini-2.5-flash-image', ROWSHOT_DAILY_BUDGET_USD: 'none', ROWSHOT_RATE_LIMIT_PER_MIN: '100000' }, { providers: [provider] });
+    const s = await startTestServer({ ROWSHOT_ROW_CONCURRENCY: '16', ROWSHOT_PROVIDER_CHAIN: 'gemini-3.1-flash-image', ROWSHOT_DAILY_BUDGET_USD: 'none', ROWSHOT_RATE_LIMIT_PER_MIN: '100000' }, { providers: [provider] });
     try {
       const input = rows(5000, (i): Record<string, string> => (i === 2345 ? { Prompt: 'x', Variants: 'lots' } : { Prompt: `row ${i}` }));
       const started = Date.now();
@@ -84,7 +84,7 @@ describe('coalesced write-back', () => {
   it('writes at most once per flush interval, every pending row in one call, final states last', async () => {
     const target = new RecordingTarget();
     const provider = new FakeProvider({ latencyMs: 5 });
-    const s = await startTestServer({ ROWSHOT_PROVIDER_CHAIN: 'gemini-2.5-flash-image', ROWSHOT_DAILY_BUDGET_USD: 'none' }, { providers: [provider], targets: [target] });
+    const s = await startTestServer({ ROWSHOT_PROVIDER_CHAIN: 'gemini-3.1-flash-image', ROWSHOT_DAILY_BUDGET_USD: 'none' }, { providers: [provider], targets: [target] });
     try {
       const started = Date.now();
       const { id } = await json<{ id: string }>(await s.api('/v1/batches', {

@@ -20,8 +20,8 @@ async function runRows(s: TestServer, json: Record<string, unknown>): Promise<Ro
 
 describe("a batch's text settings", () => {
   it('textDefault is the Text mode of rows with an empty Text cell; a filled cell keeps its own', async () => {
-    const provider = new FakeProvider({ name: 'scene-model', models: ['gemini-2.5-flash-image'] });
-    const s = await startTestServer({ ROWSHOT_PROVIDER_CHAIN: 'gemini-2.5-flash-image', ROWSHOT_DAILY_BUDGET_USD: 'none' }, { providers: [provider] });
+    const provider = new FakeProvider({ name: 'scene-model', models: ['gemini-3.1-flash-image'] });
+    const s = await startTestServer({ ROWSHOT_PROVIDER_CHAIN: 'gemini-3.1-flash-image', ROWSHOT_DAILY_BUDGET_USD: 'none' }, { providers: [provider] });
     try {
       const texts = ['', 'overlay'];
       const done = await runRows(s, { textDefault: 'model', rows: rows(2, (i) => ({ Prompt: 'a meadow', Headline: 'Welcome, Ana!', Text: texts[i] ?? '' })) });

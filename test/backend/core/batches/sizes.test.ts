@@ -16,14 +16,14 @@ async function dims(url: string, base: string): Promise<string> {
 
 describe('Sizes', () => {
   it('gives every preset and a pixel size exactly their pixels from a model and from the template renderer', async () => {
-    const provider = new FakeProvider({ models: ['gemini-2.5-flash-image'] });
+    const provider = new FakeProvider({ models: ['gemini-3.1-flash-image'] });
     const s = await startTestServer({ ROWSHOT_DAILY_BUDGET_USD: 'none' }, { providers: [provider] });
     try {
       const presets = SIZE_PRESETS.map((p) => p.name);
       const cellsOf = presets.slice(0, 7).join(', ');
       const rest = [...presets.slice(7), '1234×777'].join(', ');
       const input: Record<string, string>[] = [cellsOf, rest].flatMap((sizes) => [
-        { Prompt: 'a lamp', Sizes: sizes, Model: 'gemini-2.5-flash-image', Headline: '' },
+        { Prompt: 'a lamp', Sizes: sizes, Model: 'gemini-3.1-flash-image', Headline: '' },
         { Prompt: 'a lamp', Sizes: sizes, Model: 'template', Headline: 'Aurora' },
       ]);
       const res = await s.api('/v1/batches', { method: 'POST', json: { rows: rows(input.length, (i) => input[i]!) } });
@@ -48,10 +48,10 @@ describe('Sizes', () => {
   }, 180_000);
 
   it('gives a ratio a long edge of 1080 by default and the batch long edge when set; lists sizes then variants', async () => {
-    const provider = new FakeProvider({ models: ['gemini-2.5-flash-image'] });
+    const provider = new FakeProvider({ models: ['gemini-3.1-flash-image'] });
     const s = await startTestServer({ ROWSHOT_DAILY_BUDGET_USD: 'none' }, { providers: [provider] });
     try {
-      const row = { Prompt: 'a lamp', Sizes: '4:5, 16:9', Variants: 2, Model: 'gemini-2.5-flash-image' };
+      const row = { Prompt: 'a lamp', Sizes: '4:5, 16:9', Variants: 2, Model: 'gemini-3.1-flash-image' };
       const results: RowsPage['rows'][] = [];
       for (const longEdge of [undefined, 1600]) {
         const res = await s.api('/v1/batches', { method: 'POST', json: { rows: rows(1, () => row), ...(longEdge ? { longEdge } : {}) } });

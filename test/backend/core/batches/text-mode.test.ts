@@ -12,8 +12,8 @@ describe('Text column on AI rows', () => {
   it('overlay composites the headline over the kept model image; model and none leave the image as the model made it', async () => {
     // At the row's exact size (1080×1080), so the stored images compare pixel for pixel.
     const scene = await sharp({ create: { width: 1080, height: 1080, channels: 3, background: '#7a8f5c' } }).png().toBuffer();
-    const provider = new FakeProvider({ name: 'scene-model', models: ['gemini-2.5-flash-image'], image: { data: scene, width: 1080, height: 1080 } });
-    const s = await startTestServer({ ROWSHOT_PROVIDER_CHAIN: 'gemini-2.5-flash-image', ROWSHOT_DAILY_BUDGET_USD: 'none' }, { providers: [provider] });
+    const provider = new FakeProvider({ name: 'scene-model', models: ['gemini-3.1-flash-image'], image: { data: scene, width: 1080, height: 1080 } });
+    const s = await startTestServer({ ROWSHOT_PROVIDER_CHAIN: 'gemini-3.1-flash-image', ROWSHOT_DAILY_BUDGET_USD: 'none' }, { providers: [provider] });
     try {
       const modes = ['', 'model', 'none'];
       const res = await s.api('/v1/batches', { method: 'POST', json: { rows: rows(3, (i) => ({ Prompt: 'a meadow', Headline: 'Welcome, Ana!', Text: modes[i] ?? '' })) } });

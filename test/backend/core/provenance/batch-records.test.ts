@@ -17,10 +17,10 @@ describe('provenance records of a batch', () => {
   it('records every stored image with matching hashes and parent links, v2 after a retry included', async () => {
     let failFlaky = true;
     const provider = new FakeProvider({
-      name: 'scene-model', models: ['gemini-2.5-flash-image'],
+      name: 'scene-model', models: ['gemini-3.1-flash-image'],
       fail: (req) => (req.prompt === 'flaky shot' && failFlaky ? { ok: false, kind: 'permanent', reason: 'refused' } : null),
     });
-    const s = await startTestServer({ ROWSHOT_PROVIDER_CHAIN: 'gemini-2.5-flash-image', ROWSHOT_DAILY_BUDGET_USD: 'none' }, { providers: [provider] });
+    const s = await startTestServer({ ROWSHOT_PROVIDER_CHAIN: 'gemini-3.1-flash-image', ROWSHOT_DAILY_BUDGET_USD: 'none' }, { providers: [provider] });
     try {
       const input = [
         { rowId: 'overlay', cells: { Prompt: 'a meadow', Headline: 'Hello', 'Aspect ratio': '1:1, 16:9', Variants: 2 } },
@@ -72,7 +72,7 @@ describe('provenance records of a batch', () => {
           expect(parent.role).toBe('generated');
           expect(parent.assetKey).toBe(key.replace(/\.png$/, '.base.png'));
           expect(r.overlay).toEqual({ headline: 'Hello', subline: '' });
-          expect(parent.costUsd).toBe(0.039);
+          expect(parent.costUsd).toBe(0.067);
           expect(r.costUsd).toBe(0);
         } else {
           expect(r.parent).toBeNull();
@@ -82,7 +82,7 @@ describe('provenance records of a batch', () => {
       const rowsOf = (rowId: string) => [...records.values()].filter((r) => r.rowId === rowId);
       expect(rowsOf('overlay').map((r) => r.parameters.aspectRatio).sort()).toEqual([...Array(6).fill('16:9'), ...Array(6).fill('1:1')]);
       expect(new Set(rowsOf('overlay').map((r) => r.variant))).toEqual(new Set([1, 2]));
-      expect(rowsOf('overlay').every((r) => r.prompt === 'a meadow' && r.model === 'gemini-2.5-flash-image' && r.parameters.textMode === 'overlay')).toBe(true);
+      expect(rowsOf('overlay').every((r) => r.prompt === 'a meadow' && r.model === 'gemini-3.1-flash-image' && r.parameters.textMode === 'overlay')).toBe(true);
       expect(rowsOf('model-text').map((r) => r.role).sort()).toEqual(['generated', 'thumbnail']);
       expect(rowsOf('model-text').every((r) => r.overlay === null && r.parameters.textMode === 'model')).toBe(true);
       // The retried row was made in generation 2: its records say version 2.

@@ -42,7 +42,7 @@ describe('provenance chains', () => {
   it('1,000 rows at concurrency 50: every image recorded once, chains with no fork and no gap', async () => {
     // Tiny images asked for at their own size (Sizes 64x64): no scaling work, the chains are what is measured.
     const tiny = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#884422' } }).png().toBuffer();
-    const fake = new FakeProvider({ models: ['gemini-2.5-flash-image'], image: { data: tiny, width: 64, height: 64 } });
+    const fake = new FakeProvider({ models: ['gemini-3.1-flash-image'], image: { data: tiny, width: 64, height: 64 } });
     // The first 50 calls are held until all 50 are in flight, so 50 rows store and record their images at once.
     let release: () => void = () => undefined;
     const wave = new Promise<void>((r) => (release = r));
@@ -58,7 +58,7 @@ describe('provenance chains', () => {
       },
     };
     const s = await startTestServer(
-      { ROWSHOT_PROVIDER_CHAIN: 'gemini-2.5-flash-image', ROWSHOT_DAILY_BUDGET_USD: 'none', ROWSHOT_ROW_CONCURRENCY: '50' },
+      { ROWSHOT_PROVIDER_CHAIN: 'gemini-3.1-flash-image', ROWSHOT_DAILY_BUDGET_USD: 'none', ROWSHOT_ROW_CONCURRENCY: '50' },
       { providers: [provider] },
     );
     try {

@@ -18,8 +18,8 @@ import { startTestServer } from '../../../helpers/server';
 
 describe('verify', () => {
   it('passes the stored image and names a changed pixel, an edited record and a bad signature', async () => {
-    const provider = new FakeProvider({ models: ['gemini-2.5-flash-image'] });
-    const s = await startTestServer({ ROWSHOT_PROVIDER_CHAIN: 'gemini-2.5-flash-image', ROWSHOT_DAILY_BUDGET_USD: 'none' }, { providers: [provider] });
+    const provider = new FakeProvider({ models: ['gemini-3.1-flash-image'] });
+    const s = await startTestServer({ ROWSHOT_PROVIDER_CHAIN: 'gemini-3.1-flash-image', ROWSHOT_DAILY_BUDGET_USD: 'none' }, { providers: [provider] });
     try {
       const input = [{ rowId: 'a', cells: { Prompt: 'a meadow', Headline: 'Spring sale' } }, { rowId: 'b', cells: { Prompt: 'a lake', Text: 'none' } }];
       const { id } = (await (await s.api('/v1/batches', { method: 'POST', json: { rows: input } })).json()) as { id: string };
