@@ -209,10 +209,11 @@ describe('backend/Dockerfile', () => {
   const dockerfile = readFileSync(join(root, 'backend', 'Dockerfile'), 'utf8');
   const instructions = dockerfile.split('\n').filter((l) => l.trim() !== '' && !l.trimStart().startsWith('#'));
 
-  it('has a build stage and a runtime stage on node:20-bookworm-slim', () => {
+  it('has a build stage and a runtime stage on a supported Node LTS (22), as package.json engines says', () => {
     const froms = instructions.filter((l) => /^FROM\s/i.test(l));
     expect(froms).toHaveLength(2);
-    for (const f of froms) expect(f).toMatch(/^FROM node:20-bookworm-slim\b/);
+    for (const f of froms) expect(f).toMatch(/^FROM node:22-bookworm-slim\b/);
+    expect((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node).toBe('>=22');
     expect(dockerfile).toMatch(/npm ci\b/);
     expect(dockerfile).toMatch(/npm prune --omit=dev/);
     expect(dockerfile).toMatch(/COPY --from=build \/app\/node_modules/);

@@ -10,7 +10,9 @@ export type GeminiFailure =
 
 export type GeminiAnswer =
   | { kind: 'image'; data: Buffer; mimeType: string }
-  | { kind: 'permanent'; reason: string };
+  | { kind: 'permanent'; reason: string }
+  /** No image and no refusal (NO_IMAGE, IMAGE_OTHER, OTHER, an empty reply): a second call usually works. */
+  | { kind: 'no_image'; reason: string };
 
 /** Finish reasons meaning the model refused or was stopped by a filter. */
 const BLOCKING_FINISH_REASONS = new Set([
@@ -77,6 +79,16 @@ export function retryAfterFromError(err: unknown, body: ApiErrorBody | undefined
   return m?.[1] === undefined ? undefined : Math.ceil(Number(m[1]) * 1000);
 }
 
+/** A 429 whose QuotaFailure (or message) says the limit itself is 0. */
+function hasZeroQuota(body: ApiErrorBody | undefined): boolean {
+  for (const detail of body?.details ?? []) {
+    if (!detail || typeof detail !== 'object' || !String((detail as Record<string, unknown>)['@type']).endsWith('google.rpc.QuotaFailure')) continue;
+    const violations = (detail as { violations?: unknown }).violations;
+    if (Array.isArray(violations) && violations.some((v) => String((v as { quotaValue?: unknown } | null)?.quotaValue) === '0')) return true;
+  }
+  return /\blimit: 0\b/.test(body?.message ?? '');
+}
+
 function transientFor(status: number): string {
   switch (status) {
     case 429: return 'Gemini is rate limiting (429)';
@@ -121,6 +133,8 @@ export function classifyError(err: unknown, callerAborted: boolean, vertex = fal
         ? { kind: 'permanent', reason: `Vertex AI refused the service's credentials (${status}): ${apiMessage}` }
         : { kind: 'permanent', reason: 'the Gemini API key is not valid or lacks access' };
     }
+    // A quota of 0 is not rate limiting: no retry will help until billing is enabled.
+    if (status === 429 && hasZeroQuota(body)) return { kind: 'permanent', reason: 'this Gemini key has no image quota (billing not enabled?)' };
     if (status === 429 || status === 408 || status >= 500) {
       const retryAfterMs = retryAfterFromError(err, body);
       const base = transientFor(status);
@@ -169,7 +183,7 @@ export function classifyResponse(res: GenerateContentResponse): GeminiAnswer {
   const text = parts.filter((p) => !p.thought && typeof p.text === 'string').map((p) => p.text).join(' ').trim();
   if (text) return { kind: 'permanent', reason: `the model answered with text instead of an image: «${sanitize(text, 120)}»` };
   if (finish && finish !== 'STOP' && finish !== 'FINISH_REASON_UNSPECIFIED') {
-    return { kind: 'permanent', reason: `the model returned no image (${finish})` };
+    return { kind: 'no_image', reason: `the model returned no image (${finish})` };
   }
-  return { kind: 'permanent', reason: 'the model returned no image' };
+  return { kind: 'no_image', reason: 'the model returned no image' };
 }

@@ -127,6 +127,7 @@ export class GeminiProvider implements ImageProvider {
     if (size.send) imageConfig.imageSize = size.send;
 
     let last: Extract<GeminiFailure, { kind: 'transient' }> | undefined;
+    let noImageRetried = false;
     for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
       if (signal?.aborted) return { ok: false, kind: 'transient', reason: 'the Gemini request was aborted' };
       let failure: GeminiFailure;
@@ -144,6 +145,14 @@ export class GeminiProvider implements ImageProvider {
         });
         const answer = classifyResponse(res);
         if (answer.kind === 'permanent') return { ok: false, kind: 'permanent', reason: answer.reason };
+        if (answer.kind === 'no_image') {
+          // Retried once, at once: such replies are usually passing; a second one fails the row.
+          if (noImageRetried) return { ok: false, kind: 'permanent', reason: `${answer.reason} (twice)` };
+          noImageRetried = true;
+          notes.push(`Gemini retried once: ${answer.reason}`);
+          attempt--;
+          continue;
+        }
         let image: GeneratedImage;
         try {
           image = await toGeneratedImage(answer.data);

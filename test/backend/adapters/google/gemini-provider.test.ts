@@ -224,10 +224,32 @@ describe('GeminiProvider outcomes', () => {
   it.each([
     ['no candidates', {}],
     ['empty parts', { candidates: [{ content: { parts: [] }, finishReason: 'STOP' }] }],
-  ])('%s is permanent "the model returned no image"', async (_name, body) => {
-    fake.script({ body });
+  ])('%s is retried once at once, then permanent "the model returned no image"', async (_name, body) => {
+    fake.setDefault({ body });
+    const { p, sleeps } = provider();
+    const out = await p.generate(request());
+    expect(fake.requests).toHaveLength(2);
+    expect(sleeps).toEqual([]);
+    expect(out).toEqual({ ok: false, kind: 'permanent', reason: 'the model returned no image (twice)' });
+  });
+
+  it.each(['NO_IMAGE', 'IMAGE_OTHER', 'OTHER'])('finishReason %s is retried once, and a second reply with an image makes the row', async (finishReason) => {
+    fake.script({ body: { candidates: [{ content: { parts: [] }, finishReason }] } }, imageReply(png, { imageTokens: 1120 }));
     const out = await provider().p.generate(request());
-    expect(out).toEqual({ ok: false, kind: 'permanent', reason: 'the model returned no image' });
+    expect(fake.requests).toHaveLength(2);
+    expect(out).toMatchObject({ ok: true });
+    if (out.ok) expect(out.notes).toContain(`Gemini retried once: the model returned no image (${finishReason})`);
+  });
+
+  it('a 429 with a quota of 0 fails at once with the billing reason, not as rate limiting', async () => {
+    fake.setDefault(errorReply(429, 'RESOURCE_EXHAUSTED', 'Quota exceeded for metric: generativelanguage.googleapis.com/generate_content_free_tier_requests, limit: 0, model: gemini-3.1-flash-image', {
+      details: [{ '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations: [{ quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests', quotaValue: '0' }] }],
+    }));
+    const { p, sleeps } = provider({ maxRetries: 2 });
+    const out = await p.generate(request());
+    expect(fake.requests).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+    expect(out).toEqual({ ok: false, kind: 'permanent', reason: 'this Gemini key has no image quota (billing not enabled?)' });
   });
 
   it('429 then success within maxRetries, waiting the RetryInfo delay', async () => {
