@@ -27,7 +27,7 @@ async function writesPerImage(rows: number): Promise<{ rows: number; storedImage
   const dir = await mkdtemp(path.join(os.tmpdir(), 'rowshot-bench-prov-'));
   const loaded = loadConfig({
     ROWSHOT_DATA_DIR: dir, PORT: '0', ROWSHOT_LOG_LEVEL: 'warn', ROWSHOT_ROW_CONCURRENCY: '50', ROWSHOT_ROW_RATE: '500',
-    ROWSHOT_PROVIDER_CHAIN: 'gemini-2.5-flash-image', ROWSHOT_DAILY_BUDGET_USD: 'none', ROWSHOT_RATE_LIMIT_PER_MIN: '1000000',
+    ROWSHOT_PROVIDER_CHAIN: 'gemini-3.1-flash-image', ROWSHOT_DAILY_BUDGET_USD: 'none', ROWSHOT_RATE_LIMIT_PER_MIN: '1000000',
   });
   if (!loaded.ok) throw new Error(loaded.message);
   const rowshot = await createRowshot(loaded.config, { providers: [new FakeProvider({ latencyMs: 50, costUsd: 0 })], logger: createLogger('warn') });
@@ -65,7 +65,7 @@ function draft(i: number, role: 'generated' | 'thumbnail'): RecordDraft {
   return {
     actor: 'api-key:bench (k1)', assetKey: `tenants/bench/batches/b/assets/r${i}/g0/1x1-v1${role === 'thumbnail' ? '-thumb.webp' : '.png'}`, role,
     batchId: 'b_bench', rowId: `r${i}`, version: 1, aspectRatio: '1:1', variant: 1, parent: null, prompt: `Product shot ${i}`, negativePrompt: '',
-    model: 'gemini-2.5-flash-image', modelVersion: null, providerResponseId: null, parameters: { imageSize: '1K', aspectRatio: '1:1', seed: 1, textMode: 'none' },
+    model: 'gemini-3.1-flash-image', modelVersion: null, providerResponseId: null, parameters: { imageSize: '1K', aspectRatio: '1:1', seed: 1, textMode: 'none' },
     pack: null, inputs: { references: [], logoSha256: null, fonts: null }, overlay: null, startedAt: new Date().toISOString(), finishedAt: new Date().toISOString(), costUsd: 0.039,
   };
 }
