@@ -3,6 +3,7 @@ import { ROW_ID_MAX_LENGTH, ROW_ID_TEXT_MESSAGE, ROW_ID_TEXT_PATTERN } from '../
 import { ROW_STATES } from '../sheet-convention';
 import { TEXT_MODES } from '../row';
 import { SIZE_LIMITS } from '../sizes';
+import { MAX_FILE_NAME_TEMPLATE } from '../file-names';
 
 export const CellValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
@@ -73,6 +74,8 @@ export const CreateBatchRequest = z.strictObject({
   minTextPx: z.optional(MinTextPx),
   /** Long edge in pixels of the rows' ratio sizes (`4:5`); exact sizes and presets are as given. */
   longEdge: z.optional(z.number().check(z.int(), z.gte(SIZE_LIMITS.minLongEdge), z.lte(SIZE_LIMITS.maxEdge))),
+  /** Names of the images in the zip export, e.g. `{{Name}}-{{size}}-v{{variant}}` (see shared/file-names.ts). */
+  fileNameTemplate: z.optional(z.string().check(z.minLength(1), z.maxLength(MAX_FILE_NAME_TEMPLATE))),
 });
 export type CreateBatchRequest = z.infer<typeof CreateBatchRequest>;
 

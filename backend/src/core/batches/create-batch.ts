@@ -100,6 +100,7 @@ export async function createBatch(
     textFit: request.textFit ?? 'set',
     ...(request.textDefault ? { textDefault: request.textDefault } : {}),
     ...(request.minTextPx ? { minTextPx: request.minTextPx } : {}),
+    fileNameTemplate: request.fileNameTemplate ?? null,
   };
 
   const chunks: InputRow[][] = [];

@@ -2,11 +2,12 @@
 // results.csv. Produced as a stream page by page, so a 10,000-row export never sits in memory.
 import { stringify } from 'csv-stringify/sync';
 import { Zip, ZipPassThrough } from 'fflate';
-import { formulaSafeText, OUTPUT_FIELDS, resultCells, type OutputField, type ResultCell, type RowResult } from '../../../../shared/index';
+import { fileBaseName, formulaSafeText, OUTPUT_FIELDS, resultCells, UniqueNames, type OutputField, type ResultCell, type RowResult } from '../../../../shared/index';
 import type { CoreDeps } from '../deps';
-import { layout, rowSegment } from '../layout';
+import { extFor, layout, rowSegment } from '../layout';
 import { parseRecordId, type ProvenanceRecord } from '../provenance/record';
 import { linkerFor } from './batch-view';
+import { inputRows } from './input-rows';
 import { loadBatch, readRowRecords, rowResultOf, type StoredRow } from './query-batches';
 import type { Manifest } from './records';
 
@@ -86,15 +87,23 @@ async function* zipChunks(deps: CoreDeps, m: Manifest): AsyncGenerator<Uint8Arra
   // provenance.jsonl: one line per record of a zipped image and of what it was made from (a
   // composite's AI image), each as stored, so a reader can check hashes and signatures offline.
   const provenanceLines: string[] = [];
+  const template = m.fileNameTemplate ?? null;
+  // Names are handed out in row order, so the same batch always zips to the same names. Every
+  // image is version 1 until rows can be revised.
+  const names = new UniqueNames();
   for await (const { rows, stored } of pages(deps, m)) {
     csvParts.push(rows.map((r) => csvLine(m, r)).join(''));
+    const cells = template === null ? null : await inputRows(deps, m, stored.map((r) => r.index));
     for (const r of stored) {
       for (const img of r.rec?.images ?? []) {
         if (img.provenanceKey) provenanceLines.push(...(await recordLines(deps, m.tenant, img.provenanceKey)));
         const blob = await deps.store.get(img.key);
         if (!blob) continue;
+        const name = template === null
+          ? `images/${rowSegment(r.rowId)}/${img.key.split('/').pop() ?? 'image'}`
+          : `images/${names.take(fileBaseName(template, { cells: cells?.get(r.index)?.cells ?? {}, rowId: r.rowId, aspectRatio: img.aspectRatio, variant: img.variant, version: 1 }), extFor(img.mimeType))}`;
         // Images are already compressed: store them, don't deflate them again.
-        const file = new ZipPassThrough(`images/${rowSegment(r.rowId)}/${img.key.split('/').pop() ?? 'image'}`);
+        const file = new ZipPassThrough(name);
         zip.add(file);
         file.push(blob.data, true);
         yield* drain();

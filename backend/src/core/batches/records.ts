@@ -24,6 +24,8 @@ export interface Manifest {
   retryGen: number;
   cancelled: boolean;
   requestHash: string;
+  /** The batch's file-name template (absent in batches made before it existed). */
+  fileNameTemplate?: string | null;
   /**
    * `set` (the default): rows that share a pack, and every size of a row, share one headline
    * size (text-sets.ts); `row`: each image is fitted on its own. Absent in older batches: `row`.
