@@ -53,11 +53,16 @@ export function safeBaseName(text: string): string {
   return s;
 }
 
+/** UTF-8 bytes of one code point (shared/ runs in Apps Script too, which has no TextEncoder). */
+function utf8Length(cp: number): number {
+  return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+}
+
 function clipBytes(s: string, max: number): string {
   let bytes = 0;
   let out = '';
   for (const ch of s) {
-    const n = new TextEncoder().encode(ch).length;
+    const n = utf8Length(ch.codePointAt(0) ?? 0);
     if (bytes + n > max) break;
     bytes += n;
     out += ch;
