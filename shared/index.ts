@@ -13,7 +13,6 @@ export * from './sizes';
 export * from './row-id';
 export * from './estimate';
 export * from './batch-status';
-export * from './file-names';
 export * from './contracts/problem';
 export * from './contracts/batches';
 export * from './contracts/packs';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fileBaseName, safeBaseName, UniqueNames } from '../../shared/index';
+import { fileBaseName, safeBaseName, UniqueNames } from '../../shared/file-names';
 
 const input = (cells: Record<string, string | number | boolean | null>, over: Partial<{ rowId: string; aspectRatio: string; variant: number }> = {}) => ({
   cells, rowId: over.rowId ?? 'r_1', aspectRatio: over.aspectRatio ?? '16:9', variant: over.variant ?? 2, version: 1,

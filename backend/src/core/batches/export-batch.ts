@@ -2,7 +2,8 @@
 // results.csv. Produced as a stream page by page, so a 10,000-row export never sits in memory.
 import { stringify } from 'csv-stringify/sync';
 import { Zip, ZipPassThrough } from 'fflate';
-import { fileBaseName, formulaSafeText, OUTPUT_FIELDS, resultCells, UniqueNames, type OutputField, type ResultCell, type RowResult } from '../../../../shared/index';
+import { fileBaseName, UniqueNames } from '../../../../shared/file-names';
+import { formulaSafeText, OUTPUT_FIELDS, resultCells, type OutputField, type ResultCell, type RowResult } from '../../../../shared/index';
 import type { CoreDeps } from '../deps';
 import { extFor, layout, rowSegment } from '../layout';
 import { parseRecordId, type ProvenanceRecord } from '../provenance/record';
