@@ -13,7 +13,7 @@ let stack: Stack;
 
 beforeAll(async () => {
   [addon, browser] = await Promise.all([Promise.resolve(builtAddon()), launchChromium()]);
-  stack = await startStack(addon, [['Prompt', 'Aspect ratios'], ['A red fox in snow', '1:1'], ['A blue fox at dusk', '7:3']]);
+  stack = await startStack(addon, [['Prompt', 'Aspect ratios'], ['A red fox in snow', '1:1'], ['A blue fox at dusk', '5000x5000']]);
 });
 afterAll(async () => {
   await stack?.close();
@@ -65,9 +65,9 @@ describe('Schedules: Test, Run now and the e-mail', () => {
     expect(mail!.subject).toBe('Rowshot: “Foxes” finished with 1 failed row');
     const sheet = await stack.harness.sheet();
     const rowId = String(column(sheet, 'Row ID')[1]);
-    expect(mail!.body).toMatch(new RegExp(`Row 3 \\(Row ID ${rowId}\\): .*7:3`));
+    expect(mail!.body).toMatch(new RegExp(`Row 3 \\(Row ID ${rowId}\\): .*5000`));
     expect(mail!.body).toContain('#gid=0');
-    expect(String(column(sheet, 'Status')[1])).toMatch(/^FAILED: .*7:3/);
+    expect(String(column(sheet, 'Status')[1])).toMatch(/^FAILED: .*5000/);
 
     // "All rows" over a DONE row: saving asks, with the cost, before anything is saved.
     await newSchedule(page, 'Everything', 'all');
