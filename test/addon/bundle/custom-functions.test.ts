@@ -28,7 +28,7 @@ describe('ROWSHOT_COST', () => {
   it('answers an error message, not a throw, for an unknown model or bad variants', () => {
     expect(addon.g.ROWSHOT_COST('a cat', '1:1', 1, 'dall-e')).toMatch(/^ROWSHOT_COST: unknown model 'dall-e'/);
     expect(addon.g.ROWSHOT_COST('a cat', '1:1', 9)).toMatch(/^ROWSHOT_COST: prompt 1: Variants must be a whole number from 1 to \d+/);
-    expect(addon.g.ROWSHOT_COST('a cat', '7:3')).toMatch(/^ROWSHOT_COST: prompt 1: Aspect ratio "7:3" is not supported/);
+    expect(addon.g.ROWSHOT_COST('a cat', 'Instagram pst')).toMatch(/^ROWSHOT_COST: prompt 1: Size "Instagram pst" is not a known size \(did you mean "Instagram post"\?/);
   });
 });
 
