@@ -126,7 +126,13 @@ export const CreateBatchResponse = z.object({
 export type CreateBatchResponse = z.infer<typeof CreateBatchResponse>;
 
 /** `size`: the exact pixels (`1080x1350`); `aspectRatio`: its reduced ratio (`4:5`). */
-export const RowImage = z.object({ size: z.string(), aspectRatio: z.string(), variant: z.number(), url: z.string(), thumbnailUrl: z.string() });
+export const RowImage = z.object({
+  size: z.string(), aspectRatio: z.string(), variant: z.number(), url: z.string(), thumbnailUrl: z.string(),
+  /** The capability link to the image's provenance record (absent for images made before records were kept). */
+  provenanceUrl: z.optional(z.string()),
+  /** The image's asset id (its record id), for GET /v1/assets/:id/provenance. */
+  assetId: z.optional(z.string()),
+});
 export type RowImage = z.infer<typeof RowImage>;
 
 export const RowResult = z.object({

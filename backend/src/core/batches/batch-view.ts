@@ -2,6 +2,7 @@
 import type { BatchStatus, RowResult } from '../../../../shared/index';
 import { fromMicros, isFinalBatch } from '../../../../shared/index';
 import type { CoreDeps } from '../deps';
+import { recordIdOfKey } from '../provenance/record';
 import { getTenant } from '../tenants/tenants';
 import type { Manifest, RowRecord, StatusRecord } from './records';
 
@@ -59,7 +60,10 @@ export function toRowResult(r: RowRecord, link: LinkFor): RowResult {
     reason: r.reason,
     provider: r.provider,
     costUsd: fromMicros(r.costMicros),
-    images: r.images.map((img) => ({ size: img.size ?? img.aspectRatio.replace(':', 'x'), aspectRatio: img.aspectRatio, variant: img.variant, url: link(img.key), thumbnailUrl: link(img.thumbKey) })),
+    images: r.images.map((img) => ({
+      size: img.size ?? img.aspectRatio.replace(':', 'x'), aspectRatio: img.aspectRatio, variant: img.variant, url: link(img.key), thumbnailUrl: link(img.thumbKey),
+      ...(img.provenanceKey ? { provenanceUrl: link(img.provenanceKey), assetId: recordIdOfKey(img.provenanceKey) } : {}),
+    })),
     notes: r.notes,
     attempts: r.attempts,
     updatedAt: r.updatedAt,

@@ -92,3 +92,9 @@ export function parseRecordId(id: string): { shard: string; seq: number } | null
   const m = RECORD_ID.exec(id);
   return m ? { shard: m[1] as string, seq: Number(m[2]) } : null;
 }
+
+/** `…/provenance/chains/<shard>/<000000000042>.json` → `<shard>-42`. */
+export function recordIdOfKey(key: string): string {
+  const m = /\/provenance\/chains\/([a-z0-9]+)\/0*([1-9][0-9]*)\.json$/.exec(key);
+  return m ? `${m[1]}-${m[2]}` : '';
+}

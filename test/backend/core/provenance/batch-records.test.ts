@@ -88,9 +88,16 @@ describe('provenance records of a batch', () => {
       // The retried row was made in generation 2: its records say version 2.
       expect(rowsOf('flaky').map((r) => r.version)).toEqual([2, 2]);
 
-      // The row records point at their images' records.
+      // Each row's images link to their records (assetId is the record id).
       const page = (await (await s.api(`/v1/batches/${id}/rows`)).json()) as RowsPage;
-      expect(page.rows).toHaveLength(3);
+      expect(page.rows.flatMap((r) => r.images)).toHaveLength(6);
+      for (const img of page.rows.flatMap((r) => r.images)) {
+        const rec = records.get(img.assetId!)!;
+        expect(['composite', 'generated']).toContain(rec.role);
+        expect(((await (await fetch(img.provenanceUrl!)).json()) as ProvenanceRecord).hash).toBe(rec.hash);
+        const file = Buffer.from(await (await fetch(img.url)).arrayBuffer());
+        expect(extractProvenance(file)?.embedded.recordId).toBe(rec.id);
+      }
 
       // The published key verifies every record's signature (node's own Ed25519, not the server's signer).
       const keys = (await (await fetch(new URL('/v1/provenance/keys', s.url))).json()) as { keys: { keyId: string; publicKeyPem: string }[] };
