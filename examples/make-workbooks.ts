@@ -80,7 +80,7 @@ const PRODUCTS: { product: string; tagline: string; ratios: string; variants: nu
 
 const CAMPAIGN_PROMPT = 'Studio product photo of the {{Product}} on a warm oak table, morning window light, soft shadows, shallow depth of field';
 
-async function campaignXlsx(): Promise<Buffer> {
+export async function campaignXlsx(): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Rowshot examples';
   wb.created = FIXED_DATE;

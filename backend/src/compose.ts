@@ -1,7 +1,7 @@
 // The composition root: the one place that chooses adapters, from validated config.
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { Config } from './config';
 import type { GoogleClients } from './compose-cloud';
 import { localWiring } from './compose-local';
@@ -19,7 +19,9 @@ import { googleSignIn } from './compose-sign-in';
 import { createApp } from './http/app';
 import { createLogger } from './http/logger';
 import { createMetrics } from './http/metrics';
-import { devKeyPath } from './local-secrets';
+import { devKeyPath, writeFileWhole } from './local-secrets';
+import type { BlobStore } from './ports/blob-store';
+import { storeReady } from './store-ready';
 import type { ImageProvider } from './ports/image-provider';
 import type { SheetTarget } from './ports/sheet-target';
 import { extractPalette } from './render/palette';
@@ -40,6 +42,8 @@ export interface Overrides {
   clock?: Clock;
   /** Clients to use instead of ones built from config and Application Default Credentials (locally: Gemini only). */
   google?: GoogleClients;
+  /** Wraps the storage adapter (tests inject disk faults at this boundary). */
+  wrapStore?: (store: BlobStore) => BlobStore;
 }
 
 export interface Rowshot {
@@ -61,10 +65,11 @@ export async function createRowshot(config: Config, overrides: Overrides = {}): 
   const wiring = config.ROWSHOT_MODE === 'cloud'
     ? (await import('./compose-cloud')).cloudWiring(config, overrides.google)
     : await localWiring(config, log, overrides.google);
+  const store = overrides.wrapStore ? overrides.wrapStore(wiring.store) : wiring.store;
   const metrics = createMetrics([wiring.queues.rows, wiring.queues.control]);
   const publicBaseUrl = (config.ROWSHOT_PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');
   const deps: CoreDeps = {
-    store: wiring.store,
+    store,
     breakers: new CircuitBreakers(clock, config.ROWSHOT_BREAKER_FAILURES, config.ROWSHOT_BREAKER_OPEN_MS),
     queues: wiring.queues,
     providers: [...(overrides.providers ?? []), ...wiring.providers, new TemplateRenderer()],
@@ -106,7 +111,7 @@ export async function createRowshot(config: Config, overrides: Overrides = {}): 
     rateLimitPerMinute: config.ROWSHOT_RATE_LIMIT_PER_MIN,
     previewPerMinute: config.ROWSHOT_PREVIEW_PER_MIN,
     ...(config.GOOGLE_CLOUD_PROJECT ? { traceProject: config.GOOGLE_CLOUD_PROJECT } : {}),
-    ready: async () => (await wiring.store.list('system/', { maxResults: 1 }), true),
+    ready: () => storeReady(store, wiring.dataDir !== null),
   });
   let server: Server | null = null;
   let closing = false;
@@ -161,12 +166,10 @@ export async function createRowshot(config: Config, overrides: Overrides = {}): 
 
 /** The embedded default's development key for the `local` tenant, made once. */
 async function ensureDevKey(deps: CoreDeps, file: string): Promise<void> {
-  try {
-    await readFile(file, 'utf8');
-    return;
-  } catch {
-    const { key } = await createApiKey(deps.store, LOCAL_TENANT, deps.clock, 'local development key');
-    await writeFile(file, `${key}\n`, { mode: 0o600 });
-    deps.log.info({ file }, 'created a local development API key');
-  }
+  // An empty file (written half-way on a full disk by an older version) counts as none.
+  const existing = await readFile(file, 'utf8').catch(() => '');
+  if (existing.trim() !== '') return;
+  const { key } = await createApiKey(deps.store, LOCAL_TENANT, deps.clock, 'local development key');
+  await writeFileWhole(file, `${key}\n`);
+  deps.log.info({ file }, 'created a local development API key');
 }

@@ -3,17 +3,10 @@
 // a lock left by a process that no longer exists (kill -9) is taken over.
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pidAlive } from './pid-alive';
 
 export class DataDirBusyError extends Error {}
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
   const file = path.join(dataDir, 'server.lock');
@@ -24,7 +17,7 @@ export async function lockDataDir(dataDir: string): Promise<() => Promise<void>>
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && pidAlive(pid)) {
         throw new DataDirBusyError(
           `Another Rowshot process (pid ${pid}) is using ${dataDir}; stop it, use a different ROWSHOT_DATA_DIR, or send work to it with --server`,
         );

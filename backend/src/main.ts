@@ -5,6 +5,8 @@ import type { Logger } from './core/deps';
 import { DataDirBusyError } from './data-dir-lock';
 import { readableDestination } from './http/log-lines';
 import { createLogger } from './http/logger';
+import { fdDestination } from './http/log-destination';
+import { fsFaultText } from './fs-fault-text';
 
 export async function serve(env: Record<string, string | undefined>, opts: { logFormat?: 'text' | 'json' } = {}): Promise<number> {
   const loaded = loadConfig(env);
@@ -12,12 +14,16 @@ export async function serve(env: Record<string, string | undefined>, opts: { log
     console.error(loaded.message);
     return 1;
   }
-  const rowshot = await createRowshot(loaded.config, opts.logFormat === 'text' ? { logger: createLogger(loaded.config.ROWSHOT_LOG_LEVEL, readableDestination(process.stdout)) } : {});
+  let rowshot: Rowshot | undefined;
   let url: string;
   try {
+    rowshot = await createRowshot(loaded.config, opts.logFormat === 'text' ? { logger: createLogger(loaded.config.ROWSHOT_LOG_LEVEL, readableDestination(fdDestination(1))) } : {});
     ({ url } = await rowshot.listen());
   } catch (err) {
-    console.error(err instanceof DataDirBusyError || (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? (err as Error).message : String(err));
+    // A full or read-only data folder at start-up: one line saying so, not a stack trace.
+    const disk = fsFaultText(err);
+    console.error(disk ?? (err instanceof DataDirBusyError || (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? (err as Error).message : String(err)));
+    await rowshot?.close().catch(() => undefined);
     return 1;
   }
   rowshot.deps.log.info(

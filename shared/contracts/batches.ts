@@ -125,6 +125,14 @@ export const CreateBatchResponse = z.object({
 });
 export type CreateBatchResponse = z.infer<typeof CreateBatchResponse>;
 
+/** POST /v1/batches/check: the batch would be accepted (every refusal is the problem POST /v1/batches gives). */
+export const BatchCheckResponse = z.object({
+  ok: z.literal(true),
+  estimate: z.object({ totalUsd: z.number(), images: z.number() }),
+  warnings: z.optional(z.array(z.string())),
+});
+export type BatchCheckResponse = z.infer<typeof BatchCheckResponse>;
+
 /** `size`: the exact pixels (`1080x1350`); `aspectRatio`: its reduced ratio (`4:5`). */
 export const RowImage = z.object({
   size: z.string(), aspectRatio: z.string(), variant: z.number(), url: z.string(), thumbnailUrl: z.string(),

@@ -6,6 +6,7 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import { atomicWriteFile } from '../../../backend/src/adapters/local/workbook/atomic-write';
+import { assertZipWithinBounds } from '../../../backend/src/adapters/local/workbook/zip-bounds';
 
 export type GridCell = string | number | boolean;
 export type Grid = GridCell[][];
@@ -30,6 +31,17 @@ function fromExcel(value: ExcelJS.CellValue): GridCell {
   return String(value);
 }
 
+/** Loads an xlsx after checking its zip directory, so a decompression bomb is refused before it is inflated. */
+async function loadXlsx(wb: ExcelJS.Workbook, file: string): Promise<void> {
+  const buf = await readFile(file);
+  try {
+    assertZipWithinBounds(buf);
+  } catch (err) {
+    throw new Error(`${path.basename(file)} ${(err as Error).message}`, { cause: err });
+  }
+  await wb.xlsx.load(buf as unknown as ArrayBuffer);
+}
+
 export async function readGrid(file: string): Promise<Grid> {
   if (!isXlsx(file)) {
     const rows = parse(await readFile(file), { bom: true, relax_column_count: true, skip_empty_lines: true }) as string[][];
@@ -37,7 +49,7 @@ export async function readGrid(file: string): Promise<Grid> {
     return rows.map((r) => [...r, ...Array<string>(width - r.length).fill('')]);
   }
   const wb = new ExcelJS.Workbook();
-  await wb.xlsx.readFile(file);
+  await loadXlsx(wb, file);
   const ws = wb.worksheets[0];
   if (!ws) return [];
   const grid: Grid = [];
@@ -55,7 +67,7 @@ export async function writeGrid(file: string, grid: Grid): Promise<void> {
     return;
   }
   const wb = new ExcelJS.Workbook();
-  await wb.xlsx.readFile(file);
+  await loadXlsx(wb, file);
   const ws = wb.worksheets[0] ?? wb.addWorksheet('Sheet1');
   grid.forEach((cells, r) => {
     const row = ws.getRow(r + 1);

@@ -1,6 +1,6 @@
 // A small client for the v1 API, used by the CLI (against the in-process server or --server).
 import type { VerifyReport } from '../core/provenance/verify';
-import type { BatchStatus, CreateBatchRequest, CreateBatchResponse, Estimate, Pack, PreviewRequest, PreviewResponse, Problem, RowsPage, RowState } from '../../../shared/index';
+import type { BatchCheckResponse, BatchStatus, CreateBatchRequest, CreateBatchResponse, Estimate, Pack, PreviewRequest, PreviewResponse, Problem, RowsPage, RowState } from '../../../shared/index';
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly problem: Partial<Problem>) {
@@ -43,6 +43,10 @@ export class ApiClient {
   preview(req: PreviewRequest): Promise<PreviewResponse> {
     return this.call('POST', '/v1/preview', req);
   }
+  /** Every refusal createBatch would give, creating nothing (the file is prepared only after this). */
+  checkBatch(req: CreateBatchRequest): Promise<BatchCheckResponse> {
+    return this.call('POST', '/v1/batches/check', req);
+  }
   estimate(req: Pick<CreateBatchRequest, 'rows' | 'columns'>): Promise<Estimate> {
     return this.call('POST', '/v1/estimate', req);
   }
@@ -64,6 +68,9 @@ export class ApiClient {
   }
   verify(image: Uint8Array): Promise<VerifyReport> {
     return this.call('POST', '/v1/verify', image, { 'content-type': 'application/octet-stream' });
+  }
+  renamePack(id: string, name: string): Promise<Pack> {
+    return this.call('PATCH', `/v1/packs/${encodeURIComponent(id)}`, { name });
   }
   deletePack(id: string): Promise<void> {
     return this.call('DELETE', `/v1/packs/${encodeURIComponent(id)}`);

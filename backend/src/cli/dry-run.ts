@@ -2,6 +2,7 @@
 // submitted and the file untouched (it is only read). Priced by the same shared function the
 // server uses (or by the server itself with --server).
 import { estimateRows, type BatchRowInput, type ColumnMapping, type Estimate, type EstimateChecks } from '../../../shared/index';
+import { terminalSafe } from './terminal-text';
 
 export interface Pricing {
   columns: ColumnMapping;
@@ -40,7 +41,7 @@ export function writeWarnings(e: Estimate, out: NodeJS.WritableStream): void {
 
 /** Prints the estimate; 0, or 1 when it is over --max-cost (the run would be refused). */
 export async function dryRun(input: DryRunInput, out: NodeJS.WritableStream): Promise<number> {
-  out.write(`Dry run: nothing is submitted and ${input.file} is not changed.\n`);
+  out.write(`Dry run: nothing is submitted and ${terminalSafe(input.file)} is not changed.\n`);
   if (input.rows.length === 0) {
     out.write(`No row needs work${input.skipped ? ` (skipping ${input.skipped})` : ''}.\n`);
     return 0;
@@ -49,9 +50,9 @@ export async function dryRun(input: DryRunInput, out: NodeJS.WritableStream): Pr
   const width = Math.max(...e.rows.map((r) => r.rowId.length - 4));
   for (const r of e.rows) {
     const label = `row ${r.rowId.slice(4).padStart(width)}`;
-    if (r.invalid !== undefined) out.write(`  ${label}  would fail: ${r.invalid}\n`);
-    else out.write(`  ${label}  ${String(r.images).padStart(2)} image${r.images === 1 ? ' ' : 's'}  ${r.model.padEnd(24)}  $${r.costUsd.toFixed(2)}\n`);
-    if (r.flag !== undefined) out.write(`  ${' '.repeat(label.length)}  would fail on this server: ${r.flag}\n`);
+    if (r.invalid !== undefined) out.write(`  ${label}  would fail: ${terminalSafe(r.invalid)}\n`);
+    else out.write(`  ${label}  ${String(r.images).padStart(2)} image${r.images === 1 ? ' ' : 's'}  ${terminalSafe(r.model).padEnd(24)}  $${r.costUsd.toFixed(2)}\n`);
+    if (r.flag !== undefined) out.write(`  ${' '.repeat(label.length)}  would fail on this server: ${terminalSafe(r.flag)}\n`);
   }
   writeWarnings(e, out);
   const failing = e.invalidRows + (e.flaggedRows ?? 0);

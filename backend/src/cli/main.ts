@@ -9,14 +9,18 @@ import { createPack } from '../core/packs/create-pack';
 import { loadConfig } from '../config';
 import { createRowshot, LOCAL_TENANT } from '../compose';
 import { createApiKey, ensureTenant, rotateLinkKey } from '../core/tenants/tenants';
+import { TENANT_PATTERN } from '../core/layout';
 import { serve } from '../main';
 import { logFormat } from '../http/log-lines';
 import { DataDirBusyError } from '../data-dir-lock';
+import { WorkbookError } from '../adapters/local/workbook/workbook';
 import { ApiClient, ApiError } from './api-client';
 import { FlagError, RunRefused } from './cli-errors';
 import { parseColumnMaps } from './column-map';
+import { fsFaultText } from '../fs-fault-text';
 import { runFlags } from './run-flags';
 import { previewCommand } from './preview-command';
+import { terminalSafe, terminalSafeLines } from './terminal-text';
 import { runCommand, UsageError } from './run-command';
 import { verifyCommand } from './verify-command';
 
@@ -59,16 +63,20 @@ export async function main(argv: string[], env: Record<string, string | undefine
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (err) {
-    if (err instanceof DataDirBusyError || err instanceof RunRefused) {
-      console.error(`rowshot: ${err.message}`);
+    if (err instanceof DataDirBusyError || err instanceof RunRefused || err instanceof WorkbookError) {
+      console.error(`rowshot: ${terminalSafeLines(err.message)}`);
       return 1;
     }
     if (err instanceof UsageError || err instanceof FlagError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`rowshot: ${(err as Error).message}\n\n${USAGE}`);
+      console.error(`rowshot: ${terminalSafeLines((err as Error).message)}\n\n${USAGE}`);
       return 1;
     }
     if (err instanceof ApiError) {
-      console.error(`rowshot: ${err.describe()}`);
+      console.error(`rowshot: ${terminalSafeLines(err.describe())}`);
+      return 1;
+    }
+    if (err instanceof AppError) {
+      console.error(`rowshot: ${terminalSafeLines(appErrorText(err))}`);
       return 1;
     }
     throw err;
@@ -138,6 +146,8 @@ async function keys(args: string[], env: Record<string, string | undefined>): Pr
   const [sub, ...rest] = args;
   const { values } = parseArgs({ args: rest, strict: true, options: { tenant: { type: 'string' }, label: { type: 'string' } } });
   if (!values.tenant) throw new UsageError(`keys ${sub ?? ''} needs --tenant NAME`);
+  // Checked before anything opens the data folder, as one line naming the flag.
+  if (!TENANT_PATTERN.test(values.tenant)) throw new RunRefused(`--tenant ${JSON.stringify(values.tenant)}: tenant names use lowercase letters, digits and dashes (at most 40 characters)`);
   const deps = await localDeps(env);
   if (sub === 'create') {
     await ensureTenant(deps.store, values.tenant, deps.clock);
@@ -178,18 +188,23 @@ async function packs(args: string[], env: Record<string, string | undefined>): P
     images.forEach((img, i) => form.append('images', new Blob([new Uint8Array(img.data)]), path.basename(files[i] as string)));
     if (logo && values.logo) form.set('logo', new Blob([new Uint8Array(logo.data)]), path.basename(values.logo));
     const pack = await new ApiClient(values.server, key).createPack(form);
-    console.log(`Created pack "${pack.name}" (${pack.id}) with ${pack.images.length} image(s)${pack.logo ? ' and a logo' : ''}`);
+    console.log(`Created pack "${terminalSafe(pack.name)}" (${pack.id}) with ${pack.images.length} image(s)${pack.logo ? ' and a logo' : ''}`);
     return 0;
   }
   // Locally the use case runs in this process: no server and no queues, so it is safe next to a running `rowshot serve`.
   const deps = await localDeps(env);
   try {
     const pack = await createPack(deps, LOCAL_TENANT, { name, modes: perImage as PackImageMode[], images, logo });
-    console.log(`Created pack "${pack.name}" (${pack.id}) with ${pack.images.length} image(s)${pack.logo ? ' and a logo' : ''} for tenant ${LOCAL_TENANT}`);
+    console.log(`Created pack "${terminalSafe(pack.name)}" (${pack.id}) with ${pack.images.length} image(s)${pack.logo ? ' and a logo' : ''} for tenant ${LOCAL_TENANT}`);
     return 0;
   } catch (err) {
     if (err instanceof AppError) {
-      console.error(`rowshot: ${err.detail}${(err.extra.invalidFields ?? []).map((f) => `\n  ${f.field}: ${f.message}`).join('')}`);
+      console.error(`rowshot: ${terminalSafeLines(appErrorText(err))}`);
+      return 1;
+    }
+    const disk = fsFaultText(err);
+    if (disk !== null) {
+      console.error(`rowshot: ${terminalSafe(disk)}`);
       return 1;
     }
     throw err;
@@ -204,6 +219,11 @@ async function verify(args: string[], env: Record<string, string | undefined>): 
     { target: positionals[0] as string, ...(values.server ? { server: values.server } : {}), ...(apiKey ? { apiKey } : {}) },
     async () => ({ deps: await localDeps(env), tenant: LOCAL_TENANT }),
   );
+}
+
+/** An AppError as the CLI prints it: the detail, then each invalid field on its own line. */
+function appErrorText(err: AppError): string {
+  return `${err.detail}${(err.extra.invalidFields ?? []).map((f) => `\n  ${f.field}: ${f.message}`).join('')}`;
 }
 
 async function readOrUsage(file: string): Promise<Buffer> {

@@ -1,7 +1,8 @@
 // `--pack-dir DIR`: every sub-folder is a reference pack named after the folder; its images
 // (png/jpg/webp, in name order) are the pack, `logo.*` is its logo, and a file name containing
 // `style` (e.g. `2-style.png`) makes that image style-only. A pack is created when missing and
-// re-created when its source files changed (a fingerprint of them is remembered locally).
+// re-created when its source files changed (a fingerprint of them is remembered locally); the
+// old version stays until the new one is complete.
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -38,13 +39,21 @@ export async function syncPackDir(client: ApiClient, dir: string, stateFile: str
       result.unchanged.push(e.name);
       continue;
     }
-    if (current) await client.deletePack(current.id);
+    // A changed pack is replaced only once its new version is complete: it is made under a
+    // staging name first (every image checked by the server), then the old one is deleted and
+    // the new one takes the name. A bad image refuses the new version and keeps the old pack.
+    const staging = existing.find((p) => p.name.toLowerCase() === stagingName(e.name).toLowerCase());
+    if (staging) await client.deletePack(staging.id); // left by a run that stopped half-way
     const form = new FormData();
-    form.set('name', e.name);
+    form.set('name', current ? stagingName(e.name) : e.name);
     form.set('modes', modes.join(','));
     images.forEach((f, i) => form.append('images', new Blob([new Uint8Array(datas[i] as Buffer)]), f));
     if (logo && logoFile) form.set('logo', new Blob([new Uint8Array(logo)]), logoFile);
     const pack = await client.createPack(form);
+    if (current) {
+      await client.deletePack(current.id);
+      await client.renamePack(pack.id, e.name);
+    }
     seen[stateKey] = `${pack.id}:${fingerprint}`;
     result.created.push(e.name);
   }
@@ -52,6 +61,8 @@ export async function syncPackDir(client: ApiClient, dir: string, stateFile: str
   await writeFile(stateFile, JSON.stringify(seen, null, 2));
   return result;
 }
+
+const stagingName = (name: string): string => `${name} (new version)`;
 
 async function readState(file: string): Promise<Record<string, string>> {
   try {

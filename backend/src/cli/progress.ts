@@ -1,6 +1,7 @@
 // Live progress: a bar on a terminal, a line every few seconds otherwise (CI, pipes).
 import cliProgress from 'cli-progress';
 import type { BatchStatus } from '../../../shared/index';
+import { terminalSafe } from './terminal-text';
 
 export interface Progress {
   update(s: BatchStatus): void;
@@ -43,6 +44,14 @@ export function createProgress(total: number, out: NodeJS.WriteStream = process.
       cost: s.cost.actualUsd.toFixed(2),
     };
   };
+  // Rows can finish while their results cannot be written (a read-only assets folder, a file
+  // open in Excel): said once per new reason, so the bar never suggests the file is filling.
+  let lastWriteError: string | null = null;
+  const writeWarning = (s: BatchStatus, prefix: string) => {
+    if (s.lastWriteError === null || s.lastWriteError === lastWriteError) return;
+    lastWriteError = s.lastWriteError;
+    out.write(`${prefix}Warning: results are not reaching the file: ${terminalSafe(s.lastWriteError)}. Finished rows are kept and written once this is fixed.\n`);
+  };
   if (out.isTTY) {
     const bar = new cliProgress.SingleBar(
       {
@@ -52,12 +61,13 @@ export function createProgress(total: number, out: NodeJS.WriteStream = process.
       cliProgress.Presets.shades_classic,
     );
     bar.start(total, baseline, { done: resumed?.DONE ?? 0, failed: (resumed?.FAILED ?? 0) + (resumed?.SKIPPED ?? 0), rate: '0.0', etaText: '…', cost: '0.00' });
-    return { update: (s) => { const f = fields(s); bar.update(f.finished, f); }, stop: () => bar.stop() };
+    return { update: (s) => { writeWarning(s, '\n'); const f = fields(s); bar.update(f.finished, f); }, stop: () => bar.stop() };
   }
   let last = 0;
   let lastFinished = -1;
   return {
     update(s) {
+      writeWarning(s, '');
       const f = fields(s);
       if (Date.now() - last < 2000 && f.finished !== total) return;
       if (f.finished === lastFinished && Date.now() - last < 10_000) return;

@@ -1,21 +1,25 @@
-// `rowshot run FILE`: the main job. Prepares the workbook (output columns, Row IDs), starts an
-// embedded server (or uses --server), syncs reference packs, submits the rows that still need
-// work, shows progress until the results are written back, then prints a summary.
+// `rowshot run FILE`: the main job. Checks everything that could refuse the run (the workbook's
+// lock, the file, the budget, the server and its word on the batch) while only reading, then
+// prepares the workbook (output columns, Row IDs), submits the rows that still need work, shows
+// progress until the results are written back, and prints a summary.
 import { createHash, randomUUID } from 'node:crypto';
-import { access, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pino } from 'pino';
-import { batchStatusLine, isFinalBatch, mapHeaders, OUTPUT_FIELDS, type BatchRowInput, type BatchStatus, type ColumnMapping, type EstimateChecks, type CreateBatchRequest, type RowResult, type TextFit, type TextMode } from '../../../shared/index';
-import { ensureRowIds } from '../adapters/local/workbook/row-ids';
+import { batchStatusLine, isFinalBatch, mapHeaders, OUTPUT_FIELDS, type BatchRowInput, type BatchStatus, type ColumnMapping, type EstimateChecks, type CreateBatchRequest, type RowResult, type TargetRef, type TextFit, type TextMode } from '../../../shared/index';
+import { ensureRowIds, plannedRowIds } from '../adapters/local/workbook/row-ids';
 import { defaultProviderChain, loadConfig } from '../config';
+import { writeFileWhole } from '../local-secrets';
 import { createRowshot, type Rowshot } from '../compose';
 import { createLogger } from '../http/logger';
+import { fileDestination } from '../http/log-destination';
 import { ApiClient, ApiError } from './api-client';
 import { syncPackDir } from './pack-dir';
 import { RunRefused } from './cli-errors';
 import { confirmCost, terminalAsk } from './confirm-cost';
 import { dryRun, priceRows, writeWarnings } from './dry-run';
-import { preflightFile } from './preflight';
+import { assertWritableFile, preflightFile } from './preflight';
+import { terminalSafe } from './terminal-text';
+import { lockWorkbook } from './workbook-lock';
 import { currentCounts } from './resume-counts';
 import { selectRows, type RowChoice, type Selection } from './row-selection';
 import { createProgress } from './progress';
@@ -77,58 +81,15 @@ export async function runCommand(opts: RunOptions, env: Record<string, string | 
   });
   if (!loaded.ok) throw new UsageError(loaded.message);
   const dataDir = path.resolve(loaded.config.ROWSHOT_DATA_DIR);
-
-  // 1. Pre-flight (reads only), then prepare the workbook: output columns and Row IDs are
-  // written before anything runs.
   const columns = opts.columns ?? {};
-  const read = await preflightFile(file, opts.sheet, columns, (line) => process.stderr.write(`${line}\n`));
-  const choice: RowChoice = { retryFailed: opts.retryFailed, force: opts.force ?? false, rows: opts.rows ?? null, limit: opts.limit ?? null };
-  const readMapping = mapHeaders(read.headers, columns);
-  const planned = selectRows(read.rows, (r) => statusCell(readMapping, r.cells), choice);
-  const plannedRows = planned.todo.map((r) => ({ rowNumber: r.rowNumber, cells: inputCells(r.cells, outputHeadersOf(readMapping)) }));
-  const server = opts.server ? new ApiClient(opts.server, requireKey(opts, env)) : null;
-  const pricing = {
-    columns, chain: defaultProviderChain(loaded.config), imageSize: loaded.config.ROWSHOT_IMAGE_SIZE, nowMs: Date.now(),
-    ...(server
-      ? { price: (rows: BatchRowInput[]) => server.estimate({ rows, ...(Object.keys(columns).length > 0 ? { columns: columns as Record<string, string> } : {}) }) }
-      : loaded.config.ROWSHOT_MODE === 'cloud' ? {} : { checks: await localChecks(packDir) }),
-  };
-  if (opts.dryRun) {
-    return dryRun({ ...pricing, file: path.relative(process.cwd(), file) || file, rows: plannedRows, skipped: skippedText(planned), maxCostUsd: opts.maxCostUsd ?? null }, out);
-  }
-  // --max-cost and the confirmation come before the file is prepared, so a refused run changes nothing.
-  if (plannedRows.length > 0) {
-    const e = await priceRows(pricing, plannedRows);
-    if (opts.maxCostUsd !== undefined && e.totalUsd > opts.maxCostUsd) {
-      throw new RunRefused(`The estimate of $${e.totalUsd.toFixed(2)} for ${plannedRows.length} row(s) is over --max-cost $${opts.maxCostUsd.toFixed(2)}: nothing was submitted and the file is unchanged (try --dry-run or --limit).`);
-    }
-    writeWarnings(e, process.stderr);
-    await confirmCost({ estimate: e, rows: plannedRows.length, thresholdUsd: loaded.config.ROWSHOT_CONFIRM_ABOVE_USD, yes: opts.yes ?? false, ask: terminalAsk() }, out);
-  }
-  const table = await ensureRowIds(file, opts.sheet ? { sheet: opts.sheet } : {});
-  const mapping = mapHeaders(table.headers, columns);
-  const outputHeaders = outputHeadersOf(mapping);
-  const selection = selectRows(table.rows, (r) => statusCell(mapping, r.cells), choice);
-  const { todo, skippedDone, skippedFailed } = selection;
-  const rowNumbers = new Map(table.rows.map((r) => [r.rowId, r.rowNumber]));
 
-  // 2. A server: embedded (in this process) or the one given.
+  // A dry run only reads; a run holds the workbook's lock (beside the file) from here on.
+  const releaseWorkbook = opts.dryRun ? null : await lockWorkbook(file, dataDir);
   let rowshot: Rowshot | null = null;
-  let baseUrl: string;
-  let apiKey: string;
-  if (opts.server) {
-    baseUrl = opts.server;
-    apiKey = requireKey(opts, env);
-  } else {
-    await mkdir(dataDir, { recursive: true });
-    const logger = createLogger(loaded.config.ROWSHOT_LOG_LEVEL, pino.destination({ dest: path.join(dataDir, 'rowshot.log'), sync: true, mkdir: true }));
-    if (loaded.config.ROWSHOT_MODE !== 'local') throw new UsageError('rowshot run embeds a local server; with ROWSHOT_MODE=cloud, pass --server URL (and --api-key)');
-    rowshot = await createRowshot(loaded.config, { logger });
-    baseUrl = (await rowshot.listen()).url;
-    apiKey = (await readFile(rowshot.devKeyFile as string, 'utf8')).trim();
-  }
-  const client = new ApiClient(baseUrl, apiKey);
-  const stop = async () => { await rowshot?.close(); };
+  const stop = async () => {
+    await rowshot?.close();
+    await releaseWorkbook?.();
+  };
   const onSigint = () => {
     process.stderr.write('\nInterrupted. Nothing is lost: run the same command again to resume.\n');
     void stop().then(() => process.exit(130));
@@ -136,17 +97,72 @@ export async function runCommand(opts: RunOptions, env: Record<string, string | 
   process.once('SIGINT', onSigint);
 
   try {
-    // 3. Reference packs from folders.
+    // 1. Every check first, reading only: the file as read, that it can be written, the budget,
+    // the server (the embedded one takes the data folder's lock) and the server's word on the
+    // batch. The file is prepared (output columns, Row IDs) only once all of them pass.
+    const read = await preflightFile(file, opts.sheet, columns, (line) => process.stderr.write(`${terminalSafe(line)}\n`));
+    const choice: RowChoice = { retryFailed: opts.retryFailed, force: opts.force ?? false, rows: opts.rows ?? null, limit: opts.limit ?? null };
+    const readMapping = mapHeaders(read.headers, columns);
+    const planned = selectRows(read.rows, (r) => statusCell(readMapping, r.cells), choice);
+    const plannedRows = planned.todo.map((r) => ({ rowNumber: r.rowNumber, cells: inputCells(r.cells, outputHeadersOf(readMapping)) }));
+    const remote = opts.server ? new ApiClient(opts.server, requireKey(opts, env)) : null;
+    const pricing = {
+      columns, chain: defaultProviderChain(loaded.config), imageSize: loaded.config.ROWSHOT_IMAGE_SIZE, nowMs: Date.now(),
+      ...(remote
+        ? { price: (rows: BatchRowInput[]) => remote.estimate({ rows, ...(Object.keys(columns).length > 0 ? { columns: columns as Record<string, string> } : {}) }) }
+        : loaded.config.ROWSHOT_MODE === 'cloud' ? {} : { checks: await localChecks(packDir) }),
+    };
+    if (opts.dryRun) {
+      return await dryRun({ ...pricing, file: path.relative(process.cwd(), file) || file, rows: plannedRows, skipped: skippedText(planned), maxCostUsd: opts.maxCostUsd ?? null }, out);
+    }
+    await assertWritableFile(file);
+    // --max-cost and the confirmation come before the file is prepared, so a refused run changes nothing.
+    if (plannedRows.length > 0) {
+      const e = await priceRows(pricing, plannedRows);
+      if (opts.maxCostUsd !== undefined && e.totalUsd > opts.maxCostUsd) {
+        throw new RunRefused(`The estimate of $${e.totalUsd.toFixed(2)} for ${plannedRows.length} row(s) is over --max-cost $${opts.maxCostUsd.toFixed(2)}: nothing was submitted and the file is unchanged (try --dry-run or --limit).`);
+      }
+      writeWarnings(e, process.stderr);
+      await confirmCost({ estimate: e, rows: plannedRows.length, thresholdUsd: loaded.config.ROWSHOT_CONFIRM_ABOVE_USD, yes: opts.yes ?? false, ask: terminalAsk() }, out);
+    }
+
+    let baseUrl: string;
+    let apiKey: string;
+    if (opts.server) {
+      baseUrl = opts.server;
+      apiKey = requireKey(opts, env);
+    } else {
+      if (loaded.config.ROWSHOT_MODE !== 'local') throw new UsageError('rowshot run embeds a local server; with ROWSHOT_MODE=cloud, pass --server URL (and --api-key)');
+      await mkdir(dataDir, { recursive: true });
+      const logger = createLogger(loaded.config.ROWSHOT_LOG_LEVEL, fileDestination(path.join(dataDir, 'rowshot.log')));
+      rowshot = await createRowshot(loaded.config, { logger });
+      baseUrl = (await rowshot.listen()).url;
+      apiKey = (await readFile(rowshot.devKeyFile as string, 'utf8')).trim();
+    }
+    const client = new ApiClient(baseUrl, apiKey);
+    const target: TargetRef = { kind: 'workbook', path: file, links: 'files', assetsDir, ...(opts.sheet ? { sheet: opts.sheet } : {}) };
+    const batchRequest = (rows: CreateBatchRequest['rows']): CreateBatchRequest => ({
+      name: opts.name ?? path.basename(file),
+      ...(opts.maxCostUsd !== undefined ? { maxCostUsd: opts.maxCostUsd } : {}),
+      ...(opts.textDefault ? { textDefault: opts.textDefault } : {}),
+      ...(opts.textFit ? { textFit: opts.textFit } : {}),
+      ...(opts.longEdge !== undefined ? { longEdge: opts.longEdge } : {}),
+      rows,
+      ...(Object.keys(columns).length > 0 ? { columns: columns as Record<string, string> } : {}),
+      target,
+    });
+
+    // 2. Reference packs from folders.
     try {
       await access(packDir);
       const synced = await syncPackDir(client, packDir, path.join(dataDir, 'cli-packs.json'), baseUrl.replace(/:\d+$/, ''));
-      if (synced.created.length > 0) out.write(`Reference packs uploaded: ${synced.created.join(', ')}\n`);
+      if (synced.created.length > 0) out.write(`Reference packs uploaded: ${terminalSafe(synced.created.join(', '))}\n`);
     } catch (err) {
       if (err instanceof ApiError) throw err;
       if (opts.packDir) throw err;
     }
 
-    // 4. Resume the file's unfinished batch, or submit the rows that still need work.
+    // 3. Resume the file's unfinished batch, or check the new one with the server.
     const stateFile = path.join(dataDir, 'cli-runs', `${createHash('sha256').update(file).digest('hex').slice(0, 24)}.json`);
     let state = await readRunState(stateFile);
     let batch: BatchStatus | null = null;
@@ -165,20 +181,33 @@ export async function runCommand(opts: RunOptions, env: Record<string, string | 
       }
     }
     if (!batch) {
-      if (todo.length === 0) {
+      if (planned.todo.length === 0) {
+        const { skippedDone, skippedFailed } = planned;
         out.write(`Nothing to do: ${skippedDone} row(s) already DONE${skippedFailed > 0 ? `, ${skippedFailed} FAILED (use --retry-failed to run them again)` : ''}${skippedDone > 0 ? '; --force re-renders DONE rows' : ''}.\n`);
         return skippedFailed > 0 ? 2 : 0;
       }
-      const request: CreateBatchRequest = {
-        name: opts.name ?? path.basename(file),
-        ...(opts.maxCostUsd !== undefined ? { maxCostUsd: opts.maxCostUsd } : {}),
-        ...(opts.textDefault ? { textDefault: opts.textDefault } : {}),
-        ...(opts.textFit ? { textFit: opts.textFit } : {}),
-        ...(opts.longEdge !== undefined ? { longEdge: opts.longEdge } : {}),
-        rows: todo.map((r) => ({ rowId: r.rowId, cells: inputCells(r.cells, outputHeaders) })),
-        ...(Object.keys(columns).length > 0 ? { columns: columns as Record<string, string> } : {}),
-        target: { kind: 'workbook', path: file, links: 'files', assetsDir, ...(opts.sheet ? { sheet: opts.sheet } : {}) },
-      };
+      // Rows without a usable Row ID are checked under IDs like those they will get.
+      const ids = plannedRowIds(read.rows.map((r) => cellText(readMapping.rowId ? r.cells[readMapping.rowId] : null)));
+      const rowIndex = new Map(read.rows.map((r, i) => [r.rowNumber, i]));
+      const checkRows = planned.todo.map((r, i) => ({ rowId: ids[rowIndex.get(r.rowNumber) ?? 0] as string, cells: plannedRows[i]!.cells }));
+      await client.checkBatch(batchRequest(checkRows)).catch((err: unknown) => {
+        if (err instanceof ApiError && err.status >= 400 && err.status < 500) {
+          throw new RunRefused(`${err.describe()}\n  Nothing was submitted and ${path.basename(file)} is unchanged.`);
+        }
+        throw err;
+      });
+    }
+
+    // 4. Only now the file is prepared: output columns and Row IDs.
+    const table = await ensureRowIds(file, opts.sheet ? { sheet: opts.sheet } : {});
+    const mapping = mapHeaders(table.headers, columns);
+    const outputHeaders = outputHeadersOf(mapping);
+    const selection = selectRows(table.rows, (r) => statusCell(mapping, r.cells), choice);
+    const { todo, skippedFailed } = selection;
+    const rowNumbers = new Map(table.rows.map((r) => [r.rowId, r.rowNumber]));
+
+    if (!batch) {
+      const request = batchRequest(todo.map((r) => ({ rowId: r.rowId, cells: inputCells(r.cells, outputHeaders) })));
       state = state && state.batchId === null ? state : { idempotencyKey: randomUUID(), batchId: null };
       await writeRunState(stateFile, state);
       const created = await client.createBatch(request, state.idempotencyKey).catch(async (err: unknown) => {
@@ -214,6 +243,8 @@ export async function runCommand(opts: RunOptions, env: Record<string, string | 
     await stop();
   }
 }
+
+const cellText = (v: unknown): string => (v === null || v === undefined ? '' : String(v)).trim();
 
 function finishedText(c: BatchStatus['counts']): string {
   return `${c.DONE} done, ${c.FAILED + c.SKIPPED} failed`;
@@ -251,8 +282,8 @@ async function summarise(
   const c = b.counts;
   // The same status wording as the add-on's cards (shared/batch-status.ts), then the counts.
   out.write(`\n${batchStatusLine(b).text}: ${c.DONE} done, ${c.FAILED} failed, ${c.SKIPPED} skipped${c.CANCELLED ? `, ${c.CANCELLED} cancelled` : ''} in ${ctx.seconds.toFixed(1)} s · cost $${b.cost.actualUsd.toFixed(2)}\n`);
-  out.write(`Results written to ${path.relative(process.cwd(), ctx.file) || ctx.file}; images in ${path.relative(process.cwd(), ctx.assetsDir) || ctx.assetsDir}${path.sep}\n`);
-  if (b.lastWriteError) out.write(`Warning: ${b.lastWriteError}\n`);
+  out.write(`Results written to ${terminalSafe(path.relative(process.cwd(), ctx.file) || ctx.file)}; images in ${terminalSafe(path.relative(process.cwd(), ctx.assetsDir) || ctx.assetsDir)}${path.sep}\n`);
+  if (b.lastWriteError) out.write(`Warning: ${terminalSafe(b.lastWriteError)}\n`);
   const bad: RowResult[] = [];
   for (const state of ['FAILED', 'SKIPPED'] as const) {
     if (c[state] === 0) continue;
@@ -266,7 +297,7 @@ async function summarise(
   if (bad.length > 0) {
     out.write(`\nRows that did not finish:\n`);
     for (const r of bad.sort((x, y) => (ctx.rowNumbers.get(x.rowId) ?? 0) - (ctx.rowNumbers.get(y.rowId) ?? 0))) {
-      out.write(`  row ${ctx.rowNumbers.get(r.rowId) ?? '?'} (${r.rowId}): ${r.state}: ${r.reason ?? 'no reason given'}\n`);
+      out.write(`  row ${ctx.rowNumbers.get(r.rowId) ?? '?'} (${terminalSafe(r.rowId)}): ${r.state}: ${terminalSafe(r.reason ?? 'no reason given')}\n`);
     }
   }
   return c.DONE === b.rowCount ? 0 : 2;
@@ -292,5 +323,5 @@ async function readRunState(file: string): Promise<RunState | null> {
 }
 async function writeRunState(file: string, state: RunState): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, JSON.stringify(state));
+  await writeFileWhole(file, JSON.stringify(state));
 }

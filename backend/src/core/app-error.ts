@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   rate_limited: 429,
   internal: 500,
   unavailable: 503,
+  /** The server's own storage is full (507 Insufficient Storage). */
+  storage_full: 507,
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 

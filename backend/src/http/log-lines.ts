@@ -19,7 +19,7 @@ export function readableLine(json: string): string {
   return `${[time, severity, String(e.message ?? ''), ...fields].filter((p) => p !== '').join('  ').replace(/ {3,}/g, '  ')}\n`;
 }
 
-export function readableDestination(out: NodeJS.WritableStream): DestinationStream {
+export function readableDestination(out: DestinationStream): DestinationStream {
   return { write: (msg: string) => { out.write(readableLine(msg)); } };
 }
 

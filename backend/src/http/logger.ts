@@ -1,6 +1,7 @@
 // Structured JSON logs, one line per event. `severity` follows Cloud Logging's field names so
 // the same lines read well locally and on Cloud Run. Secrets are redacted by path.
 import { pino, type DestinationStream } from 'pino';
+import { fdDestination } from './log-destination';
 import type { Logger } from '../core/deps';
 import { traceFields } from './trace-context';
 
@@ -17,6 +18,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       mixin: traceFields,
       redact: { paths: ['authorization', 'apiKey', 'key', 'headers.authorization', 'headers["x-api-key"]', 'secret'], censor: '[redacted]' },
     },
-    destination,
+    // Standard output through a destination that drops a line it cannot write (log-destination.ts).
+    destination ?? fdDestination(1),
   );
 }

@@ -1,7 +1,7 @@
 // /openapi.json, generated from the same zod contracts the routes parse with.
 import type { $ZodType } from 'zod/v4/core';
 import {
-  BatchList, BatchStatus, CreateBatchRequest, CreateBatchResponse, CreatePackFromUploads, EstimateRequest, ListBatchesQuery,
+  BatchCheckResponse, BatchList, BatchStatus, CreateBatchRequest, CreateBatchResponse, CreatePackFromUploads, EstimateRequest, ListBatchesQuery,
   ListRowsQuery, MAX_UPLOAD_BYTES, ModelsResponse, Pack, PackList, PatchPackRequest, Problem, RowsPage, Upload, z,
 } from '../../../shared/index';
 
@@ -34,6 +34,12 @@ export function buildOpenApi(serverUrl: string): object {
           requestBody: body(CreateBatchRequest), responses: { ...ok(CreateBatchResponse, '202'), ...problems },
         },
         get: { summary: 'Batch history (newest first)', parameters: queryParams(ListBatchesQuery), responses: { ...ok(BatchList), ...problems } },
+      },
+      '/v1/batches/check': {
+        post: {
+          summary: 'Would this batch be accepted? Every refusal of POST /v1/batches (rows, names, target, budgets), creating nothing',
+          requestBody: body(CreateBatchRequest), responses: { ...ok(BatchCheckResponse), ...problems },
+        },
       },
       '/v1/batches/{id}': { get: { summary: 'Batch status: counts by state, cost, ETA', parameters: idParam, responses: { ...ok(BatchStatus), ...problems } } },
       '/v1/batches/{id}/rows': { get: { summary: 'Row results, paginated', parameters: [...idParam, ...queryParams(ListRowsQuery)], responses: { ...ok(RowsPage), ...problems } } },

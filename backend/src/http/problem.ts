@@ -4,6 +4,7 @@ import multer from 'multer';
 import { MAX_UPLOAD_BYTES, type Problem } from '../../../shared/index';
 import { AppError, type ErrorCode } from '../core/app-error';
 import type { Logger } from '../core/deps';
+import { storageFault } from './storage-fault';
 
 const TITLES: Record<ErrorCode, string> = {
   invalid_request: 'The request is not valid',
@@ -18,6 +19,7 @@ const TITLES: Record<ErrorCode, string> = {
   rate_limited: 'Too many requests',
   internal: 'Internal error',
   unavailable: 'Temporarily unavailable',
+  storage_full: 'Storage is full',
 };
 
 /** A 10,000-row mistake stays readable: a problem lists at most this many invalid fields. Its detail says how many there are. */
@@ -57,6 +59,8 @@ export function toAppError(err: unknown): AppError {
   if (e?.type === 'entity.too.large') return new AppError('payload_too_large', 'The request body is too large');
   if (e?.type === 'entity.parse.failed') return new AppError('invalid_request', `The body is not valid JSON: ${e.message ?? ''}`.trim(), { invalidFields: [{ field: '(body)', message: 'not valid JSON' }] });
   if (e?.status === 415 || e?.type === 'charset.unsupported') return new AppError('unsupported_media_type', e.message ?? 'unsupported media type');
+  const storage = storageFault(err);
+  if (storage) return storage;
   return new AppError('internal', 'An unexpected error occurred; it has been logged', { cause: err });
 }
 

@@ -35,11 +35,16 @@ export type WriteOutcome =
   | { ok: true; written: number; missingRowIds: string[] }
   | { ok: false; kind: 'transient' | 'permanent'; reason: string };
 
+export interface TargetCheckOptions {
+  /** The caller adds the Row ID column only once the batch can start (a dry check before preparing the file). */
+  rowIdsPending: boolean;
+}
+
 export interface SheetTarget {
   /** Target kinds this adapter handles (`workbook`, `google-sheet`). */
   readonly kinds: readonly TargetRef['kind'][];
   /** Why this target cannot be written (checked when a batch is accepted), or null when it can. */
-  checkTarget?(target: TargetRef): Promise<string | null>;
+  checkTarget?(target: TargetRef, opts?: TargetCheckOptions): Promise<string | null>;
   /**
    * One call for all rows: one read to find rows by Row ID, one write. `columns`: the batch's
    * column mapping, so output headers are found exactly as the add-on found them.

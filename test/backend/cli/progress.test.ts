@@ -38,3 +38,15 @@ describe('the progress line after a resume', () => {
     expect(c.text()).toMatch(/^10\/60 rows \(10 done, 0 failed\) \| [\d.]+ rows\/s \| ETA 2m05s \| \$0\.00\n$/);
   });
 });
+
+describe('the progress line when results cannot be written', () => {
+  it('says so once per new reason, while the rows go on finishing', () => {
+    const c = capture();
+    const p = createProgress(60, c.out);
+    const stuck = { ...status({ DONE: 10, QUEUED: 50 }, 60), lastWriteError: '"cards.csv" is locked by another program (is it open in Excel?)\u001b[2J' };
+    p.update(stuck);
+    p.update({ ...stuck, counts: { ...stuck.counts, DONE: 60, QUEUED: 0 } });
+    const warnings = c.text().split('\n').filter((l) => l.startsWith('Warning:'));
+    expect(warnings).toEqual(['Warning: results are not reaching the file: "cards.csv" is locked by another program (is it open in Excel?)?[2J. Finished rows are kept and written once this is fixed.']);
+  });
+});

@@ -1,10 +1,11 @@
 // POST /v1/batches: validate, price, persist the input in chunks, enqueue ONE fan-out task and
 // answer. Enqueueing the rows happens behind the response, so 10,000 rows are accepted in the
 // time of a few writes.
-import { estimateRows, type CreateBatchRequest, type CreateBatchResponse, type InvalidField, type TargetRef } from '../../../../shared/index';
+import { estimateRows, type CreateBatchRequest, type Estimate, type CreateBatchResponse, type InvalidField, type TargetRef } from '../../../../shared/index';
 import { AppError } from '../app-error';
 import { iso } from '../clock';
 import { mapLimit } from '../concurrency';
+import type { TargetCheckOptions } from '../../ports/sheet-target';
 import type { CoreDeps } from '../deps';
 import { newBatchId, sha256Hex, taskName } from '../ids';
 import { getJson, putJson } from '../json-blobs';
@@ -50,22 +51,8 @@ export async function createBatch(
     }
   }
 
-  await checkTarget(deps, tenant, request.target ?? { kind: 'none' });
-  const chain = request.providerChain ?? config.defaultProviderChain;
-  const estimate = estimateRows(request.rows, chain, request.columns ?? {}, config.imageSize, { nowMs: clock.now(), allowModelSubstitution: request.allowModelSubstitution ?? false });
+  const { chain, estimate, maxCostUsd } = await checkAcceptable(deps, tenant, request, { rowIdsPending: false });
   warnings.push(...estimate.warnings);
-  const maxCostUsd = request.maxCostUsd ?? null;
-  if (maxCostUsd !== null && estimate.totalUsd > maxCostUsd) {
-    throw new AppError('over_budget', `The estimate of $${estimate.totalUsd.toFixed(2)} is over this batch's maxCostUsd of $${maxCostUsd.toFixed(2)}`, {
-      estimate: { totalUsd: estimate.totalUsd, images: estimate.images, maxCostUsd },
-    });
-  }
-  const daily = await remainingDailyBudget(deps, tenant);
-  if (daily !== null && estimate.totalUsd > daily.remainingUsd) {
-    throw new AppError('over_budget', `The estimate of $${estimate.totalUsd.toFixed(2)} is over today's remaining budget of $${daily.remainingUsd.toFixed(2)}`, {
-      estimate: { totalUsd: estimate.totalUsd, images: estimate.images, dailyRemainingUsd: daily.remainingUsd },
-    });
-  }
   // Only an accepted batch claims its Idempotency-Key: a refusal above (422, 400) leaves it free
   // for the corrected retry.
   if (idemKey !== null && batchId === null) {
@@ -140,7 +127,37 @@ function accepted(deps: CoreDeps, m: Manifest): CreateBatchResponse {
   return { id: m.id, statusUrl: statusUrl(deps, m.id), state: 'ACCEPTED', rowCount: m.rowCount };
 }
 
-async function checkTarget(deps: CoreDeps, tenant: string, target: TargetRef): Promise<void> {
+export interface AcceptableBatch {
+  chain: string[];
+  estimate: Estimate;
+  maxCostUsd: number | null;
+}
+
+/**
+ * Everything that refuses a batch after its rows and names are valid: the target (checked
+ * before any write to it) and the budgets. `rowIdsPending`: the caller (POST /v1/batches/check)
+ * will add the Row ID column itself once the batch can start.
+ */
+export async function checkAcceptable(deps: CoreDeps, tenant: string, request: CreateBatchRequest, opts: TargetCheckOptions): Promise<AcceptableBatch> {
+  await checkTarget(deps, tenant, request.target ?? { kind: 'none' }, opts);
+  const chain = request.providerChain ?? deps.config.defaultProviderChain;
+  const estimate = estimateRows(request.rows, chain, request.columns ?? {}, deps.config.imageSize, { nowMs: deps.clock.now(), allowModelSubstitution: request.allowModelSubstitution ?? false });
+  const maxCostUsd = request.maxCostUsd ?? null;
+  if (maxCostUsd !== null && estimate.totalUsd > maxCostUsd) {
+    throw new AppError('over_budget', `The estimate of $${estimate.totalUsd.toFixed(2)} is over this batch's maxCostUsd of $${maxCostUsd.toFixed(2)}`, {
+      estimate: { totalUsd: estimate.totalUsd, images: estimate.images, maxCostUsd },
+    });
+  }
+  const daily = await remainingDailyBudget(deps, tenant);
+  if (daily !== null && estimate.totalUsd > daily.remainingUsd) {
+    throw new AppError('over_budget', `The estimate of $${estimate.totalUsd.toFixed(2)} is over today's remaining budget of $${daily.remainingUsd.toFixed(2)}`, {
+      estimate: { totalUsd: estimate.totalUsd, images: estimate.images, dailyRemainingUsd: daily.remainingUsd },
+    });
+  }
+  return { chain, estimate, maxCostUsd };
+}
+
+async function checkTarget(deps: CoreDeps, tenant: string, target: TargetRef, opts: TargetCheckOptions): Promise<void> {
   if (target.kind === 'none') return;
   if (target.kind === 'workbook' && tenant !== deps.config.workbookTenant) {
     // Files on the server's disk are not partitioned by tenant, so only the embedded default's own tenant may write them.
@@ -148,11 +165,11 @@ async function checkTarget(deps: CoreDeps, tenant: string, target: TargetRef): P
     throw new AppError('unprocessable', `The batch's target cannot be written: ${reason}`, { invalidFields: [{ field: 'target', message: reason }] });
   }
   const adapter = deps.targets.find((t) => t.kinds.includes(target.kind));
-  const reason = adapter ? await adapter.checkTarget?.(target) : `this server does not write to ${target.kind} targets; use target kind "none" and read results through the API`;
+  const reason = adapter ? await adapter.checkTarget?.(target, opts) : `this server does not write to ${target.kind} targets; use target kind "none" and read results through the API`;
   if (reason) throw new AppError('unprocessable', `The batch's target cannot be written: ${reason}`, { invalidFields: [{ field: 'target', message: reason }] });
 }
 
-function rejectDuplicateRowIds(request: CreateBatchRequest): void {
+export function rejectDuplicateRowIds(request: CreateBatchRequest): void {
   const seen = new Map<string, number>();
   const fields: InvalidField[] = [];
   request.rows.forEach((row, i) => {

@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { CreateBatchRequest, ExportQuery, RetryBatchRequest, ListBatchesQuery, ListRowsQuery } from '../../../../shared/index';
 import { AppError } from '../../core/app-error';
 import { cancelBatch, retryBatch } from '../../core/batches/control-batch';
+import { checkBatch } from '../../core/batches/check-batch';
 import { createBatch } from '../../core/batches/create-batch';
 import { exportBatch } from '../../core/batches/export-batch';
 import { getBatch, listBatches, listRows } from '../../core/batches/query-batches';
@@ -22,6 +23,10 @@ export function batchRoutes(deps: CoreDeps): Router {
     const { response, replayed } = await createBatch(deps, tenantOf(res), body, idem, actorOf(res));
     if (replayed) res.setHeader('Idempotent-Replayed', 'true');
     res.status(202).location(response.statusUrl).json(response);
+  });
+
+  r.post('/v1/batches/check', async (req, res) => {
+    res.json(await checkBatch(deps, tenantOf(res), parseOr400(CreateBatchRequest, req.body)));
   });
 
   r.get('/v1/batches', async (req, res) => {

@@ -20,7 +20,7 @@ interface CsvRecord {
   term: string;
 }
 
-type CsvEncoding = 'utf8' | 'windows-1252';
+type CsvEncoding = 'utf8' | 'utf16le' | 'utf16be' | 'windows-1252';
 
 export interface CsvParseResult {
   records: CsvRecord[];
@@ -33,23 +33,73 @@ const QUOTE = 34;
 const CR = 13;
 const LF = 10;
 
+const BOMS: Record<Exclude<CsvEncoding, 'windows-1252'>, Buffer> = {
+  utf8: Buffer.from([0xef, 0xbb, 0xbf]),
+  utf16le: Buffer.from([0xff, 0xfe]),
+  utf16be: Buffer.from([0xfe, 0xff]),
+};
+
 /**
- * Decodes the file: UTF-8 (with or without BOM); bytes that are not valid UTF-8 mean an
- * Excel "CSV (Comma delimited)" export in Windows-1252, kept in a byte-preserving form.
+ * Decodes the file: UTF-8 or UTF-16 (LE or BE), each with or without a BOM; bytes that are not
+ * valid UTF-8 mean an Excel "CSV (Comma delimited)" export in Windows-1252, kept in a
+ * byte-preserving form. A file that does not decode, holds NUL characters or would not encode
+ * back to the same bytes is refused: a file we cannot read faithfully is never rewritten.
  */
 function decode(buf: Buffer): { text: string; bom: boolean; encoding: CsvEncoding } {
-  if (buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) {
-    throw new WorkbookError('unsupported', 'is saved as UTF-16 ("Unicode text"); save it as "CSV UTF-8" instead');
-  }
-  const bom = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
-  const body = bom ? buf.subarray(3) : buf;
+  if (buf.length === 0) throw new WorkbookError('unsupported', 'is empty (0 bytes); add a header row with a Prompt column and one row per image, then run again');
+  const bomEncoding = (['utf8', 'utf16le', 'utf16be'] as const).find((e) => buf.subarray(0, BOMS[e].length).equals(BOMS[e]));
+  const encoding: CsvEncoding = bomEncoding ?? sniffUtf16(buf) ?? 'utf8';
+  const body = bomEncoding ? buf.subarray(BOMS[bomEncoding].length) : buf;
+  let text: string;
+  let used: CsvEncoding = encoding;
   try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(body), bom, encoding: 'utf8' };
+    text = decodeAs(body, encoding);
   } catch {
+    if (encoding !== 'utf8' || bomEncoding) throw unreadable(`is not valid ${label(encoding)} (it may be truncated or saved in another encoding)`);
     // latin1 maps each byte to one char (U+0000–U+00FF) and back, so untouched fields are
     // written back exactly; values are mapped to Windows-1252 characters when read.
-    return { text: body.toString('latin1'), bom, encoding: 'windows-1252' };
+    text = body.toString('latin1');
+    used = 'windows-1252';
   }
+  if (text.includes('\0')) throw unreadable('holds NUL characters, so it is not a text CSV in an encoding Rowshot reads (UTF-8, UTF-16, Windows-1252)');
+  if (!encodeAs(text, used).equals(body)) throw unreadable(`does not read back to the same bytes as ${label(used)}`);
+  return { text, bom: bomEncoding !== undefined, encoding: used };
+}
+
+const unreadable = (why: string) => new WorkbookError('unsupported', `${why}; save it as "CSV UTF-8" and run again. The file was not changed`);
+const label = (e: CsvEncoding): string => ({ utf8: 'UTF-8', utf16le: 'UTF-16 LE', utf16be: 'UTF-16 BE', 'windows-1252': 'Windows-1252' })[e];
+
+/**
+ * UTF-16 without a BOM: every ASCII character (delimiters, line ends, Latin text) has a zero
+ * byte in its odd (LE) or even (BE) position, which UTF-8 text never has. Checks the first 4 KiB.
+ */
+function sniffUtf16(buf: Buffer): 'utf16le' | 'utf16be' | null {
+  if (buf.length < 2 || buf.length % 2 !== 0) return null;
+  const n = Math.min(buf.length, 4096) >> 1;
+  let evenZeros = 0;
+  let oddZeros = 0;
+  for (let i = 0; i < n; i++) {
+    if (buf[2 * i] === 0) evenZeros++;
+    if (buf[2 * i + 1] === 0) oddZeros++;
+  }
+  // Delimiters and line ends alone give a CSV in any script such zero bytes.
+  if (oddZeros > 0 && evenZeros * 10 <= oddZeros) return 'utf16le';
+  if (evenZeros > 0 && oddZeros * 10 <= evenZeros) return 'utf16be';
+  return null;
+}
+
+function decodeAs(body: Buffer, encoding: CsvEncoding): string {
+  if (encoding === 'windows-1252') return body.toString('latin1');
+  if (encoding === 'utf8') return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body);
+  const le = encoding === 'utf16le' ? body : Buffer.from(body).swap16();
+  return new TextDecoder('utf-16le', { fatal: true, ignoreBOM: true }).decode(le);
+}
+
+function encodeAs(text: string, encoding: CsvEncoding): Buffer {
+  if (encoding === 'windows-1252') return Buffer.from(text, 'latin1');
+  if (encoding === 'utf8') return Buffer.from(text, 'utf8');
+  const le = Buffer.from(text, 'utf16le');
+  return encoding === 'utf16le' ? le : le.swap16();
 }
 
 // Windows-1252 bytes 0x80–0x9F (the rest of the code page equals Latin-1). A table rather
@@ -182,8 +232,14 @@ export class CsvSheet implements EditableSheet {
   /** Set once a column was appended: every non-empty record is then padded to the new width. */
   private padAll = false;
 
+  /** Said once to the user when the file is read: how its encoding was guessed. */
+  readonly note: string | null;
+
   constructor(buf: Buffer) {
     const parsed = parseCsv(buf);
+    this.note = parsed.encoding === 'windows-1252'
+      ? 'is not UTF-8, so it was read as Windows-1252 (Excel\'s "CSV (Comma delimited)") and is written back the same way; if its accents look wrong, save it as "CSV UTF-8"'
+      : null;
     this.records = parsed.records;
     this.delimiter = parsed.delimiter;
     this.bom = parsed.bom;
@@ -258,9 +314,8 @@ export class CsvSheet implements EditableSheet {
       if (this.padAll && !r.values.every((v) => isBlank(v))) pad(r, this.width);
       parts.push(r.raws.join(this.delimiter), r.term);
     }
-    const text = parts.join('');
-    const body = Buffer.from(text, this.encoding === 'utf8' ? 'utf8' : 'latin1');
-    return this.bom ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body]) : body;
+    const body = encodeAs(parts.join(''), this.encoding);
+    return this.bom && this.encoding !== 'windows-1252' ? Buffer.concat([BOMS[this.encoding], body]) : body;
   }
 }
 

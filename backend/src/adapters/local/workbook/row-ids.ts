@@ -42,28 +42,39 @@ export function ensureOutputColumns(sheet: EditableSheet, overrides: ColumnMappi
   return { columns, added: added.map((a) => sheet.headers[a.column]!) };
 }
 
-function prepareSheet(sheet: EditableSheet): EnsureRowIdsResult {
-  const rows = sheet.dataRows();
-  const { columns, added } = ensureOutputColumns(sheet);
-  const idCol = columns.rowId;
-  const taken = new Set<string>();
-  for (const row of rows) {
-    const id = cellToText(row.values[idCol] ?? null).trim();
-    if (id !== '') taken.add(id);
-  }
+/**
+ * The Row ID each row gets, from the IDs it has now (in row order): a usable ID is kept where it
+ * first appears; a missing, unusable or repeated one is replaced by a fresh ID no row has.
+ */
+export function plannedRowIds(current: readonly string[]): string[] {
+  const taken = new Set(current.filter((id) => id !== ''));
   const seen = new Set<string>();
-  let assigned = 0;
-  const headers = [...sheet.headers];
-  const prepared = rows.map((row): PreparedRow => {
-    let id = cellToText(row.values[idCol] ?? null).trim();
+  return current.map((existing) => {
+    let id = existing;
     if (!isUsableRowId(id) || seen.has(id)) {
       do id = newRowId(randomBytes(10));
       while (taken.has(id));
       taken.add(id);
+    }
+    seen.add(id);
+    return id;
+  });
+}
+
+function prepareSheet(sheet: EditableSheet): EnsureRowIdsResult {
+  const rows = sheet.dataRows();
+  const { columns, added } = ensureOutputColumns(sheet);
+  const idCol = columns.rowId;
+  const current = rows.map((row) => cellToText(row.values[idCol] ?? null).trim());
+  const ids = plannedRowIds(current);
+  let assigned = 0;
+  const headers = [...sheet.headers];
+  const prepared = rows.map((row, i): PreparedRow => {
+    const id = ids[i] as string;
+    if (id !== current[i]) {
       sheet.setText(row.rowNumber, idCol, id);
       assigned++;
     }
-    seen.add(id);
     const values = [...row.values];
     values[idCol] = id;
     return { rowNumber: row.rowNumber, rowId: id, cells: cellsOf(headers, values, sheet.format) };

@@ -6,7 +6,8 @@ import { access, mkdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/
 import path from 'node:path';
 import { cellToText, mapHeaders, type ColumnMapping, type TargetRef } from '../../../../../shared/index';
 import { mapLimit } from '../../../core/concurrency';
-import type { AssetLink, RowWrite, SheetTarget, WriteOutcome } from '../../../ports/sheet-target';
+import { rowSegment } from '../../../core/layout';
+import type { AssetLink, RowWrite, SheetTarget, TargetCheckOptions, WriteOutcome } from '../../../ports/sheet-target';
 import { AllowedRoots, isInside } from './allowed-paths';
 import { atomicWriteFile } from './atomic-write';
 import { editWorkbook, readWorkbook, workbookFormat } from './read-workbook';
@@ -49,7 +50,7 @@ export class WorkbookTarget implements SheetTarget {
    * write: inside the allowed roots (with its assets folder), a .csv/.xlsx file that exists,
    * opens, has the sheet and a Row ID column, in a folder we may write to. Reads the file once.
    */
-  async checkTarget(target: TargetRef): Promise<string | null> {
+  async checkTarget(target: TargetRef, opts: TargetCheckOptions = { rowIdsPending: false }): Promise<string | null> {
     if (target.kind !== 'workbook') return `the workbook target cannot write to a ${target.kind} target`;
     try {
       const resolved = await this.resolvePaths(target);
@@ -64,7 +65,7 @@ export class WorkbookTarget implements SheetTarget {
         throw fsError(err, name);
       }
       const table = await readWorkbook(file, target.sheet === undefined ? {} : { sheet: target.sheet });
-      if (mapHeaders(table.headers).rowId === undefined) {
+      if (!opts.rowIdsPending && mapHeaders(table.headers).rowId === undefined) {
         return `${name} has no Row ID column; prepare it first (the CLI adds Row IDs) so results can be matched to rows`;
       }
       return null;
@@ -215,7 +216,9 @@ export class WorkbookTarget implements SheetTarget {
     let dir = ctx.rowDirs.get(rowId);
     if (dir === undefined) {
       dir = (async () => {
-        const wanted = path.join(ctx.assetsDir, safeSegment(rowId));
+        // The store's injective segment: `SKU:12` and `SKU_12` get folders of their own (also on
+        // case-insensitive disks), and `.`/`..` cannot occur.
+        const wanted = path.join(ctx.assetsDir, rowSegment(rowId));
         try {
           await mkdir(wanted, { recursive: true });
           const real = await realpath(wanted);
@@ -236,15 +239,6 @@ export class WorkbookTarget implements SheetTarget {
 /** `1080x1350` stays; `1:1` (older records) → `1x1`; anything unexpected becomes `_`. */
 function ratioSlug(ratio: string): string {
   return ratio.replace(/:/g, 'x').replace(/[^A-Za-z0-9.]/g, '_') || 'image';
-}
-
-/**
- * A Row ID as one folder name. Row IDs may hold `:` (not allowed in Windows file names) and
- * could be `.` or `..`; those characters become `_` and a leading dot gets a `_` prefix.
- */
-function safeSegment(rowId: string): string {
-  const s = rowId.replace(/[^A-Za-z0-9_.-]/g, '_');
-  return s === '' ? '_' : s.startsWith('.') ? `_${s}` : s;
 }
 
 /** The file type from the bytes (what the data is), else from the key, else `bin`. */

@@ -21,6 +21,8 @@ export interface WorkbookTable {
   headers: string[];
   /** Data rows in sheet order; fully empty rows are skipped. */
   rows: WorkbookRow[];
+  /** How the file was read, when the user should know (see EditableSheet.note). */
+  note?: string;
 }
 
 export type WorkbookErrorCode =
@@ -126,6 +128,8 @@ export interface SheetRow {
 export interface EditableSheet {
   readonly format: WorkbookFormat;
   readonly sheetName: string | null;
+  /** How the file was read, when the user should know (an encoding guessed). */
+  readonly note?: string | null;
   /** Addressable header names; grows when a column is appended. */
   readonly headers: readonly string[];
   /** Non-empty data rows (below the header), in sheet order. */
@@ -147,6 +151,7 @@ export function tableFromSheet(path: string, sheet: EditableSheet): WorkbookTabl
     sheet: sheet.sheetName,
     headers,
     rows: sheet.dataRows().map((row) => ({ rowNumber: row.rowNumber, cells: cellsOf(headers, row.values, sheet.format) })),
+    ...(sheet.note ? { note: sheet.note } : {}),
   };
 }
 

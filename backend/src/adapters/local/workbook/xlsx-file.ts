@@ -5,6 +5,7 @@
 // string cells, never formulas.
 import { createHash } from 'node:crypto';
 import ExcelJS from 'exceljs';
+import { assertZipWithinBounds } from './zip-bounds';
 import sharp from 'sharp';
 import { cellToText, type CellInput } from '../../../../../shared/index';
 import { attachPlaceholders, repackXlsx, stripMedia, type StrippedXlsx } from './xlsx-zip';
@@ -91,6 +92,7 @@ function sniffOrThrow(buf: Buffer): void {
   if (buf.length < 4 || buf[0] !== 0x50 || buf[1] !== 0x4b) {
     throw new WorkbookError('corrupt', 'is not a valid .xlsx workbook (it may be damaged or still being saved)');
   }
+  assertZipWithinBounds(buf);
 }
 
 export class XlsxSheet implements EditableSheet {

@@ -183,8 +183,24 @@ describe('WorkbookTarget on CSV', () => {
     const out = await target.write({ kind: 'workbook', path: file }, 't1', [rowWrite('..', { images: [dots] }), rowWrite('ns:1', { images: [colon] })]);
     expect(out).toMatchObject({ ok: true, written: 2 });
     const rows = (await readWorkbook(file)).rows;
-    expect(rows[0]!.cells['Image URL']).toBe('odd-ids-assets/_../1x1-v1.png');
-    expect(rows[1]!.cells['Image URL']).toBe('odd-ids-assets/ns_1/1x1-v1.png');
+    expect(rows[0]!.cells['Image URL']).toBe('odd-ids-assets/x-fyxa/1x1-v1.png');
+    expect(rows[1]!.cells['Image URL']).toBe('odd-ids-assets/x-nzztumi/1x1-v1.png');
+  });
+
+  it('gives distinct Row IDs distinct image folders: SKU:12, SKU_12 and sku_12 each show their own picture', async () => {
+    const file = path.join(root, 'skus.csv');
+    await writeFile(file, 'Row ID,Prompt\nSKU:12,x\nSKU_12,y\nsku_12,z\n');
+    const ids = ['SKU:12', 'SKU_12', 'sku_12'];
+    const imgs = ids.map((id) => image(id, '1:1', 1));
+    const colours = ['#aa0000', '#00aa00', '#0000aa'];
+    for (const [i, img] of imgs.entries()) await storeImage(img, colours[i]!);
+    const out = await target.write({ kind: 'workbook', path: file }, 't1', ids.map((id, i) => rowWrite(id, { images: [imgs[i]!] })));
+    expect(out).toMatchObject({ ok: true, written: 3 });
+    const rows = (await readWorkbook(file)).rows;
+    const links = rows.map((r) => String(r.cells['Image URL']));
+    expect(new Set(links).size).toBe(3);
+    expect(links).toEqual(['skus-assets/x-knfvkorrgi/1x1-v1.png', 'skus-assets/x-knfvkxzrgi/1x1-v1.png', 'skus-assets/sku_12/1x1-v1.png']);
+    for (const [i, link] of links.entries()) expect(await readFile(path.join(root, link))).toEqual(assets.blobs.get(imgs[i]!.image.key));
   });
 
   it('refuses targets outside the allowed roots, including via .. and symlinks', async () => {

@@ -199,7 +199,7 @@ describe('WorkbookTarget on XLSX', () => {
   it('reports a corrupt workbook, a missing sheet and a missing file as permanent failures', async () => {
     const bad = path.join(root, 'corrupt.xlsx');
     await writeFile(bad, Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.alloc(64, 7)]));
-    expect(await target.write({ kind: 'workbook', path: bad }, 't1', [rowWrite('r_1')])).toMatchObject({ ok: false, kind: 'permanent', reason: expect.stringContaining('"corrupt.xlsx" could not be opened') });
+    expect(await target.write({ kind: 'workbook', path: bad }, 't1', [rowWrite('r_1')])).toMatchObject({ ok: false, kind: 'permanent', reason: '"corrupt.xlsx" is not a complete .xlsx workbook (it may be truncated or still being saved)' });
     const { file } = await campaign('sheets.xlsx');
     expect(await target.write({ kind: 'workbook', path: file, sheet: 'Results' }, 't1', [rowWrite('r_1')])).toEqual({
       ok: false, kind: 'permanent', reason: '"sheets.xlsx" has no sheet named "Results"; its sheets are "Campaign", "Notes"',
