@@ -8,7 +8,8 @@ import { AppError } from '../core/app-error';
 import { createPack } from '../core/packs/create-pack';
 import { loadConfig } from '../config';
 import { createRowshot, LOCAL_TENANT } from '../compose';
-import { createApiKey, ensureTenant, rotateLinkKey } from '../core/tenants/tenants';
+import { createApiKey, ensureTenant, listApiKeys, revokeApiKey, rotateLinkKey } from '../core/tenants/tenants';
+import { parseExpiry } from './key-expiry';
 import { TENANT_PATTERN } from '../core/layout';
 import { serve } from '../main';
 import { logFormat } from '../http/log-lines';
@@ -30,7 +31,9 @@ const USAGE = `Usage:
       [--text overlay|model|none] [--text-fit set|row] [--long-edge PX] [--server URL --api-key KEY]
   rowshot preview FILE.csv|FILE.xlsx [--row N] [--out DIR] [--sheet NAME] [--map "COLUMN=HEADER"]… [--server URL --api-key KEY]
   rowshot serve [--port N] [--log-format text|json]
-  rowshot keys create --tenant NAME [--label TEXT]
+  rowshot keys create --tenant NAME [--label TEXT] [--expires 90d|2027-01-31]
+  rowshot keys list --tenant NAME
+  rowshot keys revoke KEY_ID --tenant NAME
   rowshot keys rotate-links --tenant NAME
   rowshot packs create NAME IMAGE… [--mode style_only|style_and_composition[,…]] [--logo FILE] [--server URL --api-key KEY]
   rowshot verify FILE|URL [--server URL --api-key KEY]
@@ -144,16 +147,35 @@ async function localDeps(env: Record<string, string | undefined>) {
 
 async function keys(args: string[], env: Record<string, string | undefined>): Promise<number> {
   const [sub, ...rest] = args;
-  const { values } = parseArgs({ args: rest, strict: true, options: { tenant: { type: 'string' }, label: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { tenant: { type: 'string' }, label: { type: 'string' }, expires: { type: 'string' } } });
   if (!values.tenant) throw new UsageError(`keys ${sub ?? ''} needs --tenant NAME`);
+  if (positionals.length > (sub === 'revoke' ? 1 : 0)) throw new UsageError(`keys ${sub ?? ''}: unexpected ${positionals.map((p) => JSON.stringify(p)).join(' ')}`);
+  const expiresAt = values.expires === undefined ? null : parseExpiry(values.expires, Date.now());
   // Checked before anything opens the data folder, as one line naming the flag.
   if (!TENANT_PATTERN.test(values.tenant)) throw new RunRefused(`--tenant ${JSON.stringify(values.tenant)}: tenant names use lowercase letters, digits and dashes (at most 40 characters)`);
   const deps = await localDeps(env);
   if (sub === 'create') {
     await ensureTenant(deps.store, values.tenant, deps.clock);
-    const { key, keyId } = await createApiKey(deps.store, values.tenant, deps.clock, values.label ?? 'cli');
+    const { key, keyId } = await createApiKey(deps.store, values.tenant, deps.clock, values.label ?? 'cli', expiresAt);
     console.log(key);
-    console.error(`Created key ${keyId} for tenant "${values.tenant}". It is shown only this once; Rowshot stores only its hash.`);
+    console.error(`Created key ${keyId} for tenant "${values.tenant}"${expiresAt ? `, valid until ${expiresAt}` : ''}. It is shown only this once; Rowshot stores only its hash.`);
+    return 0;
+  }
+  if (sub === 'list') {
+    const now = Date.now();
+    const list = await listApiKeys(deps.store, values.tenant);
+    if (list.length === 0) console.error(`Tenant "${values.tenant}" has no API keys.`);
+    for (const k of list) {
+      const state = k.revokedAt ? `revoked ${k.revokedAt}` : k.expiresAt && Date.parse(k.expiresAt) <= now ? `expired ${k.expiresAt}` : k.expiresAt ? `valid until ${k.expiresAt}` : 'valid';
+      console.log(`${k.keyId}  ${k.createdAt}  ${state}  ${terminalSafe(k.label)}`);
+    }
+    return 0;
+  }
+  if (sub === 'revoke') {
+    const keyId = positionals[0];
+    if (!keyId) throw new UsageError('keys revoke needs the KEY_ID that keys list shows');
+    if (!(await revokeApiKey(deps, values.tenant, keyId))) throw new RunRefused(`Tenant "${values.tenant}" has no key ${JSON.stringify(keyId)}; rowshot keys list --tenant ${values.tenant} shows its keys`);
+    console.error(`Revoked key ${keyId} of tenant "${values.tenant}": it stops working at once here and within 30 s on running servers.`);
     return 0;
   }
   if (sub === 'rotate-links') {
@@ -161,7 +183,7 @@ async function keys(args: string[], env: Record<string, string | undefined>): Pr
     console.error(`Asset links of tenant "${values.tenant}" now use key version ${version}; every older link stopped working.`);
     return 0;
   }
-  throw new UsageError('keys takes "create" or "rotate-links"');
+  throw new UsageError('keys takes "create", "list", "revoke" or "rotate-links"');
 }
 
 async function packs(args: string[], env: Record<string, string | undefined>): Promise<number> {

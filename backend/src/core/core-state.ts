@@ -9,7 +9,7 @@ export interface CoreState {
   /** Pack images, logos and fonts by blob key (content-addressed, so never stale), bounded in bytes. */
   packBlobs: { entries: Map<string, Buffer>; bytes: number };
   /** Known API keys by hash, for a short while. */
-  apiKeys: Map<string, { at: number; found: { tenant: string; keyId: string; label: string } }>;
+  apiKeys: Map<string, { at: number; found: { tenant: string; keyId: string; label: string; expiresAt: number | null } }>;
   /** Manifests by tenant/batch, for a second. */
   manifests: Map<string, { at: number; m: import('./batches/records').Manifest }>;
   /** Flush slots this process already enqueued, by tenant/batch. */

@@ -53,6 +53,7 @@ export function rowSegment(rowId: string): string {
 
 export const layout = {
   apiKey: (keyHash: string) => `system/api-keys/${keyHash}.json`,
+  apiKeyPrefix: 'system/api-keys/',
   tenant: (t: string) => `${tenantRoot(t)}/tenant.json`,
   dailyLedger: (t: string, day: string) => `${tenantRoot(t)}/ledger/daily-${day}.json`,
   idempotency: (t: string, keyHash: string) => `${tenantRoot(t)}/idempotency/${keyHash}.json`,
