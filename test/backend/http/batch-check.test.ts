@@ -37,10 +37,10 @@ describe('POST /v1/batches/check', () => {
     expect(outside.status).toBe(422);
     expect(((await outside.json()) as Problem).invalidFields).toEqual([{ field: 'target', message: '"/etc/rowshot.csv" is outside the folders this server may write to' }]);
 
-    const paid = { rows: [{ rowId: 'a', cells: { Prompt: 'A fox', Sizes: '1:1, 16:9' } }], providerChain: ['gemini-2.5-flash-image'] };
+    const paid = { rows: [{ rowId: 'a', cells: { Prompt: 'A fox', Sizes: '1:1, 16:9' } }], providerChain: ['gemini-3.1-flash-image'] };
     const over = await s.api('/v1/batches/check', { method: 'POST', json: paid });
     expect(over.status).toBe(422);
-    expect(((await over.json()) as Problem).detail).toBe("The estimate of $0.08 is over today's remaining budget of $0.05");
+    expect(((await over.json()) as Problem).detail).toBe("The estimate of $0.13 is over today's remaining budget of $0.05");
 
     const unknown = await s.api('/v1/batches/check', { method: 'POST', json: { ...paid, providerChain: ['no-such-model'], maxCostUSD: 1 } });
     expect(unknown.status).toBe(400);
