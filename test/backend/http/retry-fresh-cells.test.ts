@@ -2,21 +2,20 @@
 // fixed in the sheet is what runs), not the batch's stored input; a bad list changes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchStatus, RowsPage } from '../../../shared/index';
-import { FakeProvider } from '../../helpers/fake-provider';
 import { startTestServer, type TestServer } from '../../helpers/server';
 
 const json = async <T>(res: Response): Promise<T> => (await res.json()) as T;
 
 describe('retry with fresh cells', () => {
   let s: TestServer;
-  const provider = new FakeProvider();
-  beforeAll(async () => { s = await startTestServer({ ROWSHOT_PROVIDER_CHAIN: 'gemini-3.1-flash-image' }, { providers: [provider] }); });
+  // Template rows: the free renderer makes them, no model stand-in is needed.
+  beforeAll(async () => { s = await startTestServer({ ROWSHOT_PROVIDER_CHAIN: 'template' }); });
   afterAll(() => s.close());
 
   async function failedBatch(): Promise<string> {
     const res = await s.api('/v1/batches', { method: 'POST', json: { rows: [
       { rowId: 'good', cells: { Prompt: 'a calm lake', 'Aspect ratios': '1:1' } },
-      { rowId: 'typo', cells: { Prompt: 'a red fox', 'Aspect ratios': '7:3' } },
+      { rowId: 'typo', cells: { Prompt: 'a red fox', 'Aspect ratios': 'banana' } },
     ] } });
     const { id } = await json<{ id: string }>(res);
     expect((await s.waitForBatch(id)).counts).toMatchObject({ DONE: 1, FAILED: 1 });
