@@ -16,5 +16,6 @@ export * from './batch-status';
 export * from './contracts/problem';
 export * from './contracts/batches';
 export * from './contracts/packs';
+export * from './contracts/brand-kit';
 export * from './result-cells';
 export * from './contracts/models';

@@ -1,4 +1,5 @@
 import * as z from '../zod';
+import { BrandKitPatch, BrandKitStyle } from './brand-kit';
 
 export const PACK_IMAGE_MODES = ['style_only', 'style_and_composition'] as const;
 export const PackImageMode = z.enum(PACK_IMAGE_MODES);
@@ -26,8 +27,12 @@ export const Pack = z.object({
   logo: z.nullable(PackImage),
   /** Dominant colours of the pack (hex), used by the template renderer for gradients. */
   palette: z.array(z.string()),
-  /** The pack's brand kit: fonts for the headline and the subline (null: Rowshot's own). */
-  brandKit: z.optional(z.nullable(z.object({ version: z.number(), headlineFont: z.nullable(BrandFont), sublineFont: z.nullable(BrandFont) }))),
+  /**
+   * The pack's brand kit: fonts for the headline and the subline (null: Rowshot's own) and its
+   * style (colours, scrim, position, sizes, logo, margins; see brand-kit.ts). `version` goes up
+   * with every change; each row notes the version it used.
+   */
+  brandKit: z.optional(z.nullable(z.object({ version: z.number(), headlineFont: z.nullable(BrandFont), sublineFont: z.nullable(BrandFont), style: BrandKitStyle }))),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -46,6 +51,8 @@ export const PatchPackRequest = z.strictObject({
   /** Image ids in their new order: a permutation of the pack's images. */
   order: z.optional(z.array(z.string())),
   modes: z.optional(z.record(z.string(), PackImageMode)),
+  /** Changes to the brand kit's style: given fields replace, `null` resets a field. */
+  brandKit: z.optional(BrandKitPatch),
 });
 export type PatchPackRequest = z.infer<typeof PatchPackRequest>;
 
@@ -70,5 +77,7 @@ export const CreatePackFromUploads = z.strictObject({
   name: PackName,
   images: z.array(z.strictObject({ uploadId: z.string().check(z.minLength(1)), mode: z._default(PackImageMode, 'style_and_composition') })),
   logoUploadId: z.optional(z.nullable(z.string().check(z.minLength(1)))),
+  /** The brand kit's style (fonts come in the multipart form only). */
+  brandKit: z.optional(BrandKitStyle),
 });
 export type CreatePackFromUploads = z.infer<typeof CreatePackFromUploads>;

@@ -1,5 +1,5 @@
 // Everything the core needs, handed in by the composition root. No SDK, no Express here.
-import type { MinTextPx } from '../../../shared/index';
+import type { BrandKitStyle, MinTextPx } from '../../../shared/index';
 import type { BlobStore } from '../ports/blob-store';
 import type { ImageProvider } from '../ports/image-provider';
 import type { SheetTarget } from '../ports/sheet-target';
@@ -71,6 +71,7 @@ export interface TextFitMember {
   logo: Buffer | null;
   fonts: BrandFonts | null;
   minTextPx?: MinTextPx;
+  kit?: BrandKitStyle;
 }
 
 export interface ImageTools {
@@ -87,7 +88,7 @@ export interface ImageTools {
   >;
   palette(image: Buffer): Promise<string[]>;
   /** Checks a brand font upload (TTF/OTF/WOFF, sniffed and parsed); answers the font as sfnt bytes. */
-  checkFont(data: Buffer): { ok: true; sfnt: Buffer; family: string; glyphs: number } | { ok: false; message: string };
+  checkFont(data: Buffer): Promise<{ ok: true; sfnt: Buffer; family: string; glyphs: number } | { ok: false; message: string }>;
   /** Typesets the headline and subline and places the logo on an AI image (text mode `overlay`). */
   overlayText(input: {
     image: Buffer;
@@ -100,6 +101,7 @@ export interface ImageTools {
     /** The set's shared headline size, a share of the short side (GenerateRequest.setHeadline). */
     setHeadline?: number;
     minTextPx?: MinTextPx;
+    kit?: BrandKitStyle;
   }): Promise<{ ok: true; image: { data: Buffer; mimeType: 'image/png'; width: number; height: number }; notes: string[] } | { ok: false; reason: string }>;
   /** Each member's largest fitting headline size as a share of its short side (null: no headline, or it cannot be set). */
   headlineShares(members: readonly TextFitMember[]): Promise<(number | null)[]>;

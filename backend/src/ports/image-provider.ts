@@ -1,6 +1,6 @@
 // ImageProvider: one call makes one image. Outcomes are values: an image with its cost, or a
 // transient failure (the task is retried) or a permanent one (the row FAILS with `reason`).
-import type { AspectRatio, PackImageMode, TextMode } from '../../../shared/index';
+import type { AspectRatio, BrandKitStyle, PackImageMode, TextMode } from '../../../shared/index';
 
 export interface ReferenceImage {
   data: Buffer;
@@ -58,6 +58,8 @@ export interface GenerateRequest {
   setHeadline?: number;
   /** Minimum legible text sizes in px (the batch's, else the server's); absent: the renderer's defaults. */
   minTextPx?: { headline?: number; subline?: number };
+  /** The pack's brand kit style (colours, scrim, position, sizes, logo, margins); absent: automatic. */
+  kit?: BrandKitStyle;
 }
 
 export interface GeneratedImage {

@@ -95,6 +95,8 @@ export interface StyleOptions {
   worstTarget?: number;
   /** The text colour decided for the whole set (see text-treatment.ts); the scrim then makes it legible here. */
   light?: boolean;
+  /** A brand kit's own text colour (hex): kept as it is, with a scrim of the opposite lightness under it as needed. */
+  color?: string;
 }
 
 const lum = (hex: string): number => luminance(parseHex(hex) as Rgb);
@@ -117,10 +119,13 @@ export function chooseTextStyle(stats: LuminanceStats, options: StyleOptions = {
   // Pick the text colour with more contrast against the mean, but treat mid-tones as dark
   // (white on mid-tones looks better than black). Photos lean further toward light text over
   // a darkening scrim (the familiar caption look); only clearly light photos get dark text.
+  const fixedL = options.color && parseHex(options.color) ? lum(options.color) : null;
   const light =
-    options.light ??
-    (options.photographic ? stats.mean < 0.4 : contrastRatio(LIGHT_L, stats.mean) * 1.15 >= contrastRatio(stats.mean, DARK_L));
-  const textL = light ? LIGHT_L : DARK_L;
+    fixedL !== null
+      ? contrastRatio(fixedL, 0) >= contrastRatio(1, fixedL)
+      : (options.light ??
+        (options.photographic ? stats.mean < 0.4 : contrastRatio(LIGHT_L, stats.mean) * 1.15 >= contrastRatio(stats.mean, DARK_L)));
+  const textL = fixedL ?? (light ? LIGHT_L : DARK_L);
   const scrimL = light ? 0 : 1;
   const worst = light ? stats.high : stats.low;
 
@@ -133,7 +138,7 @@ export function chooseTextStyle(stats: LuminanceStats, options: StyleOptions = {
   opacity = Math.min(maxScrim, Math.round(opacity * 100) / 100);
   const busy = stats.high - stats.low > 0.3;
   return {
-    color: light ? LIGHT_TEXT : DARK_TEXT,
+    color: fixedL !== null && options.color ? options.color : light ? LIGHT_TEXT : DARK_TEXT,
     light,
     scrim: opacity > 0.005 ? { color: light ? '#000000' : '#ffffff', opacity } : null,
     shadow: light && (options.photographic === true || busy || opacity >= maxScrim),

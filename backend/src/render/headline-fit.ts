@@ -1,7 +1,8 @@
 // Measures, without drawing, the largest headline size at which one row fits one size: the set
 // planner (core/batches/text-sets.ts) takes the smallest of these as the set's common size. It
 // lays rows out with the very functions the renderers use, so what it measures is what they draw.
-import { logoDrawSize, logoFootprint } from './logo';
+import type { BrandKitStyle } from '../../../shared/index';
+import { logoDrawSize, logoFootprint, logoPadFor } from './logo';
 import { templateLayoutFor } from './template-renderer';
 import { overlayBlock } from './text-overlay';
 import { brandTextFonts } from './text-metrics';
@@ -22,6 +23,7 @@ export interface HeadlineFitMember {
   fonts: { id: string; headline: Buffer | null; subline: Buffer | null } | null;
   /** Minimum legible sizes in px (the batch's or the server's). */
   minTextPx?: { headline?: number; subline?: number };
+  kit?: BrandKitStyle;
 }
 
 /**
@@ -44,7 +46,7 @@ export async function headlineShares(members: readonly HeadlineFitMember[]): Pro
     const short = Math.min(width, height);
     if (m.renderer === 'overlay') {
       const fonts = brandTextFonts(m.fonts);
-      const block = overlayBlock({ headline: m.headline, subline: m.subline, ...(fonts ? { fonts } : {}), ...(m.minTextPx ? { minTextPx: m.minTextPx } : {}) }, width, height);
+      const block = overlayBlock({ headline: m.headline, subline: m.subline, ...(fonts ? { fonts } : {}), ...(m.minTextPx ? { minTextPx: m.minTextPx } : {}), ...(m.kit ? { kit: m.kit } : {}) }, width, height);
       out.push(block.problem || !block.headline ? null : block.headline.fontSize / short);
       continue;
     }
@@ -52,10 +54,13 @@ export async function headlineShares(members: readonly HeadlineFitMember[]): Pro
     if (m.logo) {
       let bySize = logoSizes.get(m.logo);
       if (!bySize) logoSizes.set(m.logo, (bySize = new Map()));
-      if (!bySize.has(sizeKey)) bySize.set(sizeKey, await logoDrawSize(m.logo, width, height).then(logoFootprint, () => null));
+      if (!bySize.has(sizeKey)) {
+        const drawn = await logoDrawSize(m.logo, width, height, m.kit?.logoSize).catch(() => null);
+        bySize.set(sizeKey, drawn ? logoFootprint(drawn, logoPadFor(drawn.height, width, height, m.kit)) : null);
+      }
       logo = bySize.get(sizeKey) ?? null;
     }
-    const layout = templateLayoutFor({ headline: m.headline, subline: m.subline, fonts: m.fonts, ...(m.minTextPx ? { minTextPx: m.minTextPx } : {}) }, width, height, logo, m.composition);
+    const layout = templateLayoutFor({ headline: m.headline, subline: m.subline, fonts: m.fonts, ...(m.minTextPx ? { minTextPx: m.minTextPx } : {}), ...(m.kit ? { kit: m.kit } : {}) }, width, height, logo, m.composition);
     out.push(layout.block.problem || !layout.block.headline ? null : layout.block.headline.fontSize / short);
   }
   return out;

@@ -1,11 +1,13 @@
 // Where things go on a template image: safe margins, the logo corner and the text block.
+import type { BrandKitStyle, ScrimStyle } from '../../../shared/index';
 import type { Rect } from './contrast';
 import { cleanText, fitTextBlock, type SizeRange, type TextBlock } from './text-layout';
 import type { TextFonts } from './text-metrics';
 import { isRtlParagraph } from './text-shaper';
 import type { PlacedLine } from './overlay';
 
-export type LayoutMode = 'centered' | 'lower-third';
+/** Where the text block sits: the middle, or a third along the bottom or the top edge. */
+export type LayoutMode = 'centered' | 'lower-third' | 'upper-third';
 
 /** Safe margin: 7% of the short side. */
 export const MARGIN_RATIO = 0.07;
@@ -21,9 +23,9 @@ export function safeMargin(width: number, height: number): number {
  * marks and wide wordmarks look equally heavy, capped at 13.5% of the short side in height
  * and 30% in width.
  */
-export function logoSize(width: number, height: number, logoWidth: number, logoHeight: number): { width: number; height: number } {
+export function logoSize(width: number, height: number, logoWidth: number, logoHeight: number, ratio = LOGO_RATIO): { width: number; height: number } {
   const short = Math.min(width, height);
-  const side = short * LOGO_RATIO;
+  const side = short * ratio;
   let scale = side / Math.sqrt(Math.max(1, logoWidth * logoHeight));
   scale = Math.min(scale, (short * 0.3) / logoWidth, side / logoHeight);
   return { width: Math.max(1, Math.round(logoWidth * scale)), height: Math.max(1, Math.round(logoHeight * scale)) };
@@ -35,13 +37,29 @@ export interface TemplateLayout {
   block: TextBlock;
   /** The text block's bounds (glyph ascent to descent, widest line). */
   textRect: Rect;
-  align: 'center' | 'start';
-  /** x of the text anchor: the centre line or the left edge. */
+  /** `start` is the left for left-to-right text, the right for right-to-left; `end` the other side. */
+  align: 'center' | 'start' | 'end';
+  /** x of the text anchor: the centre line, or the edge the lines align to. */
   anchorX: number;
   /** The logo footprint, in the bottom-right corner at the safe margin. */
   logoRect: Rect | null;
   /** The minimum legible sizes the text was fitted to (and is checked against). */
   mins: MinSizes;
+  /** The scrim's shape when the text needs one (a kit's, else a gradient from the text's edge, a band for centred text); `none`: never. */
+  scrim: ScrimStyle;
+  /** Space inside a plate around the text, px. */
+  padding: number;
+}
+
+/** The scrim shape for a layout: the kit's, else a gradient from the edge the text sits on, a band in the middle. */
+export function scrimFor(mode: LayoutMode, kit: BrandKitStyle | undefined): ScrimStyle {
+  if (kit?.scrim) return kit.scrim === 'gradient' && mode === 'centered' ? 'band' : kit.scrim;
+  return mode === 'centered' ? 'band' : 'gradient';
+}
+
+/** Plate padding in px: the kit's share of the short side, else 2%. */
+export function paddingFor(width: number, height: number, kit: BrandKitStyle | undefined): number {
+  return Math.max(2, Math.round(Math.min(width, height) * (kit?.padding ?? 0.02)));
 }
 
 export interface LayoutInput {
@@ -61,6 +79,8 @@ export interface LayoutInput {
   tighten?: boolean;
   /** Minimum legible sizes in px (a batch's or the server's); default: minTextSizes. */
   minTextPx?: Partial<MinSizes>;
+  /** The pack's brand kit style. */
+  kit?: BrandKitStyle;
 }
 
 export interface MinSizes {
@@ -98,93 +118,99 @@ function range(base: SizeRange, override: Partial<SizeRange> | undefined): SizeR
   return { max, min };
 }
 
+/** The kit's size limits over the renderer's range: the kit's max replaces it, its min only raises the legible floor. */
+function kitRange(base: SizeRange, kit: { min?: number; max?: number } | undefined): SizeRange {
+  const max = kit?.max ?? base.max;
+  return { max, min: Math.min(max, Math.max(base.min, kit?.min ?? 0)) };
+}
+
 /**
  * Centered: headline and subline centred in the safe area (slightly above the middle, the
  * optical centre), clear of the logo. Lower third: left-aligned over at most the lower half,
  * so a photographic background keeps its subject visible; beside the logo (bottom-aligned
- * with it) or above it, whichever allows the larger headline or fewer lines.
+ * with it) or above it, whichever allows the larger headline or fewer lines. Upper third: the
+ * same from the top edge. A brand kit chooses the position, alignment, logo corner, margin and
+ * size limits; what it leaves out stays automatic.
  */
 export function layoutTemplate(input: LayoutInput): TemplateLayout {
-  const { width, height, mode, logo } = input;
+  const { width, height, logo, kit } = input;
+  const mode: LayoutMode =
+    kit?.position === 'top' ? 'upper-third' : kit?.position === 'center' ? 'centered' : kit?.position === 'bottom' ? 'lower-third' : input.mode;
   const short = Math.min(width, height);
   // Type scales with the image area (geometric mean of the sides), so wide banners and tall
   // stories get type as big as squares of the same pixel count; the fit shrinks it as needed.
   const scale = Math.sqrt(width * height);
-  const margin = safeMargin(width, height);
+  const margin = kit?.safeMargin !== undefined ? Math.round(short * kit.safeMargin) : safeMargin(width, height);
   const gap = Math.round(short * 0.035);
   // Right-to-left text starts at the right: the layout is mirrored, the logo goes bottom-left.
   const rtl = isRtlParagraph(cleanText(input.headline || input.subline).split('\n')[0] ?? '');
+  const corner = kit?.logoPosition && kit.logoPosition !== 'auto' ? kit.logoPosition : rtl ? 'bottom-left' : 'bottom-right';
+  const logoTop = corner.startsWith('top');
   const logoRect: Rect | null = logo
-    ? { left: rtl ? margin : width - margin - logo.width, top: height - margin - logo.height, width: logo.width, height: logo.height }
+    ? {
+        left: corner.endsWith('left') ? margin : width - margin - logo.width,
+        top: logoTop ? margin : height - margin - logo.height,
+        width: logo.width,
+        height: logo.height,
+      }
     : null;
   const mins = minTextSizes(width, height, input.minTextPx);
   const safeW = width - 2 * margin;
   const safeH = height - 2 * margin;
-  const sublineSize = range({ max: Math.round(scale * 0.05), min: mins.subline }, input.sublineSize);
+  const sublineSize = range(kitRange({ max: Math.round(scale * 0.05), min: mins.subline }, kit?.sublineSize), input.sublineSize);
   const fonts = input.fonts;
-
-  if (mode === 'centered') {
-    const reserve = logo ? logo.height + gap : 0;
-    const block = fitTextBlock({
-      headline: input.headline,
-      subline: input.subline,
-      maxWidth: safeW,
-      maxHeight: safeH - reserve,
-      headlineSize: range({ max: Math.round(scale * 0.115), min: mins.headline }, input.headlineSize),
-      sublineSize,
-      ...(fonts ? { fonts } : {}),
-      ...(input.tighten === false ? { tighten: false } : {}),
-    });
-    const top = Math.min(margin + (safeH - block.height) * 0.46, height - margin - reserve - block.height);
-    return {
-      margin,
-      mode,
-      block,
-      textRect: { left: (width - block.width) / 2, top, width: block.width, height: block.height },
-      align: 'center',
-      anchorX: width / 2,
-      logoRect,
-      mins,
-    };
-  }
-
-  // Beside the logo (narrower) or above it (shorter): whichever sets the headline larger
-  // (or, at the same size, in fewer lines).
-  const fitLowerThird = (maxWidth: number, maxHeight: number) =>
+  const fit = (maxWidth: number, maxHeight: number, headlineMax: number) =>
     fitTextBlock({
       headline: input.headline,
       subline: input.subline,
       maxWidth,
       maxHeight,
-      headlineSize: range({ max: Math.round(scale * 0.095), min: mins.headline }, input.headlineSize),
+      headlineSize: range(kitRange({ max: headlineMax, min: mins.headline }, kit?.headlineSize), input.headlineSize),
       sublineSize,
       ...(fonts ? { fonts } : {}),
       ...(input.tighten === false ? { tighten: false } : {}),
     });
+  const finish = { scrim: scrimFor(mode, kit), padding: paddingFor(width, height, kit) };
+  const alignOf = (auto: TemplateLayout['align']): TemplateLayout['align'] => kit?.align ?? auto;
+  /** The text rectangle's left edge and the anchor for an alignment (start is the right for RTL). */
+  const place = (align: TemplateLayout['align'], blockWidth: number): { left: number; anchorX: number } => {
+    if (align === 'center') return { left: (width - blockWidth) / 2, anchorX: width / 2 };
+    const right = (align === 'start') === rtl;
+    return right ? { left: width - margin - blockWidth, anchorX: width - margin } : { left: margin, anchorX: margin };
+  };
+
+  if (mode === 'centered') {
+    const reserve = logo ? logo.height + gap : 0;
+    const block = fit(safeW, safeH - reserve, Math.round(scale * 0.115));
+    const optical = margin + (safeH - block.height) * 0.46;
+    const top = logoTop ? Math.max(optical, margin + reserve) : Math.min(optical, height - margin - reserve - block.height);
+    const align = alignOf('center');
+    const { left, anchorX } = place(align, block.width);
+    return { margin, mode, block, textRect: { left, top, width: block.width, height: block.height }, align, anchorX, logoRect, mins, ...finish };
+  }
+
+  // Beside the logo (narrower) or past it (shorter), when the logo is on the text's edge:
+  // whichever sets the headline larger (or, at the same size, in fewer lines).
+  const headlineMax = Math.round(scale * 0.095);
   const maxHeight = Math.round(safeH * 0.5);
-  let block = fitLowerThird(safeW - (logo ? logo.width + gap : 0), maxHeight);
-  let bottom = height - margin;
-  if (logo) {
-    const above = fitLowerThird(safeW, maxHeight - logo.height - gap);
+  const fromTop = mode === 'upper-third';
+  const logoOnTextEdge = logo !== null && logoTop === fromTop;
+  let block = fit(safeW - (logoOnTextEdge && logo ? logo.width + gap : 0), maxHeight, headlineMax);
+  let offset = 0;
+  if (logoOnTextEdge && logo) {
+    const past = fit(safeW, maxHeight - logo.height - gap, headlineMax);
     const size = (b: TextBlock): number => b.headline?.fontSize ?? b.subline?.fontSize ?? 0;
     const lines = (b: TextBlock): number => (b.headline?.lines.length ?? 0) + (b.subline?.lines.length ?? 0);
-    const better = size(above) > size(block) || (size(above) === size(block) && lines(above) < lines(block));
-    if ((better && !above.problem) || (block.problem && !above.problem)) {
-      block = above;
-      bottom = height - margin - logo.height - gap;
+    const better = size(past) > size(block) || (size(past) === size(block) && lines(past) < lines(block));
+    if ((better && !past.problem) || (block.problem && !past.problem)) {
+      block = past;
+      offset = logo.height + gap;
     }
   }
-  const top = bottom - block.height;
-  return {
-    margin,
-    mode,
-    block,
-    textRect: { left: rtl ? width - margin - block.width : margin, top, width: block.width, height: block.height },
-    align: 'start',
-    anchorX: rtl ? width - margin : margin,
-    logoRect,
-    mins,
-  };
+  const top = fromTop ? margin + offset : height - margin - offset - block.height;
+  const align = alignOf('start');
+  const { left, anchorX } = place(align, block.width);
+  return { margin, mode, block, textRect: { left, top, width: block.width, height: block.height }, align, anchorX, logoRect, mins, ...finish };
 }
 
 /**

@@ -1,6 +1,7 @@
 // The logo: decoded and scaled for the corner, and given a backing plate when it would not
 // stand out from the background (a navy wordmark on a navy background, say).
 import sharp from 'sharp';
+import type { BrandKitStyle } from '../../../shared/index';
 import { contrastRatio, SRGB_TO_LINEAR } from './color';
 import type { Rect } from './contrast';
 import { untrustedInput } from './image-limits';
@@ -13,24 +14,28 @@ export function logoPadding(logoHeight: number): number {
   return Math.max(4, Math.round(logoHeight * 0.16));
 }
 
-/** The size the logo is drawn at on an image of width×height (see logoSize), from its header alone. Throws on bad data. */
-export async function logoDrawSize(data: Buffer, width: number, height: number): Promise<{ width: number; height: number }> {
+/** The logo's padding for a kit: the kit's share of the short side, else 16% of the logo's height. */
+export function logoPadFor(logoHeight: number, width: number, height: number, kit: BrandKitStyle | undefined): number {
+  return kit?.padding !== undefined ? Math.round(Math.min(width, height) * kit.padding) : logoPadding(logoHeight);
+}
+
+/** The size the logo is drawn at on an image of width×height (see logoSize; `ratio` a kit's logoSize), from its header alone. Throws on bad data. */
+export async function logoDrawSize(data: Buffer, width: number, height: number, ratio?: number): Promise<{ width: number; height: number }> {
   const meta = await sharp(data, untrustedInput()).metadata();
   const w = meta.autoOrient?.width ?? meta.width;
   const h = meta.autoOrient?.height ?? meta.height;
   if (!w || !h) throw new Error('no dimensions');
-  return logoSize(width, height, w, h);
+  return logoSize(width, height, w, h, ratio);
 }
 
 /** The logo's footprint in the template layout: its drawn size plus the plate's padding. */
-export function logoFootprint(size: { width: number; height: number }): { width: number; height: number } {
-  const pad = logoPadding(size.height);
+export function logoFootprint(size: { width: number; height: number }, pad: number = logoPadding(size.height)): { width: number; height: number } {
   return { width: size.width + 2 * pad, height: size.height + 2 * pad };
 }
 
 /** Decodes the logo as RGBA scaled for an image of width×height (see logoSize). Throws on bad data. */
-export async function decodeLogo(data: Buffer, width: number, height: number): Promise<RawImage> {
-  const size = await logoDrawSize(data, width, height);
+export async function decodeLogo(data: Buffer, width: number, height: number, ratio?: number): Promise<RawImage> {
+  const size = await logoDrawSize(data, width, height, ratio);
   const out = await sharp(data, untrustedInput())
     .resize(size.width, size.height, { fit: 'fill' })
     .toColourspace('srgb')

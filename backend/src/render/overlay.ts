@@ -11,7 +11,9 @@ import type { TextLine, TextPart } from './text-layout';
 export function lineLeft(layout: TemplateLayout, part: TextPart, line: TextLine): number {
   const { textRect, align, anchorX } = layout;
   if (align === 'center') return anchorX - line.width / 2;
-  return part.rtl ? textRect.left + textRect.width - line.width : textRect.left;
+  // Start is the left for left-to-right text and the right for right-to-left; end the other side.
+  const right = (align === 'start') === part.rtl;
+  return right ? textRect.left + textRect.width - line.width : textRect.left;
 }
 
 export interface PlacedLine {
@@ -42,7 +44,7 @@ export function placedLines(layout: TemplateLayout): PlacedLine[] {
  * SVG of the text block on a canvas covering `canvas` (a rectangle of the image, so only the
  * area around the text is rasterised). Headline bold, subline regular.
  */
-export function textSvg(layout: TemplateLayout, canvas: Rect, color: string): string {
+export function textSvg(layout: TemplateLayout, canvas: Rect, color: string, sublineColor: string = color): string {
   const defs = new Map<string, string>();
   const faceIds = new Map<string, number>();
   const body: string[] = [];
@@ -64,8 +66,9 @@ export function textSvg(layout: TemplateLayout, canvas: Rect, color: string): st
       const s = size / g.face.upem;
       uses.push(`<use href="#${id}" transform="translate(${num(ox + g.x * size)} ${num(oy - g.y * size)}) scale(${s.toFixed(5)} ${(-s).toFixed(5)})"/>`);
     }
-    const fade = part.bold ? '' : ' fill-opacity="0.92"';
-    if (uses.length > 0) body.push(`<g${fade}>${uses.join('')}</g>`);
+    // A subline in the headline's colour is a touch lighter; a kit's own subline colour is exact.
+    const fill = part.bold ? '' : sublineColor === color ? ' fill-opacity="0.92"' : ` fill="${escapeXml(sublineColor)}"`;
+    if (uses.length > 0) body.push(`<g${fill}>${uses.join('')}</g>`);
     for (const e of line.shaped.emoji) {
       const attrs = `x="${num(ox + e.x * size)}" y="${num(oy - EMOJI_TOP * size)}" width="${num(EMOJI_SIZE * size)}" height="${num(EMOJI_SIZE * size)}"`;
       body.push(e.svg.replace(/^\s*<svg\b/, `<svg ${attrs}`));
@@ -84,11 +87,34 @@ export function textSvg(layout: TemplateLayout, canvas: Rect, color: string): st
  */
 export function scrimSvg(width: number, height: number, layout: TemplateLayout, color: string, opacity: number): string {
   const { textRect, margin } = layout;
+  if (layout.scrim === 'plate') {
+    // A rounded plate behind the text block alone, padded, kept inside the image.
+    const p = layout.padding;
+    const x = Math.max(0, textRect.left - p);
+    const y = Math.max(0, textRect.top - p);
+    const w = Math.min(width, textRect.left + textRect.width + p) - x;
+    const h = Math.min(height, textRect.top + textRect.height + p) - y;
+    return (
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">` +
+      `<rect x="${num(x)}" y="${num(y)}" width="${num(w)}" height="${num(h)}" rx="${num(Math.min(w, h) * 0.12)}" fill="${color}" fill-opacity="${num(opacity)}"/></svg>`
+    );
+  }
   const fade = Math.max(margin * 1.5, textRect.height * 0.6);
   let y0: number;
   let y1: number;
   let stops: [number, number][];
-  if (layout.mode === 'lower-third') {
+  if (layout.scrim === 'gradient' && layout.mode === 'upper-third') {
+    // From the top edge, full strength down to the text's bottom, then fading out.
+    y0 = 0;
+    y1 = Math.min(height, textRect.top + textRect.height + fade);
+    const full = (textRect.top + textRect.height) / Math.max(1, y1);
+    stops = [
+      [0, opacity],
+      [full, opacity],
+      [full + (1 - full) * 0.5, opacity * 0.45],
+      [1, 0],
+    ];
+  } else if (layout.scrim === 'gradient') {
     y0 = Math.max(0, textRect.top - fade);
     y1 = height;
     const full = (textRect.top - y0) / Math.max(1, y1 - y0);

@@ -12,7 +12,7 @@ import { hashString, mixSeed } from './hash';
 import { errorDetail, untrustedInput } from './image-limits';
 import { checkTextPlacement, layoutTemplate, setHeadlinePx, sharedSizeNotes, type TemplateLayout } from './layout';
 import { placedLines } from './overlay';
-import { decodeLogo, logoFootprint, logoPadding, logoPlate, plateSvg } from './logo';
+import { decodeLogo, logoFootprint, logoPadFor, logoPlate, plateSvg } from './logo';
 import { extractPalette } from './palette';
 import { framingFor, rotatingImage, rotationOf, rowSeed, variantLightSvg, type Framing } from './pack-variation';
 import { rawOf, type RawImage } from './raw-image';
@@ -32,7 +32,7 @@ function textFontsOf(request: Pick<GenerateRequest, 'fonts'>) {
  * The set planner (headline-fit.ts) measures rows with this same function.
  */
 export function templateLayoutFor(
-  request: Pick<GenerateRequest, 'headline' | 'subline' | 'text' | 'fonts' | 'setHeadline' | 'minTextPx'>,
+  request: Pick<GenerateRequest, 'headline' | 'subline' | 'text' | 'fonts' | 'setHeadline' | 'minTextPx' | 'kit'>,
   width: number,
   height: number,
   logo: { width: number; height: number } | null,
@@ -48,6 +48,7 @@ export function templateLayoutFor(
     logo,
     ...textFontsOf(request),
     ...(request.minTextPx ? { minTextPx: request.minTextPx } : {}),
+    ...(request.kit ? { kit: request.kit } : {}),
     ...(shared === undefined ? {} : { headlineSize: { max: shared }, tighten: false }),
   });
 }
@@ -147,7 +148,7 @@ async function render(request: GenerateRequest, signal?: AbortSignal): Promise<G
   let logo: RawImage | null = null;
   if (request.logo) {
     try {
-      logo = await decodeLogo(request.logo.data, width, height);
+      logo = await decodeLogo(request.logo.data, width, height, request.kit?.logoSize);
     } catch (err) {
       throw new PermanentFailure(`the logo image could not be read: ${errorDetail(err)}`);
     }
@@ -164,8 +165,8 @@ async function render(request: GenerateRequest, signal?: AbortSignal): Promise<G
   if (signal?.aborted) return cancelled;
 
   // The logo's footprint includes padding, so a plate (if needed) fits without moving anything.
-  const pad = logo ? logoPadding(logo.height) : 0;
-  const layout = templateLayoutFor(request, width, height, logo ? logoFootprint(logo) : null, reference !== undefined);
+  const pad = logo ? logoPadFor(logo.height, width, height, request.kit) : 0;
+  const layout = templateLayoutFor(request, width, height, logo ? logoFootprint(logo, pad) : null, reference !== undefined);
   if (layout.block.problem) throw new PermanentFailure(textProblemReason(layout.block.problem, `${width}x${height}`));
   const misplaced = checkTextPlacement(layout, width, height, placedLines(layout));
   if (misplaced) throw new PermanentFailure(misplaced);
@@ -184,12 +185,14 @@ async function render(request: GenerateRequest, signal?: AbortSignal): Promise<G
   const layers: OverlayOptions[] = [];
   const light = reference ? variantLightSvg(width, height, request.variant) : null;
   if (light) layers.push({ input: Buffer.from(light), left: 0, top: 0 });
+  const notes: string[] = [];
   let scrim: { luminance: number; opacity: number } | null = null;
   if (layout.block.height > 0) {
-    const text = await textLayers(layout, statsOf(layout.textRect), reference !== undefined, width, height, treatment);
+    const text = await textLayers(layout, statsOf(layout.textRect), reference !== undefined, width, height, treatment, request.kit);
     layers.push(...text.layers);
-    // A lower-third scrim runs to the bottom edge, under the logo too.
-    if (text.style.scrim && layout.mode === 'lower-third') {
+    notes.push(...text.notes);
+    // A lower-third gradient runs to the bottom edge, under the logo too.
+    if (text.style.scrim && layout.mode === 'lower-third' && layout.scrim === 'gradient') {
       scrim = { luminance: text.style.scrim.color === '#ffffff' ? 1 : 0, opacity: text.style.scrim.opacity };
     }
   }
@@ -197,7 +200,7 @@ async function render(request: GenerateRequest, signal?: AbortSignal): Promise<G
     const rect = layout.logoRect;
     // The plate decision is the set's (every size of a row gets a plate, or none does).
     const under = treatment.meanLuminance;
-    const setScrim = layout.mode === 'lower-third' && scrim ? treatment.minScrim : 0;
+    const setScrim = scrim ? treatment.minScrim : 0;
     const plate = logoPlate(logo, setScrim > 0 ? blended(under, treatment.light ? 0 : 1, setScrim) : under);
     if (plate) layers.push({ input: Buffer.from(plateSvg(rect, plate)), left: rect.left, top: rect.top });
     layers.push({ input: logo.data, raw: rawOf(logo), left: rect.left + pad, top: rect.top + pad });
@@ -214,7 +217,7 @@ async function render(request: GenerateRequest, signal?: AbortSignal): Promise<G
     ok: true,
     image: { data, mimeType: 'image/png', width: info.width, height: info.height },
     costUsd: 0,
-    notes: sharedSizeNotes(layout.block, setHeadlinePx(request.setHeadline, width, height), `${width}x${height}`),
+    notes: [...notes, ...sharedSizeNotes(layout.block, setHeadlinePx(request.setHeadline, width, height), `${width}x${height}`)],
   };
 }
 

@@ -1,4 +1,4 @@
-// A brand font upload: sniffed from its bytes, size-limited, unwrapped (WOFF) and opened by
+// A brand font upload: sniffed from its bytes, size-limited, unwrapped (WOFF, WOFF2) and opened by
 // HarfBuzz (whose sanitizer rejects malformed tables) before it is kept. Answers a value.
 import * as hb from 'harfbuzzjs';
 import { MAX_UPLOAD_BYTES } from '../../../shared/index';
@@ -6,11 +6,11 @@ import { FontFileError, fontFileToSfnt } from './text-font-file';
 
 export type FontCheck = { ok: true; sfnt: Buffer; family: string; glyphs: number } | { ok: false; message: string };
 
-export function checkFontUpload(data: Buffer): FontCheck {
+export async function checkFontUpload(data: Buffer): Promise<FontCheck> {
   if (data.length > MAX_UPLOAD_BYTES) return { ok: false, message: `the font is larger than ${Math.round(MAX_UPLOAD_BYTES / 1048576)} MB` };
   let sfnt: Buffer;
   try {
-    sfnt = fontFileToSfnt(data);
+    sfnt = await fontFileToSfnt(data);
   } catch (err) {
     return { ok: false, message: err instanceof FontFileError ? err.message : 'the font could not be read' };
   }

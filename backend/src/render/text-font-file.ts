@@ -93,15 +93,45 @@ export function checkSfntTables(sfnt: Buffer): Set<string> {
   return tags;
 }
 
+/** The largest font a WOFF2 may unpack to (its header says so before anything is decompressed). */
+const MAX_SFNT_BYTES = 64 * 1024 * 1024;
+
 /**
- * The sfnt bytes of a font file HarfBuzz can draw with: TTF/OTF as they are, WOFF unwrapped.
- * WOFF2 and collections are refused with a reason. Throws FontFileError.
+ * Unpacks WOFF2 (Brotli-compressed, with transformed glyf/loca tables) into the sfnt it was made
+ * from, with Google's reference decoder (wawoff2, WebAssembly). Throws FontFileError.
  */
-export function fontFileToSfnt(data: Uint8Array): Buffer {
+export async function woff2ToSfnt(input: Uint8Array): Promise<Buffer> {
+  const buf = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  if (buf.length < 48) throw new FontFileError('the WOFF2 header is cut short');
+  const declared = u32(buf, 16);
+  if (u32(buf, 8) !== buf.length) throw new FontFileError('the WOFF2 file is not the length its header says (truncated?)');
+  if (declared > MAX_SFNT_BYTES) throw new FontFileError(`the WOFF2 font unpacks to more than ${MAX_SFNT_BYTES / 1048576} MB`);
+  const { decompress } = await import('wawoff2');
+  try {
+    const out = await decompress(buf);
+    return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+  } catch {
+    throw new FontFileError('the WOFF2 font does not decompress (corrupt or truncated)');
+  }
+}
+
+/**
+ * The sfnt bytes of a font file HarfBuzz can draw with: TTF/OTF as they are, WOFF and WOFF2
+ * unpacked. Collections are refused with a reason. Throws FontFileError.
+ */
+export async function fontFileToSfnt(data: Uint8Array): Promise<Buffer> {
+  if (sniffFont(data) !== 'woff2') return fontFileToSfntSync(data);
+  const sfnt = await woff2ToSfnt(data);
+  checkSfntTables(sfnt);
+  return sfnt;
+}
+
+/** fontFileToSfnt for TTF, OTF and WOFF (Rowshot's own font files load synchronously). Throws FontFileError. */
+export function fontFileToSfntSync(data: Uint8Array): Buffer {
   const kind = sniffFont(data);
-  if (kind === null) throw new FontFileError('the file is not a font (expected TTF, OTF or WOFF)');
-  if (kind === 'woff2') throw new FontFileError('WOFF2 fonts are not supported yet: upload the TTF, OTF or WOFF file');
+  if (kind === null) throw new FontFileError('the file is not a font (expected TTF, OTF, WOFF or WOFF2)');
   if (kind === 'collection') throw new FontFileError('font collections (.ttc) are not supported: upload one TTF or OTF');
+  if (kind === 'woff2') throw new FontFileError('a WOFF2 font must be unpacked first (fontFileToSfnt)');
   const sfnt = kind === 'woff' ? woffToSfnt(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   checkSfntTables(sfnt);
   return sfnt;

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as hb from 'harfbuzzjs';
-import { fontFileToSfnt } from './text-font-file';
+import { fontFileToSfntSync } from './text-font-file';
 
 /** One font, ready to shape and draw with. Glyph paths are cached (they never change). */
 export class Face {
@@ -118,7 +118,7 @@ const loaded = new Map<string, Face>();
 function loadFile(spec: string, name: string): Face {
   let face = loaded.get(name);
   if (!face) {
-    face = new Face(name, fontFileToSfnt(readFileSync(require.resolve(spec))));
+    face = new Face(name, fontFileToSfntSync(readFileSync(require.resolve(spec))));
     loaded.set(name, face);
   }
   return face;

@@ -1,5 +1,6 @@
 // The text layers composited over the background: optional scrim, optional soft shadow, text.
 import sharp, { type OverlayOptions } from 'sharp';
+import type { BrandKitStyle } from '../../../shared/index';
 import { chooseTextStyle, type LuminanceStats, type Rect, type TextStyle } from './contrast';
 import type { TemplateLayout } from './layout';
 import { scrimSvg, textSvg } from './overlay';
@@ -41,10 +42,28 @@ export async function textLayers(
   width: number,
   height: number,
   treatment?: Treatment,
-): Promise<{ layers: OverlayOptions[]; style: TextStyle }> {
+  kit?: BrandKitStyle,
+): Promise<{ layers: OverlayOptions[]; style: TextStyle; notes: string[] }> {
   const base = photographic ? { photographic, minScrim: 0.3, maxScrim: 0.7 } : {};
   // A set's treatment fixes the colour and the least scrim; this image may need more scrim.
-  const style = chooseTextStyle(stats, treatment ? { ...base, light: treatment.light, minScrim: Math.max(base.minScrim ?? 0, treatment.minScrim), maxScrim: 0.85 } : base);
+  const options = treatment ? { ...base, light: treatment.light, minScrim: Math.max(base.minScrim ?? 0, treatment.minScrim), maxScrim: 0.85 } : base;
+  // A kit's own colours are kept exactly; the scrim is raised until both parts read.
+  const headlineColor = kitColor(kit?.headlineColor);
+  const sublineColor = kitColor(kit?.sublineColor) ?? headlineColor;
+  let style = chooseTextStyle(stats, headlineColor ? { ...options, color: headlineColor, maxScrim: 0.85 } : options);
+  let subColor = style.color;
+  if (sublineColor && layout.block.subline) {
+    const sub = chooseTextStyle(stats, { ...options, color: sublineColor, maxScrim: 0.85 });
+    subColor = sub.color;
+    if (sub.light === style.light && (sub.scrim?.opacity ?? 0) > (style.scrim?.opacity ?? 0)) style = { ...style, scrim: sub.scrim };
+  }
+  const notes: string[] = [];
+  const bare = layout.scrim === 'none' && style.scrim ? chooseTextStyle(stats, headlineColor ? { color: headlineColor } : { light: style.light }) : null;
+  if (layout.scrim === 'none') style = { ...style, scrim: null };
+  if (bare?.scrim) {
+    // The kit asked for no scrim: the text goes on the image as it is, and the row says it reads poorly.
+    notes.push(`text contrast is under WCAG 4.5:1 here (the brand kit's scrim is none)`);
+  }
   const layers: OverlayOptions[] = [];
   if (style.scrim) {
     layers.push({ input: Buffer.from(scrimSvg(width, height, layout, style.scrim.color, style.scrim.opacity)), left: 0, top: 0 });
@@ -53,15 +72,17 @@ export async function textLayers(
   const sigma = Math.max(1.2, size * 0.045);
   const dy = Math.max(1, size * 0.03);
   const canvas = textCanvas(layout, Math.ceil(sigma * 3 + dy) + 2, width, height);
-  const svg = Buffer.from(textSvg(layout, canvas, style.color));
+  const svg = Buffer.from(textSvg(layout, canvas, style.color, subColor));
   if (!style.shadow) {
     layers.push({ input: svg, left: canvas.left, top: canvas.top });
-    return { layers, style };
+    return { layers, style, notes };
   }
   const rendered = await sharp(svg).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
   const text: RawImage = { data: rendered.data, width: rendered.info.width, height: rendered.info.height, channels: 4 };
   const shadow = await shadowOf(text, sigma, dy, 0.5);
   layers.push({ input: shadow, raw: rawOf(text), left: canvas.left, top: canvas.top });
   layers.push({ input: text.data, raw: rawOf(text), left: canvas.left, top: canvas.top });
-  return { layers, style };
+  return { layers, style, notes };
 }
+
+const kitColor = (c: string | undefined): string | undefined => (c === undefined || c === 'auto' ? undefined : c.toLowerCase());

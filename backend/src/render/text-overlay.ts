@@ -6,7 +6,8 @@
 import sharp, { type OverlayOptions } from 'sharp';
 import { regionLuminance, type Rect } from './contrast';
 import { errorDetail, untrustedInput } from './image-limits';
-import { checkTextPlacement, logoSize, minTextSizes, safeMargin, sharedSizeNotes, setHeadlinePx, type TemplateLayout } from './layout';
+import type { BrandKitStyle } from '../../../shared/index';
+import { checkTextPlacement, logoSize, minTextSizes, paddingFor, safeMargin, scrimFor, sharedSizeNotes, setHeadlinePx, type TemplateLayout } from './layout';
 import { placedLines } from './overlay';
 import { rawOf, type RawImage } from './raw-image';
 import { textLayers } from './text-layers';
@@ -31,6 +32,13 @@ export interface OverlayInput {
   setHeadline?: number;
   /** Minimum legible sizes in px (GenerateRequest.minTextPx). */
   minTextPx?: { headline?: number; subline?: number };
+  /** The pack's brand kit style: its position, logo corner, colours, scrim, sizes and margins win over the options above. */
+  kit?: BrandKitStyle;
+}
+
+/** The safe margin on an AI image: the kit's share of the short side, else 7%. */
+function marginOf(width: number, height: number, kit: BrandKitStyle | undefined): number {
+  return kit?.safeMargin !== undefined ? Math.round(Math.min(width, height) * kit.safeMargin) : safeMargin(width, height);
 }
 
 export interface OverlayPlacement {
@@ -90,12 +98,12 @@ async function decode(data: Buffer): Promise<RawImage> {
 }
 
 /** The logo as RGBA, downscaled to the corner size but never enlarged above its own pixels. */
-async function decodeLogoAtMost(data: Buffer, width: number, height: number): Promise<RawImage> {
+async function decodeLogoAtMost(data: Buffer, width: number, height: number, ratio?: number): Promise<RawImage> {
   const meta = await sharp(data, untrustedInput()).metadata();
   const w = meta.autoOrient?.width ?? meta.width;
   const h = meta.autoOrient?.height ?? meta.height;
   if (!w || !h) throw new Error('no dimensions');
-  const target = logoSize(width, height, w, h);
+  const target = logoSize(width, height, w, h, ratio);
   let pipeline = sharp(data, untrustedInput()).toColourspace('srgb').ensureAlpha();
   if (target.width < w) pipeline = pipeline.resize(target.width, target.height, { fit: 'fill' });
   const out = await pipeline.raw().toBuffer({ resolveWithObject: true });
@@ -107,8 +115,9 @@ async function decodeLogoAtMost(data: Buffer, width: number, height: number): Pr
  * height, at the set's shared headline size when there is one. The set planner
  * (headline-fit.ts) measures rows with this same function.
  */
-export function overlayBlock(input: Pick<OverlayInput, 'headline' | 'subline' | 'fonts' | 'setHeadline' | 'minTextPx'>, width: number, height: number): TextBlock {
-  const margin = safeMargin(width, height);
+export function overlayBlock(input: Pick<OverlayInput, 'headline' | 'subline' | 'fonts' | 'setHeadline' | 'minTextPx' | 'kit'>, width: number, height: number): TextBlock {
+  const { kit } = input;
+  const margin = marginOf(width, height, kit);
   const scale = Math.sqrt(width * height);
   const mins = minTextSizes(width, height, input.minTextPx);
   const shared = setHeadlinePx(input.setHeadline, width, height);
@@ -117,12 +126,15 @@ export function overlayBlock(input: Pick<OverlayInput, 'headline' | 'subline' | 
     subline: input.subline,
     maxWidth: width - 2 * margin,
     maxHeight: Math.round((height - 2 * margin) * 0.4),
-    headlineSize: { max: shared ?? Math.round(scale * 0.09), min: mins.headline },
-    sublineSize: { max: Math.round(scale * 0.045), min: mins.subline },
+    headlineSize: sizeRange(shared ?? kit?.headlineSize?.max ?? Math.round(scale * 0.09), mins.headline, kit?.headlineSize?.min),
+    sublineSize: sizeRange(kit?.sublineSize?.max ?? Math.round(scale * 0.045), mins.subline, kit?.sublineSize?.min),
     ...(input.fonts ? { fonts: input.fonts } : {}),
     ...(shared === undefined ? {} : { tighten: false }),
   });
 }
+
+/** A size range whose floor is the legible minimum, raised (never lowered) by a kit's min. */
+const sizeRange = (max: number, legible: number, kitMin: number | undefined) => ({ max, min: Math.min(max, Math.max(legible, kitMin ?? 0)) });
 
 /** Composites the headline, subline and logo over an AI image. Never throws. */
 export async function overlayText(input: OverlayInput): Promise<OverlayResult> {
@@ -136,28 +148,35 @@ export async function overlayText(input: OverlayInput): Promise<OverlayResult> {
   let logo: RawImage | null = null;
   if (input.logo) {
     try {
-      logo = await decodeLogoAtMost(input.logo, width, height);
+      logo = await decodeLogoAtMost(input.logo, width, height, input.kit?.logoSize);
     } catch (err) {
       return { ok: false, reason: `the logo image could not be read: ${errorDetail(err)}` };
     }
   }
-  const margin = safeMargin(width, height);
+  const { kit } = input;
+  const wanted = kit?.position ?? input.position;
+  const corner = kit?.logoPosition ?? input.logoCorner;
+  const margin = marginOf(width, height, kit);
   const safe: Rect = { left: margin, top: margin, width: width - 2 * margin, height: height - 2 * margin };
   const map = await edgeMap(base);
 
   // Text: fitted into a band of at most 40% of the safe height, at the calmest allowed position.
   let block: TextBlock | null = null;
-  let position: OverlayPlacement['position'] = input.position && input.position !== 'auto' ? input.position : 'bottom';
+  let position: OverlayPlacement['position'] = wanted && wanted !== 'auto' ? wanted : 'bottom';
   let textRect: Rect | null = null;
   const hasText = input.headline.trim() !== '' || input.subline.trim() !== '';
   if (hasText) {
     block = overlayBlock(input, width, height);
     if (block.problem) return { ok: false, reason: textProblemReason(block.problem, input.aspectRatio) };
+    const align = kit?.align ?? 'center';
+    const rtl = block.headline?.rtl ?? block.subline?.rtl ?? false;
     const rectAt = (p: OverlayPlacement['position']): Rect => {
       const top = p === 'top' ? margin : p === 'bottom' ? height - margin - block!.height : margin + (safe.height - block!.height) / 2;
-      return { left: (width - block!.width) / 2, top, width: block!.width, height: block!.height };
+      const right = align !== 'center' && (align === 'start') === rtl;
+      const left = align === 'center' ? (width - block!.width) / 2 : right ? width - margin - block!.width : margin;
+      return { left, top, width: block!.width, height: block!.height };
     };
-    const allowed: OverlayPlacement['position'][] = input.position && input.position !== 'auto' ? [input.position] : ['bottom', 'top', 'center'];
+    const allowed: OverlayPlacement['position'][] = wanted && wanted !== 'auto' ? [wanted] : ['bottom', 'top', 'center'];
     // Calmest band (full safe width, so the scrim's area counts); ties keep the earlier choice.
     let best = Infinity;
     for (const p of allowed) {
@@ -175,7 +194,7 @@ export async function overlayText(input: OverlayInput): Promise<OverlayResult> {
   let logoRect: Rect | null = null;
   if (logo) {
     const corners: Exclude<LogoCorner, 'auto'>[] =
-      input.logoCorner && input.logoCorner !== 'auto' ? [input.logoCorner] : ['bottom-right', 'top-right', 'bottom-left', 'top-left'];
+      corner && corner !== 'auto' ? [corner] : ['bottom-right', 'top-right', 'bottom-left', 'top-left'];
     let best = Infinity;
     for (const c of corners) {
       const r: Rect = {
@@ -195,24 +214,31 @@ export async function overlayText(input: OverlayInput): Promise<OverlayResult> {
   }
 
   const layers: OverlayOptions[] = [];
+  const notes: string[] = [];
   let scrimOpacity = 0;
   let textColor: string | null = null;
   if (block && textRect) {
+    const mode = position === 'bottom' ? 'lower-third' : position === 'top' ? 'upper-third' : 'centered';
+    const align = kit?.align ?? 'center';
     const layout: TemplateLayout = {
       margin,
-      mode: position === 'bottom' ? 'lower-third' : 'centered',
+      mode,
       block,
       textRect,
-      align: 'center',
-      anchorX: width / 2,
+      align,
+      anchorX: align === 'center' ? width / 2 : textRect.left,
       logoRect,
       mins: minTextSizes(width, height, input.minTextPx),
+      // Without a kit: a gradient from the bottom edge for bottom text, a band elsewhere.
+      scrim: kit?.scrim ? scrimFor(mode, kit) : position === 'bottom' ? 'gradient' : 'band',
+      padding: paddingFor(width, height, kit),
     };
     const misplaced = checkTextPlacement(layout, width, height, placedLines(layout));
     if (misplaced) return { ok: false, reason: misplaced };
     const stats = regionLuminance(base.data, width, height, base.channels, textRect);
-    const text = await textLayers(layout, stats, true, width, height);
+    const text = await textLayers(layout, stats, true, width, height, undefined, kit);
     layers.push(...text.layers);
+    notes.push(...text.notes);
     scrimOpacity = text.style.scrim?.opacity ?? 0;
     textColor = text.style.color;
   }
@@ -225,6 +251,6 @@ export async function overlayText(input: OverlayInput): Promise<OverlayResult> {
     ok: true,
     image: { data, mimeType: 'image/png', width: info.width, height: info.height },
     placement: { position, textRect, logoRect, scrimOpacity, textColor },
-    notes: sharedSizeNotes(block, setHeadlinePx(input.setHeadline, width, height), input.aspectRatio),
+    notes: [...notes, ...sharedSizeNotes(block, setHeadlinePx(input.setHeadline, width, height), input.aspectRatio)],
   };
 }

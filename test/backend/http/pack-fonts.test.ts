@@ -62,7 +62,7 @@ describe('brand fonts in packs', () => {
     const problem = (await res.json()) as { invalidFields: { field: string; message: string }[] };
     expect(problem.invalidFields).toEqual(expect.arrayContaining([
       { field: 'headlineFont', message: expect.stringMatching(/truncated/) },
-      { field: 'sublineFont', message: 'the file is not a font (expected TTF, OTF or WOFF)' },
+      { field: 'sublineFont', message: 'the file is not a font (expected TTF, OTF, WOFF or WOFF2)' },
     ]));
     // Nothing was created.
     const list = (await (await s.api('/v1/packs')).json()) as { packs: Pack[] };

@@ -62,7 +62,7 @@ export async function generateImages(deps: CoreDeps, { m, rec, spec, pack, choic
   const existing = new Set(rec.attempts > 1 ? (await deps.store.list(layout.assets(m.tenant, m.id, rec.rowId, rec.gen), { maxResults: 1000 })).keys : []);
   const images: StoredImage[] = [];
   const minTextPx = minTextPxOf(deps, m);
-  const shared = { ...(setHeadline === undefined ? {} : { setHeadline }), ...(minTextPx ? { minTextPx } : {}) };
+  const shared = { ...(setHeadline === undefined ? {} : { setHeadline }), ...(minTextPx ? { minTextPx } : {}), ...(pack?.kit ? { kit: pack.kit } : {}) };
   const recorder = rowRecorder(deps, { m, rec, spec, pack, model: choice.model, referencesUsed: references.length, logoUsed: logo !== null, link: await linkerFor(deps, m.tenant) });
 
   for (const { id, width, height, ratio } of spec.sizes) {

@@ -82,6 +82,7 @@ export async function planTextSets(deps: CoreDeps, m: Manifest): Promise<void> {
           logo: spec.logo ? (pack?.logo?.data ?? null) : null,
           fonts: pack?.fonts ?? null,
           ...(minTextPx ? { minTextPx } : {}),
+          ...(pack?.kit ? { kit: pack.kit } : {}),
         };
         const id = JSON.stringify([set, size, spec.headline, spec.subline, renderer, member.logo !== null]);
         if (seen.has(id)) continue;

@@ -1,6 +1,6 @@
 // POST /v1/packs (multipart): every file is sniffed, size-checked, bomb-guarded, stripped of
 // metadata and normalised before anything is stored; all problems are reported together, per field.
-import type { InvalidField, Pack, PackImageMode } from '../../../../shared/index';
+import type { BrandKitStyle, InvalidField, Pack, PackImageMode } from '../../../../shared/index';
 import type { CoreDeps } from '../deps';
 import { checkBytes } from './pack-images';
 import { savePack } from './save-pack';
@@ -11,10 +11,13 @@ export interface NewPack {
   images: { field: string; data: Buffer }[];
   logo: { field: string; data: Buffer } | null;
   fonts?: { field: string; role: 'both' | 'headline' | 'subline'; data: Buffer }[];
+  style?: BrandKitStyle;
+  /** Problems the route found in its own fields (e.g. the `brandKit` JSON). */
+  invalid?: InvalidField[];
 }
 
 export async function createPack(deps: CoreDeps, tenant: string, input: NewPack): Promise<Pack> {
-  const invalid: InvalidField[] = [];
+  const invalid: InvalidField[] = [...(input.invalid ?? [])];
   if (input.modes && input.modes.length !== input.images.length) {
     invalid.push({ field: 'modes', message: `give one mode per image: ${input.images.length} image(s) but ${input.modes.length} mode(s)` });
   }
@@ -25,5 +28,6 @@ export async function createPack(deps: CoreDeps, tenant: string, input: NewPack)
     logo: input.logo ? { field: input.logo.field, check: check(input.logo.data) } : null,
     invalid,
     ...(input.fonts ? { fonts: input.fonts } : {}),
+    ...(input.style ? { style: input.style } : {}),
   });
 }

@@ -1,5 +1,5 @@
 // List, read, rename/reorder/re-mode and delete packs.
-import type { Pack, PatchPackRequest } from '../../../../shared/index';
+import { applyKitPatch, type Pack, type PatchPackRequest } from '../../../../shared/index';
 import { AppError, notFound } from '../app-error';
 import { linkerFor } from '../batches/batch-view';
 import { iso } from '../clock';
@@ -62,6 +62,13 @@ export async function patchPack(deps: CoreDeps, tenant: string, id: string, patc
     else pack.images[i] = { ...pack.images[i]!, mode };
   }
   if (invalid.length > 0) throw new AppError('invalid_request', 'The pack was not changed', { invalidFields: invalid });
+
+  if (patch.brandKit && Object.keys(patch.brandKit).length > 0) {
+    // Every change of the kit is a new version; rows note the version they were made with.
+    const kit = pack.brandKit ?? { version: 0, headlineFont: null, sublineFont: null };
+    const style = applyKitPatch(kit.style ?? {}, patch.brandKit);
+    pack.brandKit = { ...kit, version: kit.version + 1, style };
+  }
 
   const renamed = patch.name !== undefined && patch.name.trim() !== pack.name;
   if (renamed) {

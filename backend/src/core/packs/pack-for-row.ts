@@ -1,5 +1,6 @@
 // A pack's images as a row needs them. Image blobs are content-addressed and never change, so
 // they are cached in memory (bounded); the small pack record is read fresh every time.
+import type { BrandKitStyle } from '../../../../shared/index';
 import type { ReferenceImage } from '../../ports/image-provider';
 import type { BrandFonts, CoreDeps } from '../deps';
 import { findPack } from './manage-packs';
@@ -13,6 +14,8 @@ export interface PackForRow {
   fonts: BrandFonts | null;
   /** The brand kit version the row used (0: no kit). */
   brandKitVersion: number;
+  /** The brand kit's style (colours, scrim, position, sizes, logo, margins), or null: automatic. */
+  kit: BrandKitStyle | null;
   /** What the row's provenance records name: the pack and the SHA-256 of each file it used. */
   provenance: { packId: string; updatedAt: string; referenceSha256: string[]; logoSha256: string | null; headlineFontSha256: string | null; sublineFontSha256: string | null };
 }
@@ -59,6 +62,7 @@ export async function loadPackForRow(deps: CoreDeps, tenant: string, nameOrId: s
     palette: pack.palette,
     fonts,
     brandKitVersion: kit?.version ?? 0,
+    kit: kit?.style && Object.keys(kit.style).length > 0 ? kit.style : null,
     provenance: {
       packId: pack.id, updatedAt: pack.updatedAt, referenceSha256, logoSha256: pack.logo && logoData ? pack.logo.id : null,
       headlineFontSha256: headline ? (kit?.headlineFont?.sha256 ?? null) : null, sublineFontSha256: subline ? (kit?.sublineFont?.sha256 ?? null) : null,

@@ -1,4 +1,4 @@
-import type { Pack, PackImageMode } from '../../../../shared/index';
+import type { BrandKitStyle, Pack, PackImageMode } from '../../../../shared/index';
 import type { LinkFor } from '../batches/batch-view';
 import { sha256Hex } from '../ids';
 
@@ -21,11 +21,13 @@ export interface StoredFont {
   bytes: number;
 }
 
-/** The brand kit of a pack (fonts for now); `version` goes up with every change. */
+/** The brand kit of a pack; `version` goes up with every change. */
 export interface StoredBrandKit {
   version: number;
   headlineFont: StoredFont | null;
   sublineFont: StoredFont | null;
+  /** Absent on kits made before styles existed (= all automatic). */
+  style?: BrandKitStyle;
 }
 
 export interface StoredPack {
@@ -45,6 +47,8 @@ export const nameHash = (name: string): string => sha256Hex(name.trim().toLowerC
 export function toPack(p: StoredPack, link: LinkFor): Pack {
   const img = (i: StoredPackImage) => ({ id: i.id, mode: i.mode, width: i.width, height: i.height, url: link(i.key), thumbnailUrl: link(i.thumbKey) });
   const font = (f: StoredFont | null) => (f ? { family: f.family, sha256: f.sha256, bytes: f.bytes } : null);
-  const brandKit = p.brandKit ? { version: p.brandKit.version, headlineFont: font(p.brandKit.headlineFont), sublineFont: font(p.brandKit.sublineFont) } : null;
+  const brandKit = p.brandKit
+    ? { version: p.brandKit.version, headlineFont: font(p.brandKit.headlineFont), sublineFont: font(p.brandKit.sublineFont), style: p.brandKit.style ?? {} }
+    : null;
   return { id: p.id, name: p.name, images: p.images.map(img), logo: p.logo ? img(p.logo) : null, palette: p.palette, brandKit, createdAt: p.createdAt, updatedAt: p.updatedAt };
 }

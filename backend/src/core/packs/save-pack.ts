@@ -1,7 +1,7 @@
 // The one way a pack is created, whatever its images came as (multipart files or earlier
 // uploads): every problem is listed per field before anything is stored, then the images are
 // stored, the palette is taken from the first image, the name is claimed and the pack saved.
-import { MAX_PACK_IMAGES, type InvalidField, type Pack, type PackImageMode } from '../../../../shared/index';
+import { MAX_PACK_IMAGES, type BrandKitStyle, type InvalidField, type Pack, type PackImageMode } from '../../../../shared/index';
 import { AppError } from '../app-error';
 import { linkerFor } from '../batches/batch-view';
 import { iso } from '../clock';
@@ -27,6 +27,8 @@ export interface PackDraft {
   invalid: InvalidField[];
   /** Brand fonts: `font` (both parts), `headlineFont`, `sublineFont`. */
   fonts?: { field: string; role: 'both' | 'headline' | 'subline'; data: Buffer }[];
+  /** The brand kit's style, already validated. */
+  style?: BrandKitStyle;
 }
 
 export async function savePack(deps: CoreDeps, tenant: string, draft: PackDraft): Promise<Pack> {
@@ -56,7 +58,7 @@ export async function savePack(deps: CoreDeps, tenant: string, draft: PackDraft)
     invalid.push({ field: draft.logo.field, message: logo.message });
     codes.push(logo.code);
   }
-  const fonts = (draft.fonts ?? []).map((f) => ({ ...f, check: deps.images.checkFont(f.data) }));
+  const fonts = await Promise.all((draft.fonts ?? []).map(async (f) => ({ ...f, check: await deps.images.checkFont(f.data) })));
   for (const f of fonts) if (!f.check.ok) invalid.push({ field: f.field, message: f.check.message });
   if (invalid.length > 0) throw imageProblems(`The pack was not created: ${invalid.length} problem(s)`, invalid, codes);
 
@@ -75,8 +77,9 @@ export async function savePack(deps: CoreDeps, tenant: string, draft: PackDraft)
   const palette = first?.ok ? await deps.images.palette(await first.bytes()) : [];
 
   let brandKit: StoredBrandKit | undefined;
-  if (fonts.length > 0) {
-    brandKit = { version: 1, headlineFont: null, sublineFont: null };
+  const style = draft.style && Object.keys(draft.style).length > 0 ? draft.style : undefined;
+  if (fonts.length > 0 || style) {
+    brandKit = { version: 1, headlineFont: null, sublineFont: null, ...(style ? { style } : {}) };
     for (const f of fonts) {
       if (!f.check.ok) continue;
       const sha256 = sha256Hex(f.check.sfnt);

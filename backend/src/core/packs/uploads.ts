@@ -64,5 +64,6 @@ export async function createPackFromUploads(deps: CoreDeps, tenant: string, req:
     images: req.images.map((img, i) => ({ field: `images[${i}].uploadId`, mode: img.mode, check: check(img.uploadId) })),
     logo: req.logoUploadId ? { field: 'logoUploadId', check: check(req.logoUploadId) } : null,
     invalid: [],
+    ...(req.brandKit ? { style: req.brandKit } : {}),
   });
 }

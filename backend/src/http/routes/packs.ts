@@ -1,9 +1,10 @@
 // /v1/packs. Created from multipart (`name`, up to 6 `images`, optional `logo`, and `modes`:
 // one per image, as repeated fields, a comma list or a JSON array) or from JSON naming earlier
-// uploads (`POST /v1/uploads`).
+// uploads (`POST /v1/uploads`). A brand kit comes as font files and a `brandKit` JSON field (its
+// style); PATCH changes the style.
 import { Router, type Request } from 'express';
 import multer from 'multer';
-import { CreatePackFields, CreatePackFromUploads, MAX_PACK_IMAGES, MAX_UPLOAD_BYTES, PatchPackRequest } from '../../../../shared/index';
+import { BrandKitStyle, CreatePackFields, CreatePackFromUploads, issuesToFields, MAX_PACK_IMAGES, MAX_UPLOAD_BYTES, PatchPackRequest, type InvalidField } from '../../../../shared/index';
 import type { CoreDeps } from '../../core/deps';
 import { createPack, type NewPack } from '../../core/packs/create-pack';
 import { deletePack, getPack, listPacks, patchPack } from '../../core/packs/manage-packs';
@@ -44,11 +45,28 @@ function files(req: Request, field: string): Express.Multer.File[] {
 }
 
 
+/** The multipart `brandKit` field: the kit's style as JSON; its problems are listed with the pack's others. */
+function kitField(raw: unknown): { style?: BrandKitStyle; invalid: InvalidField[] } {
+  if (raw === undefined || raw === '') return { invalid: [] };
+  let value: unknown;
+  try {
+    value = JSON.parse(String(raw));
+  } catch {
+    return { invalid: [{ field: 'brandKit', message: 'must be the brand kit as JSON, e.g. {"headlineColor":"#ffffff","position":"top"}' }] };
+  }
+  const r = BrandKitStyle.safeParse(value);
+  if (r.success) return { style: r.data, invalid: [] };
+  return { invalid: issuesToFields(r.error.issues).map((f) => ({ ...f, field: f.field === '(body)' ? 'brandKit' : `brandKit.${f.field}` })) };
+}
+
 function multipartPack(req: Request): NewPack {
   const body = (req.body ?? {}) as Record<string, unknown>;
   const fields = parseOr400(CreatePackFields, { name: body.name, modes: modesField(body.modes) }, 'pack');
   const logo = files(req, 'logo')[0];
+  const kit = kitField(body.brandKit);
   return {
+    ...(kit.style ? { style: kit.style } : {}),
+    invalid: kit.invalid,
     name: fields.name,
     modes: fields.modes,
     images: files(req, 'images').map((f, i) => ({ field: `images[${i}]`, data: f.buffer })),
