@@ -79,6 +79,9 @@ export const BrandKitPatch = z.strictObject({
 });
 export type BrandKitPatch = z.infer<typeof BrandKitPatch>;
 
+/** Every field of a kit's style, in order. */
+export const BRAND_KIT_FIELDS = Object.keys(BrandKitStyle.shape) as (keyof BrandKitStyle)[];
+
 /** A kit with the patch applied (null fields removed). */
 export function applyKitPatch(style: BrandKitStyle, patch: BrandKitPatch): BrandKitStyle {
   const out: Record<string, unknown> = { ...style };

@@ -1,6 +1,6 @@
 // A small client for the v1 API, used by the CLI (against the in-process server or --server).
 import type { VerifyReport } from '../core/provenance/verify';
-import type { BatchCheckResponse, BatchStatus, CreateBatchRequest, CreateBatchResponse, Estimate, Pack, PreviewRequest, PreviewResponse, Problem, RowsPage, RowState } from '../../../shared/index';
+import type { BatchCheckResponse, BatchStatus, CreateBatchRequest, CreateBatchResponse, Estimate, Pack, PatchPackRequest, PreviewRequest, PreviewResponse, Problem, RowsPage, RowState } from '../../../shared/index';
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly problem: Partial<Problem>) {
@@ -68,6 +68,9 @@ export class ApiClient {
   }
   verify(image: Uint8Array): Promise<VerifyReport> {
     return this.call('POST', '/v1/verify', image, { 'content-type': 'application/octet-stream' });
+  }
+  patchPack(id: string, patch: PatchPackRequest): Promise<Pack> {
+    return this.call('PATCH', `/v1/packs/${encodeURIComponent(id)}`, patch);
   }
   renamePack(id: string, name: string): Promise<Pack> {
     return this.call('PATCH', `/v1/packs/${encodeURIComponent(id)}`, { name });

@@ -158,7 +158,7 @@ export async function runCommand(opts: RunOptions, env: Record<string, string | 
       const synced = await syncPackDir(client, packDir, path.join(dataDir, 'cli-packs.json'), baseUrl.replace(/:\d+$/, ''));
       if (synced.created.length > 0) out.write(`Reference packs uploaded: ${terminalSafe(synced.created.join(', '))}\n`);
     } catch (err) {
-      if (err instanceof ApiError) throw err;
+      if (err instanceof ApiError || err instanceof RunRefused) throw err;
       if (opts.packDir) throw err;
     }
 

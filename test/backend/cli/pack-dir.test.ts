@@ -1,11 +1,17 @@
-// packs/ folder sync: a changed pack is replaced only once the new version is complete.
+// packs/ folder sync: a changed pack is replaced only once the new version is complete; a
+// folder's kit.json and fonts are its brand kit.
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pack } from '../../../shared/index';
 import { ApiClient, ApiError } from '../../../backend/src/cli/api-client';
+import { RunRefused } from '../../../backend/src/cli/cli-errors';
 import { syncPackDir } from '../../../backend/src/cli/pack-dir';
+
+const require = createRequire(import.meta.url);
 import { startTestServer, type TestServer } from '../../helpers/server';
 
 const png = (w: number, h: number, background: string) => sharp({ create: { width: w, height: h, channels: 3, background } }).png().toBuffer();
@@ -40,5 +46,35 @@ describe('syncPackDir', () => {
     const after = await packs();
     expect(after.map((p) => [p.name, p.images.length])).toEqual([['brand', 2]]);
     expect(after[0]!.id).not.toBe(first.id);
+  });
+
+  it('uploads kit.json and the fonts with the pack, patches a changed kit.json as a new kit version, and refuses a bad one naming the field', async () => {
+    const dir = path.join(s.dataDir, 'kit-packs');
+    const folder = path.join(dir, 'acme');
+    await mkdir(folder, { recursive: true });
+    await writeFile(path.join(folder, '1.png'), await png(64, 64, '#224466'));
+    await writeFile(path.join(folder, 'kit.json'), JSON.stringify({ headlineColor: '#ffd400', position: 'top' }));
+    await writeFile(path.join(folder, 'headline.woff2'), readFileSync(require.resolve('@fontsource/noto-sans-hebrew/files/noto-sans-hebrew-hebrew-700-normal.woff2')));
+    const client = new ApiClient(s.url, s.key);
+    const state = path.join(s.dataDir, 'cli-kit-packs.json');
+    const acme = async (): Promise<Pack> => (await client.listPacks()).packs.find((p) => p.name === 'acme')!;
+
+    expect((await syncPackDir(client, dir, state, 'local')).created).toEqual(['acme']);
+    const first = await acme();
+    expect(first.brandKit).toMatchObject({ version: 1, style: { headlineColor: '#ffd400', position: 'top' }, headlineFont: { family: expect.stringMatching(/^Noto Sans Hebrew/) }, sublineFont: null });
+    expect((await syncPackDir(client, dir, state, 'local')).unchanged).toEqual(['acme']);
+
+    await writeFile(path.join(folder, 'kit.json'), JSON.stringify({ position: 'bottom', scrim: 'plate' }));
+    expect((await syncPackDir(client, dir, state, 'local')).created).toEqual(['acme']);
+    const second = await acme();
+    expect(second.id).toBe(first.id);
+    expect(second.brandKit).toMatchObject({ version: 2, style: { position: 'bottom', scrim: 'plate' } });
+    expect(second.brandKit?.style.headlineColor).toBeUndefined();
+
+    await writeFile(path.join(folder, 'kit.json'), JSON.stringify({ position: 'middle' }));
+    const err = await syncPackDir(client, dir, state, 'local').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RunRefused);
+    expect((err as Error).message).toMatch(/^acme\/kit\.json: position: /);
+    expect((await acme()).brandKit?.version).toBe(2);
   });
 });
