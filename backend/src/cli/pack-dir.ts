@@ -38,6 +38,12 @@ async function readKit(folder: string, label: string): Promise<{ style: BrandKit
   return { style: r.data };
 }
 
+/** Checks every pack folder's kit.json (a missing pack folder has none); throws RunRefused naming the first bad one. */
+export async function checkPackKits(dir: string): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const e of entries.filter((x) => x.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) await readKit(path.join(dir, e.name), e.name);
+}
+
 /** The kit as a PATCH that replaces it whole: fields the file left out are reset. */
 function replacing(style: BrandKitStyle): BrandKitPatch {
   return Object.fromEntries(BRAND_KIT_FIELDS.map((k) => [k, style[k] ?? null])) as BrandKitPatch;

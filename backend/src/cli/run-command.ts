@@ -13,7 +13,7 @@ import { createRowshot, type Rowshot } from '../compose';
 import { createLogger } from '../http/logger';
 import { fileDestination } from '../http/log-destination';
 import { ApiClient, ApiError } from './api-client';
-import { syncPackDir } from './pack-dir';
+import { checkPackKits, syncPackDir } from './pack-dir';
 import { RunRefused } from './cli-errors';
 import { confirmCost, terminalAsk } from './confirm-cost';
 import { dryRun, priceRows, writeWarnings } from './dry-run';
@@ -73,6 +73,8 @@ export async function runCommand(opts: RunOptions, env: Record<string, string | 
   const assetsDir = path.resolve(opts.out ?? file.replace(/\.(csv|xlsx)$/i, '-assets'));
   const packDir = opts.packDir ? path.resolve(opts.packDir) : path.join(path.dirname(file), 'packs');
   if (opts.packDir) await access(packDir).catch(() => { throw new UsageError(`--pack-dir ${opts.packDir}: no such folder`); });
+  // A bad kit.json stops the run before the file is touched.
+  await checkPackKits(packDir);
 
   const loaded = loadConfig({
     ...env,

@@ -1,7 +1,8 @@
 // packs/ folder sync: a changed pack is replaced only once the new version is complete; a
 // folder's kit.json and fonts are its brand kit.
 import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -12,6 +13,7 @@ import { RunRefused } from '../../../backend/src/cli/cli-errors';
 import { syncPackDir } from '../../../backend/src/cli/pack-dir';
 
 const require = createRequire(import.meta.url);
+import { runCli } from '../../helpers/cli';
 import { startTestServer, type TestServer } from '../../helpers/server';
 
 const png = (w: number, h: number, background: string) => sharp({ create: { width: w, height: h, channels: 3, background } }).png().toBuffer();
@@ -76,5 +78,18 @@ describe('syncPackDir', () => {
     expect(err).toBeInstanceOf(RunRefused);
     expect((err as Error).message).toMatch(/^acme\/kit\.json: position: /);
     expect((await acme()).brandKit?.version).toBe(2);
+  });
+
+  it('rowshot run refuses a bad kit.json before the file is touched', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'rowshot-kit-'));
+    await mkdir(path.join(dir, 'packs', 'acme'), { recursive: true });
+    await writeFile(path.join(dir, 'packs', 'acme', '1.png'), await png(64, 64, '#224466'));
+    await writeFile(path.join(dir, 'packs', 'acme', 'kit.json'), JSON.stringify({ headlineColor: 'yellow' }));
+    const csv = 'Prompt,Reference pack\nA card,acme\n';
+    await writeFile(path.join(dir, 'cards.csv'), csv);
+    const r = await runCli(['run', 'cards.csv'], { ROWSHOT_DATA_DIR: path.join(dir, '.rowshot') }, dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n')[0]).toBe('rowshot: acme/kit.json: headlineColor: must be a colour as #rrggbb, or "auto"; nothing was uploaded');
+    expect(await readFile(path.join(dir, 'cards.csv'), 'utf8')).toBe(csv);
   });
 });
