@@ -2,7 +2,7 @@
 // google.script.run. Everything here is JSON-safe (ISO strings, no Date, no undefined in
 // arrays): google.script.run refuses anything else. Every call answers a Result: expected
 // failures are values with a code and a readable message, never thrown strings.
-import type { BatchState, ColumnMapping, InputField, OutputField, PackImageMode, RowCounts, TextMode } from '../../shared/index';
+import type { BatchState, BrandKitPatch, BrandKitStyle, ColumnMapping, InputField, OutputField, PackImageMode, RowCounts, TextMode } from '../../shared/index';
 
 export type RpcError = {
   /**
@@ -171,6 +171,8 @@ export interface PackView {
   images: PackImageView[];
   logo: PackImageView | null;
   palette: string[];
+  /** The pack's brand kit: its version, style and font families (null: none). */
+  brandKit: { version: number; style: BrandKitStyle; headlineFont: string | null; sublineFont: string | null } | null;
   updatedAt: string;
 }
 export interface UploadInput {
@@ -195,6 +197,8 @@ export interface PatchPackInput {
   name?: string;
   order?: string[];
   modes?: Record<string, PackImageMode>;
+  /** Changes to the brand kit's style: given fields replace, null resets one. */
+  brandKit?: BrandKitPatch;
 }
 
 // ---- Schedules ----

@@ -11,6 +11,9 @@ export function packView(pack: Pack): PackView {
     images: pack.images.map(imageView),
     logo: pack.logo ? imageView(pack.logo) : null,
     palette: [...pack.palette],
+    brandKit: pack.brandKit
+      ? { version: pack.brandKit.version, style: { ...pack.brandKit.style }, headlineFont: pack.brandKit.headlineFont?.family ?? null, sublineFont: pack.brandKit.sublineFont?.family ?? null }
+      : null,
     updatedAt: pack.updatedAt,
   };
 }

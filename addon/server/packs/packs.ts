@@ -51,6 +51,8 @@ export function updatePack(s: Services, input: PatchPackInput): PackView {
     for (const [imageId, mode] of Object.entries(input.modes)) modes[imageId] = checkMode(mode);
     body.modes = modes;
   }
+  // The backend checks the kit against the shared schema and lists every bad field.
+  if (input.brandKit !== undefined) body.brandKit = input.brandKit;
   return packView(api.patchPack(connect(s).client, input.id, body));
 }
 

@@ -4,6 +4,7 @@ import type { PackImageView, PackView } from '../../server/rpc';
 import { byId, confirmInline, el, replace, showBanner, whileBusy } from '../common/dom';
 import { plural } from '../common/format';
 import { callOrShow } from '../common/rpc';
+import { kitForm } from './kit-form';
 import { modeSelect } from './mode-select';
 import { makeSortable, moveButtons } from './sortable';
 
@@ -72,14 +73,28 @@ export function packCard(pack: PackView, events: GalleryEvents): HTMLLIElement {
   const rename = el('button', { type: 'button', class: 'small rename' }, 'Rename');
   rename.addEventListener('click', () => renameForm(pack, title, events));
   const remove = el('button', { type: 'button', class: 'small danger delete' }, 'Delete');
-  const actions = el('div', { class: 'actions' }, insert, rename, remove);
+  const kit = el('button', { type: 'button', class: 'small kit-edit' }, 'Brand kit');
+  const actions = el('div', { class: 'actions' }, insert, rename, kit, remove);
+  kit.addEventListener('click', () => {
+    const form = kitForm(pack, (updated) => (updated ? events.changed(updated) : form.replaceWith(actions)));
+    actions.replaceWith(form);
+    form.querySelector('input')?.focus();
+  });
   remove.addEventListener('click', () => deleteConfirm(pack, actions, events));
   return el('li', { class: 'pack', 'data-pack-id': pack.id, 'data-pack-name': pack.name },
     title,
     tiles,
     pack.logo ? el('div', { class: 'row logo' }, el('span', { class: 'muted' }, 'Logo'), el('img', { class: 'logo-thumb', src: pack.logo.thumbnailUrl, alt: `${pack.name}: logo`, height: 32 })) : null,
+    pack.brandKit ? el('div', { class: 'row kit-summary muted' }, kitSummary(pack.brandKit)) : null,
     pack.palette.length > 0 ? el('div', { class: 'palette', 'aria-label': 'Palette' }, ...pack.palette.map((c) => el('span', { class: 'swatch', title: c, style: `background:${/^#[0-9a-f]{3,8}$/i.test(c) ? c : 'transparent'}` }))) : null,
     actions);
+}
+
+/** One line about the kit: its version, fonts and the fields it sets. */
+function kitSummary(kit: NonNullable<PackView['brandKit']>): string {
+  const fonts = [...new Set([kit.headlineFont, kit.sublineFont].filter((f): f is string => f !== null))];
+  const set = Object.entries(kit.style).map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+  return `Brand kit v${kit.version}${fonts.length > 0 ? ` · ${fonts.join(', ')}` : ''}${set.length > 0 ? ` · ${set.join(', ')}` : ''}`;
 }
 
 export function renderGallery(packs: PackView[], events: GalleryEvents): void {

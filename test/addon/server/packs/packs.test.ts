@@ -31,7 +31,7 @@ describe('packs through the backend', () => {
   it('lists packs as thumbnails-only views', () => {
     const { app } = setup(() => ok(200, { packs: [pack('Brand', { logo: img('logo') })] }));
     expect(value(app.listPacks())).toEqual([{
-      id: 'p_Brand', name: 'Brand', palette: ['#112233'], updatedAt: '2026-01-02T00:00:00.000Z',
+      id: 'p_Brand', name: 'Brand', palette: ['#112233'], brandKit: null, updatedAt: '2026-01-02T00:00:00.000Z',
       images: [{ id: 'i1', mode: 'style_only', thumbnailUrl: 'https://cdn.test/i1_t', width: 64, height: 48 }],
       logo: { id: 'logo', mode: 'style_only', thumbnailUrl: 'https://cdn.test/logo_t', width: 64, height: 48 },
     }]);
