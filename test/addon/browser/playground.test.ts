@@ -7,6 +7,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { writeExampleWorkbooks } from '../../../examples/make-workbooks';
+import { pricePerImage, RECOMMENDED_GEMINI_MODEL } from '../../../shared/index';
+
+// What =ROWSHOT_COST charges a blank Model cell: the recommended model's list price.
+const PER_IMAGE = pricePerImage(RECOMMENDED_GEMINI_MODEL) ?? NaN;
 import { launchChromium, screenshot } from './stack';
 
 let browser: Browser;
@@ -155,8 +159,8 @@ describe('playground', () => {
     await cell(24, free).dblclick();
     await page.keyboard.type('=ROWSHOT_COST(D24:D26, "1:1, 9:16")');
     await page.keyboard.press('Enter');
-    await expect.poll(() => number(24, free)).toBeCloseTo(4 * 0.039, 9);
-    expect(await cell(24, free).getAttribute('title')).toMatch(/^=ROWSHOT_COST\(D24:D26, "1:1, 9:16"\) → 0\.156/);
+    await expect.poll(() => number(24, free)).toBeCloseTo(4 * PER_IMAGE, 9);
+    expect(await cell(24, free).getAttribute('title')).toContain(`=ROWSHOT_COST(D24:D26, "1:1, 9:16") → ${+(4 * PER_IMAGE).toFixed(10)}`);
 
     // A paste of cells copied from a spreadsheet (TSV) fills row 26: the cost follows.
     await cell(26, 1).click();
@@ -167,7 +171,7 @@ describe('playground', () => {
     })()`);
     await expect.poll(() => cell(26, 4).textContent()).toBe('a green frog');
     expect(await cell(26, 1).textContent()).toBe('Zoe');
-    await expect.poll(() => number(24, free)).toBeCloseTo(6 * 0.039, 9);
+    await expect.poll(() => number(24, free)).toBeCloseTo(6 * PER_IMAGE, 9);
 
     // ROWSHOT_PROMPT reads the row's Name; renaming it recalculates the prompt.
     await cell(25, free).dblclick();
@@ -184,7 +188,7 @@ describe('playground', () => {
     await cell(25, 4).click();
     await page.keyboard.press('Delete');
     await expect.poll(() => cell(25, 4).textContent()).toBe('');
-    await expect.poll(() => number(24, free)).toBeCloseTo(4 * 0.039, 9);
+    await expect.poll(() => number(24, free)).toBeCloseTo(4 * PER_IMAGE, 9);
     await screenshot(page, 'playground-editable-grid');
 
     // The bound workbook holds the typed cells and the formulas (not their results).
