@@ -4,7 +4,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { batchCount, openBatch } from './batch-page';
+import { pricePerImage } from '../../../shared/index';
 import { GatedProvider, PAID_MODEL } from './gated-provider';
+
+const THREE = `$${(3 * (pricePerImage(PAID_MODEL) ?? NaN)).toFixed(3)}`;
 import { launchChromium, openSidebar, screenshot, startStack, type Stack } from './stack';
 import { builtAddon, type BuiltAddon } from '../../helpers/built-addon';
 
@@ -26,7 +29,7 @@ afterAll(async () => {
 
 describe('Batch sidebar before a run', () => {
   it('asks to confirm a run above the threshold set in Settings; Cancel sends nothing, Run anyway starts one batch', async () => {
-    // The Model column names a priced model ($0.039 an image), served by a stand-in.
+    // The Model column names a priced model (its list price an image), served by a stand-in.
     const model = new GatedProvider();
     stack = await startStack(addon, [
       ['Prompt', 'Model'],
@@ -49,8 +52,8 @@ describe('Batch sidebar before a run', () => {
     const confirm = page.locator('#confirm');
     await page.click('#run');
     await confirm.waitFor();
-    expect(await page.textContent('#confirm-text')).toBe('This run of 3 rows is estimated at $0.117, above your $0.010 limit. Run it anyway?');
-    expect(await page.textContent('#est-cost')).toBe('$0.117');
+    expect(await page.textContent('#confirm-text')).toBe(`This run of 3 rows is estimated at ${THREE}, above your $0.010 limit. Run it anyway?`);
+    expect(await page.textContent('#est-cost')).toBe(THREE);
     await screenshot(page, 'batch-confirm');
 
     await page.click('#confirm-cancel');

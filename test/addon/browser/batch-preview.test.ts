@@ -4,7 +4,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { batchCount, openBatch } from './batch-page';
+import { pricePerImage } from '../../../shared/index';
 import { GatedProvider, PAID_MODEL } from './gated-provider';
+
+const ONE = `$${(pricePerImage(PAID_MODEL) ?? NaN).toFixed(3)}`;
 import { launchChromium, screenshot, startStack, type Stack } from './stack';
 import { builtAddon, type BuiltAddon } from '../../helpers/built-addon';
 
@@ -54,10 +57,10 @@ describe('Batch sidebar Preview', () => {
     await page.check('input[name=scope][value=selected]');
     await page.click('#preview');
     await expect.poll(() => page.isVisible('#preview-confirm')).toBe(true);
-    expect(await page.textContent('#preview-confirm-text')).toBe('A preview of row 4 makes 1 image and costs $0.039. Make it?');
+    expect(await page.textContent('#preview-confirm-text')).toBe(`A preview of row 4 makes 1 image and costs ${ONE}. Make it?`);
     expect(model.prompts).toEqual([]);
     await page.click('#preview-make');
-    await expect.poll(() => page.textContent('#preview-text'), { timeout: 20_000 }).toBe(`Row 4: 1 image (${model.name}, $0.039)`);
+    await expect.poll(() => page.textContent('#preview-text'), { timeout: 20_000 }).toBe(`Row 4: 1 image (${model.name}, ${ONE})`);
     expect(model.prompts).toEqual(['A red kite over the sea']);
     expect(await page.isVisible('#preview-confirm')).toBe(false);
 
