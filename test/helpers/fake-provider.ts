@@ -4,17 +4,16 @@ import sharp from 'sharp';
 import { pricePerImage } from '../../shared/index';
 import type { GenerateOutcome, GenerateRequest, ImageProvider } from '../../backend/src/ports/image-provider';
 
-// An image model answers about a megapixel in the asked shape (long side 1024 here), so a
-// headline overlay has the room it has in production.
+// The fake answers at the exact pixels asked for, so the engine tests measure the engine, not
+// a crop-and-scale per image (that step is tested with the wire-fake Gemini, which answers
+// Gemini's own sizes). Either way a headline overlay has the room it has in production.
 const pngs = new Map<string, Promise<{ data: Buffer; width: number; height: number }>>();
-function png(aspectRatio: string): Promise<{ data: Buffer; width: number; height: number }> {
-  let made = pngs.get(aspectRatio);
+function png(width: number, height: number): Promise<{ data: Buffer; width: number; height: number }> {
+  const key = `${width}x${height}`;
+  let made = pngs.get(key);
   if (!made) {
-    const [w = 1, h = 1] = aspectRatio.split(':').map(Number);
-    const width = w >= h ? 1024 : Math.round((1024 * w) / h);
-    const height = h >= w ? 1024 : Math.round((1024 * h) / w);
     made = sharp({ create: { width, height, channels: 3, background: '#3366cc' } }).png().toBuffer().then((data) => ({ data, width, height }));
-    pngs.set(aspectRatio, made);
+    pngs.set(key, made);
   }
   return made;
 }
@@ -24,7 +23,7 @@ export interface FakeProviderOptions {
   models?: string[];
   latencyMs?: number;
   costUsd?: number;
-  /** The PNG every call returns (default: a blue image of the asked shape, long side 1024). */
+  /** The PNG every call returns (default: a blue image of the asked pixels). */
   image?: { data: Buffer; width: number; height: number };
   /** Decide the outcome of a call (after latency); return null for success. */
   fail?: (req: GenerateRequest, call: number) => Exclude<GenerateOutcome, { ok: true }> | null;
@@ -50,7 +49,7 @@ export class FakeProvider implements ImageProvider {
       if (this.opts.latencyMs) await new Promise((r) => setTimeout(r, this.opts.latencyMs));
       const failure = this.opts.fail?.(req, call) ?? null;
       if (failure) return failure;
-      const image = this.opts.image ?? (await png(req.aspectRatio));
+      const image = this.opts.image ?? (await png(req.width, req.height));
       return { ok: true, image: { ...image, mimeType: 'image/png' }, costUsd: this.opts.costUsd ?? pricePerImage(req.model) ?? 0, notes: [] };
     } finally {
       this.inFlight--;
