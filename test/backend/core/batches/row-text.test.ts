@@ -39,9 +39,10 @@ describe("a batch's text settings", () => {
       const cells = { Prompt: 'thank-you card', Headline: long, Size: '9:16', Model: 'template' };
       const [serverMin] = await runRows(s, { rows: rows(1, () => cells) });
       expect(serverMin!.state).toBe('FAILED');
-      expect(serverMin!.reason).toMatch(/^Headline does not fit 9:16 at 60 px or more \(shorten it by about \d+ characters\)$/);
+      // A 9:16 item is made at 608x1080 (a 1080 px long edge), and the reason names those pixels.
+      expect(serverMin!.reason).toMatch(/^Headline does not fit 608x1080 at 60 px or more \(shorten it by about \d+ characters\)$/);
       const [batchMin] = await runRows(s, { minTextPx: { headline: 70 }, rows: rows(1, () => cells) });
-      expect(batchMin!.reason).toMatch(/^Headline does not fit 9:16 at 70 px or more/);
+      expect(batchMin!.reason).toMatch(/^Headline does not fit 608x1080 at 70 px or more/);
       const [relaxed] = await runRows(s, { minTextPx: { headline: 18 }, rows: rows(1, () => cells) });
       expect(relaxed!.state).toBe('DONE');
 
