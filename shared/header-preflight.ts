@@ -2,6 +2,7 @@
 // no recognisable Prompt column stops the run with one message naming the headers found and
 // the nearest one; a column that is not read but looks like an input gets a warning.
 import { HEADER_SYNONYMS, INPUT_FIELDS, mapHeaders, namesOf, normalizeHeader, type ColumnMapping, type InputField } from './sheet-convention';
+import { editDistance } from './edit-distance';
 
 /** How the caller's user maps a column: the CLI's `--map`, the add-on's sidebar, the API's `columns`. */
 export interface MapHint {
@@ -90,7 +91,7 @@ function looksLike(header: string): InputField | null {
   if (norm === '') return null;
   let best: { field: InputField; d: number } | null = null;
   for (const { field, name } of INPUT_NAMES) {
-    const d = distance(norm, name);
+    const d = editDistance(norm, name);
     if (d <= tolerance(name) && (!best || d < best.d)) best = { field, d };
   }
   if (best) return best.field;
@@ -107,7 +108,7 @@ function nearestPrompt(headers: readonly string[], mapped: ReadonlySet<string>):
   for (const header of headers) {
     if (mapped.has(header)) continue;
     const norm = normalizeHeader(header);
-    const d = Math.min(...names.map((n) => distance(norm, n)));
+    const d = Math.min(...names.map((n) => editDistance(norm, n)));
     const score = norm.includes('prompt') ? 0 : d <= Math.max(2, tolerance(norm)) ? d : Infinity;
     if (score !== Infinity && (!best || score < best.score)) best = { header, score };
   }
@@ -116,19 +117,6 @@ function nearestPrompt(headers: readonly string[], mapped: ReadonlySet<string>):
 
 const tolerance = (name: string): number => (name.length <= 4 ? 0 : name.length <= 8 ? 1 : 2);
 
-/** Levenshtein distance (headers are short). */
-function distance(a: string, b: string): number {
-  if (a === b) return 0;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length] ?? 0;
-}
 
 function labelOf(field: string): string {
   return (INPUT_FIELDS as Record<string, string>)[field] ?? field;

@@ -1,6 +1,7 @@
 // Output sizes: what a Sizes cell may hold and the exact pixels each item means. One rule for
 // the add-on, the CLI and the backend (the estimate, the renderers and the file names).
 import { ASPECT_RATIOS, type AspectRatio } from './sheet-convention';
+import { editDistance } from './edit-distance';
 
 export const SIZE_LIMITS = {
   /** Sizes in one row's Sizes cell. */
@@ -185,17 +186,6 @@ function nearestPresetNames(item: string): string[] {
   return scored.filter((s) => s.d === best).slice(0, 2).map((s) => s.name);
 }
 
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length] ?? 0;
-}
 
 /** A long edge a batch may ask for, or a reason. */
 export function longEdgeProblem(longEdge: number): string | null {

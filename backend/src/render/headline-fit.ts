@@ -1,30 +1,14 @@
 // Measures, without drawing, the largest headline size at which one row fits one size: the set
 // planner (core/batches/text-sets.ts) takes the smallest of these as the set's common size. It
 // lays rows out with the very functions the renderers use, so what it measures is what they draw.
-import type { BrandKitStyle } from '../../../shared/index';
+import type { TextFitMember } from '../core/deps';
 import { logoDrawSize, logoFootprint, logoPadFor } from './logo';
 import { templateLayoutFor } from './template-renderer';
 import { overlayBlock } from './text-overlay';
 import { brandTextFonts } from './text-metrics';
 
-export interface HeadlineFitMember {
-  /** The image's exact pixels. */
-  width: number;
-  height: number;
-  headline: string;
-  subline: string;
-  /** `template`: the template renderer; `overlay`: Rowshot's text over an AI image. */
-  renderer: 'template' | 'overlay';
-  /** The pack has a composition reference (the template sets text in the lower third). */
-  composition: boolean;
-  /** The logo drawn on the image (template layouts keep clear of it), or null. */
-  logo: Buffer | null;
-  /** A brand kit's fonts (sfnt bytes), or null for Rowshot's own. */
-  fonts: { id: string; headline: Buffer | null; subline: Buffer | null } | null;
-  /** Minimum legible sizes in px (the batch's or the server's). */
-  minTextPx?: { headline?: number; subline?: number };
-  kit?: BrandKitStyle;
-}
+/** The member type is the core's (ImageTools.headlineShares), so the two cannot drift. */
+export type HeadlineFitMember = TextFitMember;
 
 /**
  * Each member's largest fitting headline size as a share of its image's short side, or null
