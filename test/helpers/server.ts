@@ -47,7 +47,12 @@ export async function startTestServer(env: Record<string, string> = {}, override
       for (;;) {
         const s = (await (await api(`/v1/batches/${id}`)).json()) as BatchStatus;
         if (isFinalBatch(s.state)) return s;
-        if (Date.now() > until) throw new Error(`batch ${id} did not finish: ${JSON.stringify(s.counts)}`);
+        if (Date.now() > until) {
+          // Name each unfinished row's state, attempts and reason so a slow CI run is diagnosable.
+          const rowsRes = await api(`/v1/batches/${id}/rows`);
+          const detail = rowsRes.ok ? JSON.stringify(((await rowsRes.json()) as { rows: unknown[] }).rows) : `rows: HTTP ${rowsRes.status}`;
+          throw new Error(`batch ${id} did not finish in ${timeoutMs} ms: ${JSON.stringify(s.counts ?? s)}; ${detail}`);
+        }
         await new Promise((r) => setTimeout(r, 50));
       }
     },

@@ -24,7 +24,7 @@ async function runRows(s: TestServer, body: Record<string, unknown>): Promise<Ro
   const res = await s.api('/v1/batches', { method: 'POST', json: body });
   expect(res.status, await res.clone().text()).toBe(202);
   const { id } = (await res.json()) as { id: string };
-  await s.waitForBatch(id);
+  await s.waitForBatch(id, 90_000); // a cold first Gemini call on a loaded CI machine is slow
   return ((await (await s.api(`/v1/batches/${id}/rows`)).json()) as { rows: RowResult[] }).rows;
 }
 
@@ -59,7 +59,7 @@ describe('a model past its shutdown day', () => {
     });
     expect(byId.auto).toMatchObject({ state: 'DONE', provider: 'gemini' });
     expect(fake.requests.map((q) => q.model)).toEqual(['gemini-3.1-flash-image']);
-  }, 60_000);
+  }, 120_000);
 
   it('runs on its successor, with a note, when the batch allows substitution', async () => {
     const s = await serverOn('2026-12-03');
@@ -67,7 +67,7 @@ describe('a model past its shutdown day', () => {
     expect(row).toMatchObject({ state: 'DONE', notes: expect.arrayContaining(['gemini-2.5-flash-image was shut down on 2026-10-02; made with its successor gemini-3.1-flash-image']) });
     expect(row?.costUsd).toBeCloseTo(0.0672, 4);
     expect(fake.requests.map((q) => q.model)).toEqual(['gemini-3.1-flash-image']);
-  }, 60_000);
+  }, 120_000);
 
   it('is priced as it will run: the estimate fails the named row and prices auto at the successor', async () => {
     const s = await serverOn('2026-12-03');
@@ -79,7 +79,7 @@ describe('a model past its shutdown day', () => {
     expect(e.rows[0]?.invalid).toMatch(/^Model "gemini-2.5-flash-image" was shut down on 2026-10-02; use gemini-3.1-flash-image/);
     expect(e.rows[1]).toMatchObject({ model: 'gemini-3.1-flash-image' });
     expect(e.totalUsd).toBe(0.067);
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('a model that shuts down within 30 days', () => {
@@ -95,7 +95,7 @@ describe('a model that shuts down within 30 days', () => {
     // 60 days before: no warning.
     const early = await serverOn(new Date(Date.parse('2026-10-02') - 60 * DAY).toISOString().slice(0, 10));
     expect(((await (await early.api('/v1/estimate', { method: 'POST', json: body })).json()) as { warnings: string[] }).warnings).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('a 404 "model not found" from Gemini', () => {
@@ -112,5 +112,5 @@ describe('a 404 "model not found" from Gemini', () => {
     expect(fake.requests.filter((q) => q.model === 'gemini-3-pro-image')).toHaveLength(1);
     expect(fake.requests.filter((q) => q.model === 'gemini-3.1-flash-image')).toHaveLength(2);
     expect(rows.flatMap((r) => r.notes)).toContain('gemini-3-pro-image (not found (404)) failing right now; served by gemini-3.1-flash-image');
-  }, 60_000);
+  }, 120_000);
 });
