@@ -56,6 +56,15 @@ export const PatchPackRequest = z.strictObject({
 });
 export type PatchPackRequest = z.infer<typeof PatchPackRequest>;
 
+/**
+ * `PUT /v1/packs/:id/fonts/:part` (the font file as the body) sets a brand font after the pack
+ * was made; `DELETE` returns that part to Rowshot's fonts. `both` sets the headline and subline.
+ */
+export const PACK_FONT_PARTS = ['both', 'headline', 'subline'] as const;
+export type PackFontPart = (typeof PACK_FONT_PARTS)[number];
+/** What a font upload may be sent as; the bytes are sniffed whatever the type says. */
+export const FONT_UPLOAD_TYPES = ['font/ttf', 'font/otf', 'font/woff', 'font/woff2', 'font/sfnt', 'application/font-sfnt', 'application/octet-stream'] as const;
+
 export const PackList = z.object({ packs: z.array(Pack) });
 
 /**

@@ -18,6 +18,7 @@ import { modelRoutes } from './routes/models';
 import { packRoutes } from './routes/packs';
 import { provenanceRoutes, publicProvenanceRoutes } from './routes/provenance';
 import { taskRoutes } from './routes/tasks';
+import { packFontRoutes } from './routes/pack-fonts';
 import { uploadRoutes } from './routes/uploads';
 import { taskAuth, type TaskAuthVerifier } from './task-auth';
 import { traceContext } from './trace-context';
@@ -60,8 +61,9 @@ export function createApp(deps: CoreDeps, opts: AppOptions): express.Express {
   app.use(taskRoutes(deps));
 
   app.use('/v1', apiKeyAuth(deps, opts.signIn), rateLimit({ perMinute: opts.rateLimitPerMinute, burst: Math.max(10, Math.ceil(opts.rateLimitPerMinute / 6)), clock: deps.clock }));
-  // Raw image bodies: parsed by its own express.raw, before the JSON parser.
+  // Raw image and font bodies: parsed by their own express.raw, before the JSON parser.
   app.use(uploadRoutes(deps));
+  app.use(packFontRoutes(deps));
   app.use(provenanceRoutes(deps));
   app.use('/v1', requireJsonBody(['/packs']), express.json({ limit: '64mb', type: JSON_TYPES }));
   app.use(batchRoutes(deps));

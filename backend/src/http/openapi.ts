@@ -1,8 +1,8 @@
 // /openapi.json, generated from the same zod contracts the routes parse with.
 import type { $ZodType } from 'zod/v4/core';
 import {
-  BatchCheckResponse, BatchList, BatchStatus, CreateBatchRequest, CreateBatchResponse, CreatePackFromUploads, EstimateRequest, ListBatchesQuery,
-  ListRowsQuery, MAX_UPLOAD_BYTES, ModelsResponse, Pack, PackList, PatchPackRequest, Problem, RowsPage, Upload, z,
+  BatchCheckResponse, BatchList, BatchStatus, CreateBatchRequest, CreateBatchResponse, CreatePackFromUploads, EstimateRequest, FONT_UPLOAD_TYPES, ListBatchesQuery,
+  ListRowsQuery, MAX_UPLOAD_BYTES, ModelsResponse, PACK_FONT_PARTS, Pack, PackList, PatchPackRequest, Problem, RowsPage, Upload, z,
 } from '../../../shared/index';
 
 type Schema = $ZodType;
@@ -18,6 +18,7 @@ const queryParams = (s: Schema) => {
   return Object.entries(js.properties ?? {}).map(([name, schema]) => ({ name, in: 'query', required: false, schema }));
 };
 const idParam = [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }];
+const fontParams = [...idParam, { name: 'part', in: 'path', required: true, schema: { type: 'string', enum: [...PACK_FONT_PARTS] } }];
 
 export function buildOpenApi(serverUrl: string): object {
   return {
@@ -91,6 +92,15 @@ export function buildOpenApi(serverUrl: string): object {
         get: { summary: 'A pack', parameters: idParam, responses: { ...ok(Pack), ...problems } },
         patch: { summary: 'Rename, reorder, change modes', parameters: idParam, requestBody: body(PatchPackRequest), responses: { ...ok(Pack), ...problems } },
         delete: { summary: 'Delete a pack', parameters: idParam, responses: { 204: { description: 'Deleted' }, ...problems } },
+      },
+      '/v1/packs/{id}/fonts/{part}': {
+        put: {
+          summary: 'Set a brand font (the TTF, OTF, WOFF or WOFF2 bytes as the body) for the headline, the subline or both; a new kit version',
+          parameters: fontParams,
+          requestBody: { required: true, content: Object.fromEntries(FONT_UPLOAD_TYPES.map((type) => [type, { schema: { type: 'string', format: 'binary', maxLength: MAX_UPLOAD_BYTES } }])) },
+          responses: { ...ok(Pack), ...problems },
+        },
+        delete: { summary: "Remove a brand font (that part uses Rowshot's fonts again); a new kit version", parameters: fontParams, responses: { ...ok(Pack), ...problems } },
       },
       '/a/{token}': { get: { summary: 'An image by capability link (no login)', security: [], parameters: [{ name: 'token', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: { description: 'The image' }, 404: { description: 'Unknown or revoked link' } } } },
       '/healthz': { get: { summary: 'Liveness', security: [], responses: { 200: { description: 'alive' } } } },

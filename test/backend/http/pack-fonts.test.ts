@@ -68,4 +68,41 @@ describe('brand fonts in packs', () => {
     const list = (await (await s.api('/v1/packs')).json()) as { packs: Pack[] };
     expect(list.packs.map((p) => p.name)).not.toContain('Broken brand');
   });
+
+  it('sets, refuses and removes a font of an existing pack (PUT/DELETE /v1/packs/:id/fonts/:part), a new kit version each time', async () => {
+    const made = (await (await upload('Late brand', [])).json()) as Pack;
+    expect(made.brandKit).toBeNull();
+    const put = (part: string, data: Buffer, type = 'font/ttf') =>
+      s.api(`/v1/packs/${made.id}/fonts/${part}`, { method: 'PUT', headers: { 'content-type': type }, body: new Uint8Array(data) });
+
+    const good = await put('headline', TTF);
+    expect(good.status).toBe(200);
+    expect(((await good.json()) as Pack).brandKit).toMatchObject({ version: 1, headlineFont: { family: 'Noto Sans Thai' }, sublineFont: null });
+
+    const both = await put('both', WOFF, 'application/octet-stream');
+    expect(((await both.json()) as Pack).brandKit).toMatchObject({ version: 2, headlineFont: { family: 'Noto Sans Hebrew' }, sublineFont: { family: 'Noto Sans Hebrew' } });
+
+    // Refused fonts change nothing, and the problem names the body.
+    const cut = await put('subline', TTF.subarray(0, 4000));
+    expect(cut.status).toBe(400);
+    expect(((await cut.json()) as { invalidFields: unknown[] }).invalidFields).toEqual([{ field: 'body', message: expect.stringMatching(/truncated/) }]);
+    const notFont = await put('subline', image);
+    expect(((await notFont.json()) as { invalidFields: unknown[] }).invalidFields).toEqual([{ field: 'body', message: 'the file is not a font (expected TTF, OTF, WOFF or WOFF2)' }]);
+    const wrongType = await put('subline', TTF, 'text/plain');
+    expect(wrongType.status).toBe(415);
+    const wrongPart = await put('title', TTF);
+    expect(wrongPart.status).toBe(404);
+    const after = (await (await s.api(`/v1/packs/${made.id}`)).json()) as Pack;
+    expect(after.brandKit?.version).toBe(2);
+
+    const removed = await s.api(`/v1/packs/${made.id}/fonts/headline`, { method: 'DELETE' });
+    expect(((await removed.json()) as Pack).brandKit).toMatchObject({ version: 3, headlineFont: null, sublineFont: { family: 'Noto Sans Hebrew' } });
+
+    // Rows of the pack note the kit version they were made with.
+    const batch = await s.api('/v1/batches', { method: 'POST', json: { rows: rows(1, () => ({ Prompt: 'card', Model: 'template', 'Reference pack': 'Late brand', Headline: 'Hello', Subline: 'שלום' })) } });
+    const { id } = (await batch.json()) as { id: string };
+    expect((await s.waitForBatch(id, 60_000)).counts.DONE).toBe(1);
+    const page = (await (await s.api(`/v1/batches/${id}/rows`)).json()) as RowsPage;
+    expect(page.rows[0]?.notes).toContain('brand kit v3');
+  }, 90_000);
 });

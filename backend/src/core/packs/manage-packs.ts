@@ -33,19 +33,19 @@ export async function findPack(deps: CoreDeps, tenant: string, nameOrId: string)
 }
 
 const PACK_ID = /^p_[a-z2-7]{10}$/;
-const checkId = (id: string): void => {
+export const checkPackId = (id: string): void => {
   if (!PACK_ID.test(id)) throw notFound(`Pack ${id}`);
 };
 
 export async function getPack(deps: CoreDeps, tenant: string, id: string): Promise<Pack> {
-  checkId(id);
+  checkPackId(id);
   const p = await getJson<StoredPack>(deps.store, layout.pack(tenant, id));
   if (!p) throw notFound(`Pack ${id}`);
   return toPack(p.value, await linkerFor(deps, tenant));
 }
 
 export async function patchPack(deps: CoreDeps, tenant: string, id: string, patch: PatchPackRequest): Promise<Pack> {
-  checkId(id);
+  checkPackId(id);
   const cur = await getJson<StoredPack>(deps.store, layout.pack(tenant, id));
   if (!cur) throw notFound(`Pack ${id}`);
   const pack = { ...cur.value, images: [...cur.value.images] };
@@ -87,7 +87,7 @@ export async function patchPack(deps: CoreDeps, tenant: string, id: string, patc
 }
 
 export async function deletePack(deps: CoreDeps, tenant: string, id: string): Promise<void> {
-  checkId(id);
+  checkPackId(id);
   const cur = await getJson<StoredPack>(deps.store, layout.pack(tenant, id));
   if (!cur) throw notFound(`Pack ${id}`);
   await deps.store.delete(layout.pack(tenant, id));

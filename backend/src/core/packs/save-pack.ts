@@ -6,11 +6,12 @@ import { AppError } from '../app-error';
 import { linkerFor } from '../batches/batch-view';
 import { iso } from '../clock';
 import type { CoreDeps } from '../deps';
-import { randomId, sha256Hex } from '../ids';
+import { randomId } from '../ids';
 import { putJson } from '../json-blobs';
 import { layout } from '../layout';
 import { imageProblems, type CheckedImage, type ImageProblemCode } from './pack-images';
-import { nameHash, toPack, type StoredBrandKit, type StoredFont, type StoredPack, type StoredPackImage } from './pack-records';
+import { storeFont } from './pack-fonts';
+import { nameHash, toPack, type StoredBrandKit, type StoredPack, type StoredPackImage } from './pack-records';
 
 export interface PackDraftImage {
   /** Named in problems: `images[2]`, `images[2].uploadId`, `logo`, `logoUploadId`. */
@@ -82,10 +83,7 @@ export async function savePack(deps: CoreDeps, tenant: string, draft: PackDraft)
     brandKit = { version: 1, headlineFont: null, sublineFont: null, ...(style ? { style } : {}) };
     for (const f of fonts) {
       if (!f.check.ok) continue;
-      const sha256 = sha256Hex(f.check.sfnt);
-      const key = layout.blob(tenant, sha256, 'sfnt');
-      await deps.store.put(key, f.check.sfnt, { contentType: 'font/sfnt', ifGenerationMatch: 0 });
-      const font: StoredFont = { sha256, key, family: f.check.family, bytes: f.check.sfnt.length };
+      const font = await storeFont(deps, tenant, f.check.sfnt, f.check.family);
       if (f.role !== 'subline') brandKit.headlineFont = font;
       if (f.role !== 'headline') brandKit.sublineFont = font;
     }

@@ -1,7 +1,7 @@
 // /v1/packs. Created from multipart (`name`, up to 6 `images`, optional `logo`, and `modes`:
 // one per image, as repeated fields, a comma list or a JSON array) or from JSON naming earlier
 // uploads (`POST /v1/uploads`). A brand kit comes as font files and a `brandKit` JSON field (its
-// style); PATCH changes the style.
+// style); PATCH changes the style; pack-fonts.ts sets a font later.
 import { Router, type Request } from 'express';
 import multer from 'multer';
 import { BrandKitStyle, CreatePackFields, CreatePackFromUploads, issuesToFields, MAX_PACK_IMAGES, MAX_UPLOAD_BYTES, PatchPackRequest, type InvalidField } from '../../../../shared/index';
