@@ -15,7 +15,7 @@ import { rowshotStatus } from './custom-functions/status';
 import { withDocumentLock } from './lock';
 import { installMenu, showSidebar, syncResultsNow } from './menu';
 import { applyPackDropdown, insertPackName } from './packs/pack-cells';
-import { createPack, deletePack, listPacks, updatePack, uploadPackImage } from './packs/packs';
+import { createPack, deletePack, listPacks, setPackFont, updatePack, uploadPackImage } from './packs/packs';
 import { guard, messageOf, toRpcError } from './result';
 import type { Result, ServerFunctions } from './rpc';
 import { dispatch } from './schedules/dispatcher';
@@ -125,6 +125,7 @@ export function createApp(makeServices: () => Services): App {
     uploadPackImage: rpc((s, input) => uploadPackImage(s, input)),
     createPack: rpc((s, input) => createPack(s, input)),
     updatePack: rpc((s, input) => updatePack(s, input)),
+    setPackFont: rpc((s, input) => setPackFont(s, input)),
     deletePack: rpc((s, id) => deletePack(s, id)),
     insertPackName: rpc((s, name) => insertPackName(s, name)),
     applyPackDropdown: rpc((s) => applyPackDropdown(s)),

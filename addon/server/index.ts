@@ -6,7 +6,7 @@ import type { ColumnMapping } from '../../shared/index';
 import { app } from './app';
 import type {
   BatchProgress, BatchSummary, ConnectionCheck, PreviewInput, PreviewView, RetryView, CreatePackInput, EstimateView, PackView, PatchPackInput, Result, SaveSettingsInput,
-  ScheduleActionInput, ScheduleInput, ScheduleRunNowView, SchedulesView, ScheduleTestView, Scope, SettingsView, SheetContext, StartBatchInput, SyncReport, UploadInput, UploadView,
+  PackFontInput, ScheduleActionInput, ScheduleInput, ScheduleRunNowView, SchedulesView, ScheduleTestView, Scope, SettingsView, SheetContext, StartBatchInput, SyncReport, UploadInput, UploadView,
 } from './rpc';
 
 // ---- Simple triggers and menu items ----
@@ -40,6 +40,7 @@ export function listSheetRuns(): Result<BatchSummary[]> { return app.listSheetRu
 export function syncNow(): Result<SyncReport> { return app.syncNow(); }
 export function listPacks(): Result<PackView[]> { return app.listPacks(); }
 export function uploadPackImage(input: UploadInput): Result<UploadView> { return app.uploadPackImage(input); }
+export function setPackFont(input: PackFontInput): Result<PackView> { return app.setPackFont(input); }
 export function createPack(input: CreatePackInput): Result<PackView> { return app.createPack(input); }
 export function updatePack(input: PatchPackInput): Result<PackView> { return app.updatePack(input); }
 export function deletePack(id: string): Result<{ id: string }> { return app.deletePack(id); }

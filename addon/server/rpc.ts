@@ -2,7 +2,7 @@
 // google.script.run. Everything here is JSON-safe (ISO strings, no Date, no undefined in
 // arrays): google.script.run refuses anything else. Every call answers a Result: expected
 // failures are values with a code and a readable message, never thrown strings.
-import type { BatchState, BrandKitPatch, BrandKitStyle, ColumnMapping, InputField, OutputField, PackImageMode, RowCounts, TextMode } from '../../shared/index';
+import type { BatchState, BrandKitPatch, BrandKitStyle, ColumnMapping, InputField, PackFontPart, OutputField, PackImageMode, RowCounts, TextMode } from '../../shared/index';
 
 export type RpcError = {
   /**
@@ -186,6 +186,13 @@ export interface UploadView {
   width: number;
   height: number;
 }
+/** A brand font for a pack's headline, subline or both; `base64` null removes that font. */
+export interface PackFontInput {
+  id: string;
+  part: PackFontPart;
+  fileName: string;
+  base64: string | null;
+}
 export interface CreatePackInput {
   name: string;
   images: { uploadId: string; mode: PackImageMode }[];
@@ -304,6 +311,7 @@ export interface ServerFunctions {
   uploadPackImage(input: UploadInput): Result<UploadView>;
   createPack(input: CreatePackInput): Result<PackView>;
   updatePack(input: PatchPackInput): Result<PackView>;
+  setPackFont(input: PackFontInput): Result<PackView>;
   deletePack(id: string): Result<{ id: string }>;
   insertPackName(name: string): Result<{ cells: number }>;
   applyPackDropdown(): Result<{ rows: number; packs: number }>;

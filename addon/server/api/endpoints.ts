@@ -1,7 +1,7 @@
 // The backend endpoints the add-on calls, each with its response checked by the shared schema.
 import {
   BatchStatus, CreateBatchResponse, ModelsResponse, Pack, PackList, PreviewResponse, RowsPage, Upload, z,
-  type CreateBatchRequest, type CreatePackFromUploads, type PatchPackRequest, type PreviewRequest, type RetryBatchRequest, type RowResult, type RowState,
+  type CreateBatchRequest, type PackFontPart, type CreatePackFromUploads, type PatchPackRequest, type PreviewRequest, type RetryBatchRequest, type RowResult, type RowState,
 } from '../../../shared/index';
 import type { BackendClient } from './backend-client';
 
@@ -60,6 +60,11 @@ export const api = {
   createPack: (c: BackendClient, body: CreatePackFromUploads): Pack => c.call('post', '/v1/packs', Pack, { json: body }),
 
   patchPack: (c: BackendClient, packId: string, body: PatchPackRequest): Pack => c.call('patch', `/v1/packs/${id(packId)}`, Pack, { json: body }),
+
+  putPackFont: (c: BackendClient, packId: string, part: PackFontPart, base64: string): Pack =>
+    c.call('put', `/v1/packs/${id(packId)}/fonts/${part}`, Pack, { bytes: { base64, contentType: 'application/octet-stream' } }),
+
+  removePackFont: (c: BackendClient, packId: string, part: PackFontPart): Pack => c.call('delete', `/v1/packs/${id(packId)}/fonts/${part}`, Pack),
 
   deletePack: (c: BackendClient, packId: string): void => c.call('delete', `/v1/packs/${id(packId)}`, null),
 };

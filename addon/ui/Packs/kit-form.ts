@@ -1,10 +1,11 @@
 // The brand kit of a pack, edited inline: colours, scrim, text position and alignment, logo
-// corner, headline size limit and safe margin. Empty means automatic (the field is reset); the
-// backend checks every field against the shared schema and the banner names each bad one.
+// corner, headline size limit, safe margin, and the fonts (kit-fonts.ts). Empty means automatic
+// (the field is reset); the backend checks every field against the shared schema and the banner names each bad one.
 import type { BrandKitPatch, BrandKitStyle } from '../../../shared/contracts/brand-kit';
 import type { PackView } from '../../server/rpc';
 import { el, showBanner, whileBusy } from '../common/dom';
 import { callOrShow } from '../common/rpc';
+import { kitFonts } from './kit-fonts';
 
 const CHOICES = {
   scrim: ['none', 'gradient', 'band', 'plate'],
@@ -42,6 +43,8 @@ export function kitForm(pack: PackView, done: (updated: PackView | null) => void
   const style = pack.brandKit?.style ?? {};
   const save = el('button', { type: 'submit', class: 'small primary' }, 'Save brand kit');
   const cancel = el('button', { type: 'button', class: 'small' }, 'Cancel');
+  // A font change is saved at once; Cancel then still shows the pack with its new fonts.
+  let fontChanged: PackView | null = null;
   const form = el('form', { class: 'kit', 'aria-label': `Brand kit of ${pack.name}` },
     text('headlineColor', 'Headline colour', style.headlineColor, '#rrggbb or auto'),
     text('sublineColor', 'Subline colour', style.sublineColor, 'same as headline'),
@@ -51,6 +54,7 @@ export function kitForm(pack: PackView, done: (updated: PackView | null) => void
     choice('logoPosition', 'Logo corner', style.logoPosition === 'auto' ? undefined : style.logoPosition),
     text('headlineMax', 'Largest headline (px)', style.headlineSize?.max, 'automatic'),
     text('safeMargin', 'Safe margin (% of short edge)', style.safeMargin === undefined ? undefined : Math.round(style.safeMargin * 1000) / 10, '7'),
+    kitFonts(pack, (updated) => { fontChanged = updated; }),
     el('div', { class: 'actions' }, save, cancel));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -61,6 +65,6 @@ export function kitForm(pack: PackView, done: (updated: PackView | null) => void
       done(updated);
     });
   });
-  cancel.addEventListener('click', () => done(null));
+  cancel.addEventListener('click', () => done(fontChanged));
   return form;
 }

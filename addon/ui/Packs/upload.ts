@@ -6,7 +6,7 @@ import type { UploadInput } from '../../server/rpc';
 export const MAX_SIDE = 2048;
 const ACCEPTED = ['image/png', 'image/jpeg', 'image/webp'];
 
-function toBase64(blob: Blob): Promise<string> {
+export function toBase64(blob: Blob): Promise<string> {
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
     reader.onload = () => {
