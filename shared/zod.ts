@@ -9,6 +9,6 @@ config(en());
 
 export {
   _default, array, boolean, coerce, discriminatedUnion, enum, extend, gte, int, iso, literal, lte, maxLength, minLength,
-  null, nullable, number, object, optional, record, refine, regex, safeParse, strictObject, string, toJSONSchema, trim, union, unknown,
+  null, nullable, number, object, optional, pipe, record, refine, regex, safeParse, strictObject, string, toJSONSchema, transform, trim, union, unknown,
 } from 'zod/mini';
 export type { infer, input, output, ZodMiniType } from 'zod/mini';

@@ -26,14 +26,18 @@ export type KitSizeLimits = z.infer<typeof KitSizeLimits>;
 const share = (min: number, max: number) =>
   z.number().check(z.gte(min, `must be at least ${min} (a share of the short edge)`), z.lte(max, `must be at most ${max} (a share of the short edge)`));
 
+/** `centre` (British spelling) is taken as `center`. */
+const centred = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.pipe(z.pipe(z.string(), z.transform((v: string) => (v.trim().toLowerCase() === 'centre' ? 'center' : v))), z.enum(values));
+
 const fields = {
   headlineColor: KitColor,
   /** Default: the headline's colour. */
   sublineColor: KitColor,
   /** `gradient` from the text's edge of the image, a full-width `band`, a `plate` behind the text, or `none`. Default: Rowshot's choice (gradient for top or bottom text, band for centred). */
   scrim: z.enum(SCRIM_STYLES),
-  position: z.enum(KIT_TEXT_POSITIONS),
-  align: z.enum(KIT_TEXT_ALIGNS),
+  position: centred(KIT_TEXT_POSITIONS),
+  align: centred(KIT_TEXT_ALIGNS),
   headlineSize: KitSizeLimits,
   sublineSize: KitSizeLimits,
   logoPosition: z.enum(KIT_LOGO_POSITIONS),
