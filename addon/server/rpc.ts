@@ -121,6 +121,8 @@ export interface PreviewInput {
   scope: Scope;
   /** The price the user agreed to (from the answer that asked): a paid row is made only with it. */
   confirmedUsd?: number;
+  /** The Text default chosen in the sidebar, as for a run, so the preview matches it. */
+  textDefault?: TextMode;
 }
 export interface PreviewView {
   /** Sheet row number previewed. */

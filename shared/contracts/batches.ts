@@ -187,6 +187,9 @@ export const PreviewRequest = z.strictObject({
   maxCostUsd: z.optional(z.number().check(z.gte(0))),
   /** As in CreateBatchRequest: the long edge of ratio sizes. */
   longEdge: z.optional(z.number().check(z.int(), z.gte(SIZE_LIMITS.minLongEdge), z.lte(SIZE_LIMITS.maxEdge))),
+  /** As in CreateBatchRequest, so a preview is made the way the run will make the row. */
+  textDefault: z.optional(z.enum(TEXT_MODES)),
+  minTextPx: z.optional(MinTextPx),
 });
 export type PreviewRequest = z.infer<typeof PreviewRequest>;
 

@@ -2,7 +2,7 @@
 // for the Selected scope) made now through POST /v1/preview, in all its sizes and variants.
 // Template rows are free and made at once; a paid row answers its price first and is made only
 // when confirmed. Nothing is written to the sheet (no Row ID, no output column) and no batch is made.
-import { PreviewResponse, readRow } from '../../../shared/index';
+import { PreviewResponse, readRow, TEXT_MODES, type TextMode } from '../../../shared/index';
 import { api } from '../api/endpoints';
 import { connect } from '../api/connect';
 import type { PreviewInput, PreviewView } from '../rpc';
@@ -29,7 +29,8 @@ export function previewRow(s: Services, input: PreviewInput): PreviewView {
   const costUsd = priced?.costUsd ?? 0;
   const base = { row: index + 1, images: priced?.images ?? 0, estimatedUsd: costUsd, ...(priced?.flag ? { flag: priced.flag } : {}) };
   if (costUsd > 0 && input.confirmedUsd !== costUsd) return { ...base, needsConfirmation: true, made: null };
-  const made: PreviewResponse = api.preview(client, { row, columns: mapping });
+  const text = (TEXT_MODES as readonly unknown[]).includes(input.textDefault) ? { textDefault: input.textDefault as TextMode } : {};
+  const made: PreviewResponse = api.preview(client, { row, columns: mapping, ...text });
   return {
     ...base,
     needsConfirmation: false,

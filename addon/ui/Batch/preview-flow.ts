@@ -5,6 +5,7 @@ import type { PreviewView, Scope } from '../../server/rpc';
 import { byId, clearBanner, el, replace, showBanner } from '../common/dom';
 import { plural, usd } from '../common/format';
 import { callOrShow } from '../common/rpc';
+import { textDefault } from './run-flow';
 
 let pending: { scope: Scope; usd: number } | null = null;
 
@@ -28,7 +29,8 @@ function render(view: PreviewView): void {
 }
 
 async function ask(scope: Scope, confirmedUsd?: number): Promise<void> {
-  const view = await callOrShow('previewRow', { scope, ...(confirmedUsd === undefined ? {} : { confirmedUsd }) });
+  const text = textDefault();
+  const view = await callOrShow('previewRow', { scope, ...(confirmedUsd === undefined ? {} : { confirmedUsd }), ...(text ? { textDefault: text } : {}) });
   if (!view) return;
   if (view.needsConfirmation) {
     pending = { scope, usd: view.estimatedUsd };

@@ -39,7 +39,7 @@ function maxCost(): number | undefined {
 }
 
 /** The Text default for rows with an empty Text cell; the backend's own default (overlay) is not sent. */
-function textDefault(): TextMode | undefined {
+export function textDefault(): TextMode | undefined {
   const v = byId<HTMLSelectElement>('text-default').value;
   return v === 'model' || v === 'none' ? v : undefined;
 }

@@ -32,7 +32,7 @@ export async function previewRow(deps: CoreDeps, tenant: string, body: PreviewRe
 export async function makePreview(deps: CoreDeps, tenant: string, body: PreviewRequest): Promise<MadePreview> {
   const columns = body.columns ?? {};
   assertKnownNames(deps, { rows: [body.row], columns, providerChain: body.providerChain });
-  const read = readRow(body.row.cells, columns, body.longEdge === undefined ? {} : { longEdge: body.longEdge });
+  const read = readRow(body.row.cells, columns, { ...(body.longEdge === undefined ? {} : { longEdge: body.longEdge }), ...(body.textDefault ? { text: body.textDefault } : {}) });
   if (!read.ok) {
     const fields: InvalidField[] = read.reasons.map((message) => ({ field: 'row.cells', message }));
     throw new AppError('unprocessable', `The row cannot be made: ${read.reasons.join('; ')}`, { invalidFields: fields });
@@ -51,6 +51,8 @@ export async function makePreview(deps: CoreDeps, tenant: string, body: PreviewR
     providerChain: body.providerChain ?? deps.config.defaultProviderChain, allowTemplateFallback: false,
     maxCostUsd: body.maxCostUsd ?? null, estimatedUsd: 0, target: { kind: 'none' }, flushIntervalMs: deps.config.flushIntervalMs,
     retryGen: 0, cancelled: false, requestHash: '',
+    ...(body.textDefault ? { textDefault: body.textDefault } : {}), ...(body.minTextPx ? { minTextPx: body.minTextPx } : {}),
+    ...(body.longEdge === undefined ? {} : { longEdge: body.longEdge }),
   };
   const choice = chooseProvider(deps, spec.model, m);
   if (!choice.ok && choice.busy) throw new AppError('unavailable', choice.reason, { retryAfterSeconds: Math.ceil(choice.retryAfterMs / 1000) });

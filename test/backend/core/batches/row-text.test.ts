@@ -55,6 +55,25 @@ describe("a batch's text settings", () => {
     }
   }, 120_000);
 
+  it('a preview takes the same textDefault and minTextPx, so it is made the way the run will make the row', async () => {
+    const provider = new FakeProvider({ name: 'scene-model', models: ['gemini-3.1-flash-image'] });
+    const s = await startTestServer({ ROWSHOT_PROVIDER_CHAIN: 'gemini-3.1-flash-image', ROWSHOT_DAILY_BUDGET_USD: 'none' }, { providers: [provider] });
+    try {
+      const preview = (json: Record<string, unknown>) => s.api('/v1/preview', { method: 'POST', json });
+      const modelText = (await (await preview({ textDefault: 'model', row: { cells: { Prompt: 'a meadow', Headline: 'Welcome, Ana!' } } })).json()) as { provider: string };
+      expect(modelText.provider).toBe('scene-model');
+      const overlaid = (await (await preview({ row: { cells: { Prompt: 'a meadow', Headline: 'Welcome, Ana!' } } })).json()) as { provider: string };
+      expect(overlaid.provider).toBe('scene-model + overlay');
+      expect(provider.calls.map((c) => c.text)).toEqual(['model', 'overlay']);
+
+      const tooSmall = await preview({ minTextPx: { headline: 70 }, row: { cells: { Prompt: 'card', Headline: long, Size: '9:16', Model: 'template' } } });
+      expect(tooSmall.status).toBe(422);
+      expect(JSON.stringify(await tooSmall.json())).toMatch(/Headline does not fit 608x1080 at 70 px or more/);
+    } finally {
+      await s.close();
+    }
+  }, 90_000);
+
   it('refuses a bad ROWSHOT_MIN_HEADLINE_PX at start-up with one line naming it', async () => {
     await expect(startTestServer({ ROWSHOT_MIN_HEADLINE_PX: 'big' })).rejects.toThrow(/^Invalid configuration: ROWSHOT_MIN_HEADLINE_PX: /);
   });
