@@ -234,6 +234,8 @@ export interface ScheduleInput {
    * hits its cost cap or cannot start; `every_run` also when a run finishes cleanly.
    */
   notify?: NotifyWhen;
+  /** The Text mode of rows whose Text cell is empty, as the Batch sidebar's choice (default overlay). */
+  textDefault?: TextMode;
   /** Saving an "All rows" schedule over DONE rows needs this (the answer `needs_confirmation` says what it costs). */
   confirmed?: boolean;
 }

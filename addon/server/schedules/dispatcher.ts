@@ -14,7 +14,7 @@ import { notifyStart, sendFinishNotices } from '../notify/notify';
 import { syncAll } from '../sync/sync-all';
 import { nextRunAt } from './recurrence';
 import { appendRun } from './run-log';
-import { readSchedules, runScope, updateSchedule } from './schedule-store';
+import { readSchedules, runScope, textOf, updateSchedule } from './schedule-store';
 
 /** How long a dispatch waits for the lock (a sidebar save holds it for milliseconds). */
 export const DISPATCH_LOCK_WAIT_MS = 5_000;
@@ -50,7 +50,7 @@ function dispatchLocked(s: Services): void {
     }
     if (!advanced) continue; // deleted since we read the list
     // runScheduled never throws: every outcome, failures included, is a value to record.
-    const result = runScheduled(s, { sheetId: schedule.sheetId, scope: runScope(schedule), maxCostUsd: schedule.maxCostUsd, scheduleId: schedule.id });
+    const result = runScheduled(s, { sheetId: schedule.sheetId, scope: runScope(schedule), maxCostUsd: schedule.maxCostUsd, scheduleId: schedule.id, ...textOf(schedule) });
     // A New rows check that found none is not a run: logging each would push real runs out of the log.
     if (!(schedule.recurrence.every === 'new_rows' && result.outcome === 'nothing_to_do')) record(result);
     notifyStart(s, schedule, result);

@@ -20,7 +20,7 @@ import { writeRowUpdates } from '../sync/write-results';
 import { resultCells } from '../../../shared/index';
 import { localDay, readSpend, writeSpend } from './daily-spend';
 import { appendRun } from './run-log';
-import { readSchedules, type StoredSchedule } from './schedule-store';
+import { readSchedules, textOf, type StoredSchedule } from './schedule-store';
 
 /** A response waits this long for a run or sync holding the sheet; responses are seldom seconds apart. */
 export const FORM_LOCK_WAIT_MS = 30_000;
@@ -55,7 +55,7 @@ function runResponse(s: Services, schedule: StoredSchedule, row: number): Schedu
     const spend = readSpend(s.documentProperties, schedule.id, day);
     const left = Math.max(0, schedule.maxCostUsd - spend.usd);
     try {
-      const summary = submitRun(s, client, settings, data, [index], `form_${schedule.id}_${s.uuid()}`, { maxCostUsd: left, fromClick: false, scheduleId: schedule.id });
+      const summary = submitRun(s, client, settings, data, [index], `form_${schedule.id}_${s.uuid()}`, { maxCostUsd: left, fromClick: false, scheduleId: schedule.id, ...textOf(schedule) });
       writeSpend(s.documentProperties, schedule.id, { ...spend, usd: spend.usd + summary.estimatedUsd });
       const started = `Row ${row}: started ${summary.id} (estimated $${summary.estimatedUsd.toFixed(2)}; $${(spend.usd + summary.estimatedUsd).toFixed(2)} of $${schedule.maxCostUsd.toFixed(2)} today).`;
       return { ...base, rows: 1, batchId: summary.id, outcome: 'started', message: summary.warning === undefined ? started : `${started} ${summary.warning}` };

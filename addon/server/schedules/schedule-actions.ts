@@ -20,7 +20,7 @@ import { selectRows } from '../sheet/select-rows';
 import { isDispatcherInstalled } from './dispatcher-trigger';
 import { rerenderQuestion } from './rerender-check';
 import { appendRun } from './run-log';
-import { readSchedules, runScope, type StoredSchedule } from './schedule-store';
+import { readSchedules, runScope, textOf, type StoredSchedule } from './schedule-store';
 import { schedulesView } from './schedules-view';
 
 const FINAL_ROW_STATES: readonly string[] = ['DONE', 'FAILED', 'SKIPPED', 'CANCELLED'];
@@ -52,7 +52,7 @@ export function runScheduleNow(s: Services, input: ScheduleActionInput): Schedul
     }
     const at = s.clock.now().toISOString();
     const result = runScheduled(s, {
-      sheetId: schedule.sheetId, scope: runScope(schedule), maxCostUsd: schedule.maxCostUsd, scheduleId: schedule.id, requestId: `now_${input.requestId}`,
+      sheetId: schedule.sheetId, scope: runScope(schedule), maxCostUsd: schedule.maxCostUsd, scheduleId: schedule.id, requestId: `now_${input.requestId}`, ...textOf(schedule),
     });
     const run: ScheduleRun = { scheduleId: schedule.id, at, ...result, via: 'run_now' };
     appendRun(s.documentProperties, run);
@@ -74,7 +74,7 @@ export function testSchedule(s: Services, input: ScheduleActionInput): ScheduleT
     const all = selectRows(data, 'all');
     const index = selectRows(data, scope)[0] ?? (scope === 'new' ? all[all.length - 1] : all[0]);
     if (index === undefined) throw new AddonError('no_rows', `“${sheet.name}” has no row with a prompt to test.`);
-    const batch = submitRun(s, client, settings, data, [index], `test_${input.requestId}`, { maxCostUsd: schedule.maxCostUsd, fromClick: true });
+    const batch = submitRun(s, client, settings, data, [index], `test_${input.requestId}`, { maxCostUsd: schedule.maxCostUsd, fromClick: true, ...textOf(schedule) });
     appendRun(s.documentProperties, {
       scheduleId: schedule.id, at: s.clock.now().toISOString(), rows: 1, batchId: batch.id, outcome: 'started',
       message: `Test of row ${index + 1}: started ${batch.id}.`, via: 'test',

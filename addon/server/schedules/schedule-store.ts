@@ -1,6 +1,7 @@
 // The document's schedules: one JSON array in document properties, shared by all its users.
 // Each remembers its owner (the `currentUserId` of whoever saved it last): only the owner's
 // hourly trigger runs it, with the owner's API key.
+import { TEXT_MODES, type TextMode } from '../../../shared/index';
 import { AddonError } from '../result';
 import type { PropertyStore } from '../services/ports';
 import type { Schedule } from '../rpc';
@@ -21,6 +22,11 @@ export function runScope(x: Pick<StoredSchedule, 'recurrence' | 'scope'>): 'not_
   return x.recurrence.every === 'form_submit' || x.recurrence.every === 'new_rows' ? 'new' : x.scope;
 }
 
+/** The schedule's Text default as run options (none set: the backend's overlay). */
+export function textOf(x: Pick<StoredSchedule, 'textDefault'>): { textDefault?: TextMode } {
+  return x.textDefault === undefined ? {} : { textDefault: x.textDefault };
+}
+
 /** Saving would break a storage limit; the message says which and what to do. */
 export class ScheduleStoreLimitError extends AddonError {
   constructor(message: string) {
@@ -37,7 +43,8 @@ function isSchedule(v: unknown): v is StoredSchedule {
     (s.scope === 'not_done' || s.scope === 'all') && typeof s.maxCostUsd === 'number' && typeof s.enabled === 'boolean' &&
     typeof s.createdAt === 'string' && typeof s.nextRunAt === 'string' && recurrenceProblems(s.recurrence).length === 0 &&
     (s.ownerId === undefined || typeof s.ownerId === 'string') &&
-    (s.notify === undefined || s.notify === 'problems' || s.notify === 'every_run')
+    (s.notify === undefined || s.notify === 'problems' || s.notify === 'every_run') &&
+    (s.textDefault === undefined || (TEXT_MODES as readonly unknown[]).includes(s.textDefault))
   );
 }
 

@@ -1,5 +1,6 @@
 // Checks a ScheduleInput as it arrives from the browser (types are not guaranteed at run time)
 // and lists every invalid field at once, so the form can mark them all.
+import { TEXT_MODES } from '../../../shared/index';
 import type { NotifyWhen, Recurrence, ScheduleInput } from '../rpc';
 import { normalizeRecurrence, recurrenceProblems, type FieldProblem } from './recurrence';
 
@@ -43,6 +44,9 @@ export function validateScheduleInput(
   if (notify !== 'problems' && notify !== 'every_run') {
     fields.push({ field: 'notify', message: `E-mail must be "problems" (failures, cap hit, cannot start) or "every_run" (got ${shown(i.notify)}).` });
   }
+  if (i.textDefault !== undefined && !(TEXT_MODES as readonly unknown[]).includes(i.textDefault)) {
+    fields.push({ field: 'textDefault', message: `Text must be one of ${TEXT_MODES.join(', ')} (got ${shown(i.textDefault)}).` });
+  }
   if (typeof i.enabled !== 'boolean') fields.push({ field: 'enabled', message: `Enabled must be true or false (got ${shown(i.enabled)}).` });
   if (fields.length) return { ok: false, fields };
 
@@ -54,6 +58,8 @@ export function validateScheduleInput(
     maxCostUsd: i.maxCostUsd as number,
     enabled: i.enabled as boolean,
     notify: notify as NotifyWhen,
+    // Overlay is the backend's default: kept only when another mode was chosen.
+    ...(i.textDefault === 'model' || i.textDefault === 'none' ? { textDefault: i.textDefault } : {}),
   };
   if (typeof id === 'string') value.id = id;
   return { ok: true, value };

@@ -10,6 +10,7 @@ const hourSelect = () => byId<HTMLSelectElement>('s-hour');
 const capInput = () => byId<HTMLInputElement>('s-cap');
 const enabledBox = () => byId<HTMLInputElement>('s-enabled');
 const notifyBox = () => byId<HTMLInputElement>('s-notify');
+const textSelect = () => byId<HTMLSelectElement>('s-text');
 
 let editingId: string | undefined;
 
@@ -55,6 +56,7 @@ export function openForm(view: SchedulesView, schedule: Schedule | null): void {
   capInput().value = String(schedule?.maxCostUsd ?? 10);
   enabledBox().checked = schedule?.enabled ?? true;
   notifyBox().checked = schedule?.notify === 'every_run';
+  textSelect().value = schedule?.textDefault ?? 'overlay';
   for (const c of document.querySelectorAll('#schedule-form [aria-invalid]')) c.removeAttribute('aria-invalid');
   syncWhen();
   byId('editor').hidden = false;
@@ -88,6 +90,8 @@ export function formInput(): ScheduleInput {
     enabled: enabledBox().checked,
     notify: notifyBox().checked ? 'every_run' : 'problems',
   };
+  const text = textSelect().value;
+  if (text === 'model' || text === 'none') input.textDefault = text;
   if (editingId !== undefined) input.id = editingId;
   return input;
 }

@@ -94,3 +94,21 @@ describe('Test', () => {
     expect(errorOf(() => testSchedule(s, { id: 'nope', requestId: 't' })).code).toBe('not_found');
   });
 });
+
+describe("a schedule's Text default", () => {
+  it('is saved with the schedule and sent with its Run now and Test batches; overlay (the default) is not sent; a bad one is refused naming it', () => {
+    const { s, backend } = setup();
+    const id = add(s, { name: 'No text', textDefault: 'none' });
+    expect(readSchedules(s.documentProperties)[0]!.textDefault).toBe('none');
+    runScheduleNow(s, { id, requestId: 'click-t' });
+    testSchedule(s, { id, requestId: 'test-t' });
+    expect([...backend.batches.values()].map((b) => b.request.textDefault)).toEqual(['none', 'none']);
+
+    const plain = add(s, { name: 'Overlay', textDefault: 'overlay' });
+    expect(readSchedules(s.documentProperties).find((x) => x.id === plain)!.textDefault).toBeUndefined();
+
+    const bad = saveSchedule(s, { name: 'Loud', sheetId: 0, recurrence: { every: 'hour' }, scope: 'not_done', maxCostUsd: 5, enabled: true, textDefault: 'loud' as never });
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && bad.error.fields).toEqual(expect.arrayContaining([{ field: 'textDefault', message: 'Text must be one of overlay, model, none (got "loud").' }]));
+  });
+});
