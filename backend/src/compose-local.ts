@@ -5,13 +5,15 @@ import { LocalTaskQueue } from './adapters/local/local-task-queue';
 import { WorkbookTarget } from './adapters/local/workbook/workbook-target';
 import { defaultProviderChain, geminiEnabled, type Config } from './config';
 import type { GeminiClients } from './compose-gemini';
+import { systemClock, type Clock } from './core/clock';
 import type { Logger } from './core/deps';
 import { lockDataDir } from './data-dir-lock';
 import { sharedSecretVerifier } from './http/task-auth';
 import { loadOrCreateSecrets } from './local-secrets';
 import type { Wiring } from './wiring';
 
-export async function localWiring(config: Config, log: Logger, gemini: GeminiClients = {}): Promise<Wiring> {
+/** `clock` is the core's: the queues time schedule and backoff with it, so both agree on "now". */
+export async function localWiring(config: Config, log: Logger, gemini: GeminiClients = {}, clock: Clock = systemClock): Promise<Wiring> {
   const dataDir = path.resolve(config.ROWSHOT_DATA_DIR);
   const secrets = await loadOrCreateSecrets(dataDir);
   // Deleted keys (outbox entries, finished tasks) are never re-created under the same name, so
@@ -32,6 +34,7 @@ export async function localWiring(config: Config, log: Logger, gemini: GeminiCli
       dispatchDeadlineMs: config.ROWSHOT_CLAIM_TTL_MS,
     },
     authHeader,
+    now: () => clock.now(),
     logger: log,
   });
   // Fan-out, flush and watchdog tasks: cheap, and retried until they succeed.
@@ -40,6 +43,7 @@ export async function localWiring(config: Config, log: Logger, gemini: GeminiCli
     store: new LocalStore(path.join(dataDir, 'queues', 'control'), storeOptions),
     config: { ...backoff, minBackoffMs: Math.min(500, backoff.minBackoffMs), maxDispatchesPerSecond: 200, maxConcurrentDispatches: 4, maxAttempts: -1, dispatchDeadlineMs: 120_000 },
     authHeader,
+    now: () => clock.now(),
     logger: log,
   });
   // With a key (or Vertex credentials) local mode runs Gemini too, on the same queues and budgets.

@@ -64,7 +64,7 @@ export async function createRowshot(config: Config, overrides: Overrides = {}): 
   // The Google SDKs cost ~100 MB of memory and start-up time: only cloud mode loads them.
   const wiring = config.ROWSHOT_MODE === 'cloud'
     ? (await import('./compose-cloud')).cloudWiring(config, overrides.google)
-    : await localWiring(config, log, overrides.google);
+    : await localWiring(config, log, overrides.google, clock);
   const store = overrides.wrapStore ? overrides.wrapStore(wiring.store) : wiring.store;
   const metrics = createMetrics([wiring.queues.rows, wiring.queues.control]);
   const publicBaseUrl = (config.ROWSHOT_PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');

@@ -45,15 +45,17 @@ export async function startTestServer(env: Record<string, string> = {}, override
     async waitForBatch(id, timeoutMs = 30_000) {
       const until = Date.now() + timeoutMs;
       for (;;) {
-        const s = (await (await api(`/v1/batches/${id}`)).json()) as BatchStatus;
-        if (isFinalBatch(s.state)) return s;
+        const res = await api(`/v1/batches/${id}`);
+        const s = (await res.json()) as BatchStatus;
+        if (res.ok && isFinalBatch(s.state)) return s;
         if (Date.now() > until) {
           // Name each unfinished row's state, attempts and reason so a slow CI run is diagnosable.
           const rowsRes = await api(`/v1/batches/${id}/rows`);
           const detail = rowsRes.ok ? JSON.stringify(((await rowsRes.json()) as { rows: unknown[] }).rows) : `rows: HTTP ${rowsRes.status}`;
           throw new Error(`batch ${id} did not finish in ${timeoutMs} ms: ${JSON.stringify(s.counts ?? s)}; ${detail}`);
         }
-        await new Promise((r) => setTimeout(r, 50));
+        // 10 polls a second stays inside the API's default 600 requests a minute; a 429 waits.
+        await new Promise((r) => setTimeout(r, res.status === 429 ? 1000 : 100));
       }
     },
     async close() {
