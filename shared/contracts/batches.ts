@@ -34,6 +34,8 @@ export const TargetRef = z.discriminatedUnion('kind', [
     /** `files`: URL cells hold paths into assetsDir; `urls`: capability links. */
     links: z.optional(z.enum(['files', 'urls'])),
     assetsDir: z.optional(z.string()),
+    /** Names of the copied images in each row's folder (as the batch's `fileNameTemplate`, which it defaults to). */
+    fileNameTemplate: z.optional(z.string().check(z.minLength(1), z.maxLength(MAX_FILE_NAME_TEMPLATE))),
   }),
   z.strictObject({ kind: z.literal('google-sheet'), spreadsheetId: z.string().check(z.minLength(10)), sheetName: z.optional(z.string()) }),
 ]);

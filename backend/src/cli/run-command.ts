@@ -51,6 +51,8 @@ export interface RunOptions {
   textFit?: TextFit;
   /** `--long-edge`: pixels on the long edge of ratio sizes (`4:5`). */
   longEdge?: number;
+  /** `--name-template`: names of the images in the assets folder (and the zip), e.g. `{{Name}}-{{size}}`. */
+  nameTemplate?: string;
   /** `--yes`: run a paid batch over ROWSHOT_CONFIRM_ABOVE_USD without asking. */
   yes?: boolean;
 }
@@ -149,6 +151,7 @@ export async function runCommand(opts: RunOptions, env: Record<string, string | 
       ...(opts.textDefault ? { textDefault: opts.textDefault } : {}),
       ...(opts.textFit ? { textFit: opts.textFit } : {}),
       ...(opts.longEdge !== undefined ? { longEdge: opts.longEdge } : {}),
+      ...(opts.nameTemplate !== undefined ? { fileNameTemplate: opts.nameTemplate } : {}),
       rows,
       ...(Object.keys(columns).length > 0 ? { columns: columns as Record<string, string> } : {}),
       target,

@@ -1,4 +1,5 @@
 // The `rowshot run` flags beyond the file and the server: parsed here so main.ts stays a switch.
+import { MAX_FILE_NAME_TEMPLATE } from '../../../shared/file-names';
 import { longEdgeProblem, TEXT_FITS, TEXT_MODES, type TextFit, type TextMode } from '../../../shared/index';
 import { FlagError } from './cli-errors';
 import { parseLimit, parseMaxCost, parseRowsSpec } from './row-selection';
@@ -14,6 +15,7 @@ export interface RunFlagValues {
   text?: string;
   'text-fit'?: string;
   'long-edge'?: string;
+  'name-template'?: string;
   yes?: boolean;
 }
 
@@ -45,6 +47,11 @@ export function runFlags(v: RunFlagValues): Partial<RunOptions> {
     const problem = longEdgeProblem(px);
     if (problem || v['long-edge'].trim() === '') throw new FlagError(`--long-edge: ${problem ?? 'give a number of pixels'} (got "${v['long-edge']}")`);
     out.longEdge = px;
+  }
+  if (v['name-template'] !== undefined) {
+    const template = v['name-template'].trim();
+    if (template === '' || template.length > MAX_FILE_NAME_TEMPLATE) throw new FlagError(`--name-template must be 1 to ${MAX_FILE_NAME_TEMPLATE} characters, e.g. "{{Name}}-{{size}}-v{{variant}}"`);
+    out.nameTemplate = template;
   }
   return out;
 }

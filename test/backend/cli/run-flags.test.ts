@@ -127,3 +127,28 @@ describe('rowshot run --text and --text-fit', () => {
     expect(badFit.stderr.split('\n')[0]).toBe('rowshot: --text-fit "page" must be set or row');
   }, 180_000);
 });
+
+describe('rowshot run --name-template', () => {
+  it("names each row's images from its cells, size and variant, safe for every OS, unique within the row; a bad template changes nothing", async () => {
+    const file = path.join(dir, 'names.csv');
+    await writeFile(file, 'Prompt,Name,Sizes,Variants,Model\nA card,Ana/Lopez,"1:1, 16:9",1,template\nA card,Kenji,1:1,2,template\n');
+    const r = await runCli(['run', 'names.csv', '--name-template', '{{Name}}-{{size}}'], env(), dir);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = await readCsv(file);
+    expect(rows.map((row) => row['Status'])).toEqual(['DONE', 'DONE']);
+    const images = rows.map((row) => (row['Image URL'] ?? '').split('\n').map((p) => path.basename(p)));
+    // "/" cannot be in a file name; Kenji's two variants share "Kenji-1x1", so the second gets -2.
+    expect(images[0]).toEqual(['Ana-Lopez-1080x1080.png', 'Ana-Lopez-1080x608.png']);
+    expect(images[1]).toEqual(['Kenji-1080x1080.png', 'Kenji-1080x1080-2.png']);
+    for (const p of rows.flatMap((row) => (row['Image URL'] ?? '').split('\n'))) {
+      const meta = await sharp(path.join(dir, p)).metadata();
+      expect(meta.format).toBe('png');
+    }
+
+    const before = await readFile(file, 'utf8');
+    const bad = await runCli(['run', 'names.csv', '--force', '--name-template', ' '], env(), dir);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr.split('\n')[0]).toBe('rowshot: --name-template must be 1 to 200 characters, e.g. "{{Name}}-{{size}}-v{{variant}}"');
+    expect(await readFile(file, 'utf8')).toBe(before);
+  }, 120_000);
+});

@@ -78,7 +78,10 @@ export async function createBatch(
     allowModelSubstitution: request.allowModelSubstitution ?? false,
     maxCostUsd,
     estimatedUsd: estimate.totalUsd,
-    target: request.target ?? { kind: 'none' },
+    // A workbook's copied images are named like the zip's unless its target says otherwise.
+    target: request.target?.kind === 'workbook' && request.fileNameTemplate !== undefined && request.target.fileNameTemplate === undefined
+      ? { ...request.target, fileNameTemplate: request.fileNameTemplate }
+      : (request.target ?? { kind: 'none' }),
     flushIntervalMs: request.flushIntervalMs ?? config.flushIntervalMs,
     ...(request.longEdge !== undefined ? { longEdge: request.longEdge } : {}),
     retryGen: 0,

@@ -4,7 +4,8 @@
 import { constants as fsConstants } from 'node:fs';
 import { access, mkdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { cellToText, mapHeaders, type ColumnMapping, type TargetRef } from '../../../../../shared/index';
+import { fileBaseName, UniqueNames } from '../../../../../shared/file-names';
+import { cellToText, mapHeaders, type CellInput, type ColumnMapping, type TargetRef } from '../../../../../shared/index';
 import { mapLimit } from '../../../core/concurrency';
 import { rowSegment } from '../../../core/layout';
 import type { AssetLink, RowWrite, SheetTarget, TargetCheckOptions, WriteOutcome } from '../../../ports/sheet-target';
@@ -13,7 +14,7 @@ import { atomicWriteFile } from './atomic-write';
 import { editWorkbook, readWorkbook, workbookFormat } from './read-workbook';
 import { writeResultRow, type RowAssets } from './result-row-cells';
 import { ensureOutputColumns } from './row-ids';
-import { fsError, WorkbookError, type WorkbookFormat } from './workbook';
+import { cellsOf, fsError, WorkbookError, type WorkbookFormat } from './workbook';
 import { embeddableThumbnail } from './xlsx-file';
 
 export interface WorkbookTargetOptions {
@@ -35,6 +36,8 @@ interface WriteContext {
   /** Real path of the assets folder (links: 'files'). */
   assetsDir: string;
   rowDirs: Map<string, Promise<string>>;
+  /** The batch's file-name template (null: `<size>-v<variant>`). */
+  nameTemplate: string | null;
 }
 
 export class WorkbookTarget implements SheetTarget {
@@ -120,7 +123,7 @@ export class WorkbookTarget implements SheetTarget {
     // The last write for a Row ID wins if one arrives twice.
     const byId = new Map<string, RowWrite>();
     for (const r of rows) byId.set(r.rowId, r);
-    const ctx: WriteContext = { tenant, format, links, workbookDir, assetsDir, rowDirs: new Map() };
+    const ctx: WriteContext = { tenant, format, links, workbookDir, assetsDir, rowDirs: new Map(), nameTemplate: target.fileNameTemplate ?? null };
     // Kept across the retries of editWorkbook, so assets are copied once.
     const assets = new Map<string, RowAssets>();
 
@@ -149,10 +152,13 @@ export class WorkbookTarget implements SheetTarget {
       // After the first failure no new copy starts: the write fails anyway, and copies still
       // going would run on after the workbook's lock is released, filling the disk for nothing.
       let failed = false;
-      await mapLimit(found.filter((f) => !assets.has(f.write.rowId)), Math.max(1, this.options.concurrency ?? 8), async ({ write }) => {
+      // The row's own cells fill a file-name template's placeholders.
+      const valuesByRow = ctx.nameTemplate === null ? null : new Map(sheet.dataRows().map((r) => [r.rowNumber, r.values]));
+      const cellsAt = (rowNumber: number): Record<string, CellInput> => cellsOf(sheet.headers, valuesByRow?.get(rowNumber) ?? [], sheet.format);
+      await mapLimit(found.filter((f) => !assets.has(f.write.rowId)), Math.max(1, this.options.concurrency ?? 8), async ({ write, rowNumber }) => {
         if (failed) return;
         try {
-          assets.set(write.rowId, await this.prepareAssets(write, ctx));
+          assets.set(write.rowId, await this.prepareAssets(write, ctx, valuesByRow === null ? {} : cellsAt(rowNumber)));
         } catch (err) {
           failed = true;
           throw err;
@@ -166,10 +172,16 @@ export class WorkbookTarget implements SheetTarget {
   }
 
   /** Copies (links: 'files') or links (links: 'urls') a row's images; reads the thumbnail to embed in xlsx. */
-  private async prepareAssets(write: RowWrite, ctx: WriteContext): Promise<RowAssets> {
+  private async prepareAssets(write: RowWrite, ctx: WriteContext, cells: Record<string, CellInput>): Promise<RowAssets> {
     const out: RowAssets = { imageLines: [], thumbLines: [], embed: null };
+    // Each row has its own folder, so names need only be unique within the row.
+    const names = new UniqueNames();
     for (const [i, img] of write.images.entries()) {
-      const name = `${ratioSlug(img.size)}-v${Number.isInteger(img.variant) ? img.variant : 1}`;
+      const variant = Number.isInteger(img.variant) ? img.variant : 1;
+      const name = ctx.nameTemplate === null
+        ? `${ratioSlug(img.size)}-v${variant}`
+        // The extension comes from the bytes when copied: taken here as a placeholder and cut.
+        : names.take(fileBaseName(ctx.nameTemplate, { cells, rowId: write.rowId, aspectRatio: img.size, variant, version: 1 }), 'x').slice(0, -2);
       let thumb: Buffer | null = null;
       if (ctx.links === 'files') {
         const rowDir = await this.rowDir(write.rowId, ctx);
