@@ -22,7 +22,7 @@ function checkFileData(input: { fileName?: unknown; base64?: unknown } | undefin
   // base64 is 4 characters per 3 bytes.
   const bytes = Math.floor((input.base64.replace(/=+$/, '').length * 3) / 4);
   if (bytes > MAX_UPLOAD_BYTES) {
-    throw new AddonError('invalid_request', `${name} is ${(bytes / 1048576).toFixed(1)} MB: a file may be at most ${MAX_UPLOAD_BYTES / 1048576} MB`, [{ field: 'base64', message: 'too large' }]);
+    throw new AddonError('invalid_request', `${name} is ${(bytes / 1048576).toFixed(1)} MB: ${what === 'image' ? 'an image' : 'a font'} may be at most ${MAX_UPLOAD_BYTES / 1048576} MB`, [{ field: 'base64', message: 'too large' }]);
   }
   return { name, base64: input.base64 };
 }

@@ -158,7 +158,8 @@ describe('Batch sidebar controls', () => {
     const { page, errors } = await openSidebar(browser, s.harness, 'Batch');
     const card = page.locator(`#running li.batch[data-batch-id="${id}"]`);
     await card.waitFor();
-    expect(await card.locator('.chip').getAttribute('data-state')).toBe('RUNNING');
+    // The batch's state is flushed once per interval: RUNNING once the first flush has run.
+    await expect.poll(() => card.locator('.chip').getAttribute('data-state'), { timeout: 10_000 }).toBe('RUNNING');
     await expect.poll(() => card.locator('.counts').textContent(), { timeout: 10_000 }).toMatch(/^2 done · 2 running · 2 queued/);
     await screenshot(page, 'batch-reopened');
 
