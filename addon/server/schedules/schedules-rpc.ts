@@ -89,8 +89,9 @@ function withLock(s: Services, body: () => Result<SchedulesView>): Result<Schedu
 }
 
 function takeOverNotice(name: string, legacy: boolean): string {
-  const before = legacy ? 'with the API key of whichever editor\'s trigger fired' : 'with another editor\'s API key';
-  return `"${name}" is now your schedule: it runs from your hourly trigger with your API key (it ran ${before}).`;
+  // "Sign-in": an API key or Google sign-in, whichever the editor connected with.
+  const before = legacy ? 'with the sign-in of whichever editor\'s trigger fired' : 'with another editor\'s sign-in';
+  return `"${name}" is now your schedule: it runs from your hourly trigger with your sign-in (it ran ${before}).`;
 }
 
 function store(s: Services, schedules: StoredSchedule[], notice?: string): Result<SchedulesView> {

@@ -40,7 +40,7 @@ function scheduleItem(v: SchedulesView, s: Schedule): HTMLLIElement {
       el('dt', {}, 'Cost cap'), el('dd', {}, `${usd(s.maxCostUsd)}${s.recurrence.every === 'form_submit' ? ' a day' : ' a run'}`),
       el('dt', {}, 'E-mail'), el('dd', { class: 'notify' }, notifyText(s.notify ?? 'problems')),
       el('dt', {}, 'Next run'), el('dd', { class: 'next-run' }, !s.enabled ? '—' : s.recurrence.every === 'form_submit' ? 'on each response' : when(s.nextRunAt, v.timeZone)),
-      el('dt', {}, 'Runs as'), el('dd', { class: 'owner' }, s.ownedByMe === false ? 'another editor (their API key)' : 'you (your API key)')),
+      el('dt', {}, 'Runs as'), el('dd', { class: 'owner' }, s.ownedByMe === false ? 'another editor (their sign-in)' : 'you (your sign-in)')),
     actions);
 }
 

@@ -44,7 +44,7 @@ describe('Schedules sidebar', () => {
     expect(await item.textContent()).toContain('$7.00');
     // In the spreadsheet's time zone, not the browser's (Pacific/Auckland).
     expect(await item.locator('.next-run').textContent()).toMatch(/, 06:00 PM$/);
-    expect(await item.locator('.owner').textContent()).toBe('you (your API key)');
+    expect(await item.locator('.owner').textContent()).toBe('you (your sign-in)');
     expect(await page.locator('#editor').isHidden()).toBe(true);
     const view = await stack.harness.call('getSchedules');
     expect(view.ok && (view.value as { value: { triggerInstalled: boolean } }).value.triggerInstalled).toBe(true);

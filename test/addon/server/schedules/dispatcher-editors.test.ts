@@ -40,7 +40,7 @@ describe('dispatch with two editors on one document', () => {
     expect(before.ok && before.value.schedules.map((s) => [s.name, s.ownedByMe])).toEqual([['Alice hourly', true], ['Bob hourly', false]]);
     const r = saveSchedule(alice, { id: his, name: 'Bob hourly', sheetId: 42, recurrence: { every: 'hour' }, scope: 'not_done', maxCostUsd: 3, enabled: true });
     if (!r.ok) throw new Error(r.error.message);
-    expect(r.value.notice).toBe('"Bob hourly" is now your schedule: it runs from your hourly trigger with your API key (it ran with another editor\'s API key).');
+    expect(r.value.notice).toBe('"Bob hourly" is now your schedule: it runs from your hourly trigger with your sign-in (it ran with another editor\'s sign-in).');
     expect(r.value.schedules.find((s) => s.id === his)?.ownedByMe).toBe(true);
     const bobView = saveSchedule(bob, { name: 'Bob second', sheetId: 0, recurrence: { every: 'hour' }, scope: 'all', maxCostUsd: 1, enabled: false, confirmed: true });
     if (!bobView.ok) throw new Error(bobView.error.message);
