@@ -24,7 +24,7 @@ async function runRows(s: TestServer, body: Record<string, unknown>): Promise<Ro
   const res = await s.api('/v1/batches', { method: 'POST', json: body });
   expect(res.status, await res.clone().text()).toBe(202);
   const { id } = (await res.json()) as { id: string };
-  await s.waitForBatch(id, 90_000); // a cold first Gemini call on a loaded CI machine is slow
+  await s.waitForBatch(id, 90_000); // room for a loaded CI machine
   return ((await (await s.api(`/v1/batches/${id}/rows`)).json()) as { rows: RowResult[] }).rows;
 }
 
