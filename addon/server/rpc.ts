@@ -94,8 +94,6 @@ export interface StartBatchInput {
   maxCostUsd?: number;
   /** The Text mode of rows whose Text cell is empty (the backend's default: overlay). */
   textDefault?: TextMode;
-  /** Names of the images in the zip export, e.g. `{{Name}}-{{size}}-v{{variant}}` (shared/file-names.ts). */
-  fileNameTemplate?: string;
   /** Required when the estimate needed confirmation. */
   confirmed?: boolean;
 }

@@ -39,12 +39,6 @@ function maxCost(): number | undefined {
 }
 
 /** The Text default for rows with an empty Text cell; the backend's own default (overlay) is not sent. */
-/** The file-name template for the zip export, when one is typed (names are made safe by the backend). */
-function nameTemplate(): { fileNameTemplate?: string } {
-  const v = byId<HTMLInputElement>('name-template').value.trim();
-  return v === '' ? {} : { fileNameTemplate: v };
-}
-
 export function textDefault(): TextMode | undefined {
   const v = byId<HTMLSelectElement>('text-default').value;
   return v === 'model' || v === 'none' ? v : undefined;
@@ -101,7 +95,7 @@ async function start(scope: Scope, requestId: string, confirmed: boolean, starte
   const cap = maxCost();
   const text = textDefault();
   const result = await call('startRun', {
-    scope, requestId, ...(confirmed ? { confirmed } : {}), ...(cap !== undefined ? { maxCostUsd: cap } : {}), ...(text ? { textDefault: text } : {}), ...nameTemplate(),
+    scope, requestId, ...(confirmed ? { confirmed } : {}), ...(cap !== undefined ? { maxCostUsd: cap } : {}), ...(text ? { textDefault: text } : {}),
   });
   if (!result.ok) {
     const again = isRetryable(result.error);

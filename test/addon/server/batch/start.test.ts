@@ -211,12 +211,4 @@ describe('a run the document cannot record', () => {
     expect(!bad.ok && bad.error.message).toContain('textDefault must be one of overlay, model, none');
     expect(posts(backend)).toHaveLength(1);
   });
-  it("sends the sidebar's file-name template with the batch (trimmed; empty sends none), and refuses one over 200 characters", () => {
-    const { backend, app } = setup();
-    value(app.startRun({ scope: 'not_done', requestId: 'a', fileNameTemplate: ' {{Name}}-{{size}} ' }));
-    expect(backend.onlyBatch().request.fileNameTemplate).toBe('{{Name}}-{{size}}');
-    const bad = app.startRun({ scope: 'not_done', requestId: 'b', fileNameTemplate: 'x'.repeat(201) });
-    expect(!bad.ok && bad.error.message).toContain('fileNameTemplate must be at most 200 characters');
-    expect(posts(backend)).toHaveLength(1);
-  });
 });
