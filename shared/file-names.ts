@@ -77,9 +77,10 @@ function clipBytes(s: string, max: number): string {
 export class UniqueNames {
   private readonly taken = new Set<string>();
 
-  take(base: string, ext: string): string {
+  /** Without `ext`, the name has none (the caller adds it, e.g. from the bytes). */
+  take(base: string, ext?: string): string {
     for (let n = 1; ; n++) {
-      const name = `${n === 1 ? base : `${clipBytes(base, MAX_BASE_BYTES - 6)}-${n}`}.${ext}`;
+      const name = `${n === 1 ? base : `${clipBytes(base, MAX_BASE_BYTES - 6)}-${n}`}${ext === undefined ? '' : `.${ext}`}`;
       const key = name.toLowerCase();
       if (this.taken.has(key)) continue;
       this.taken.add(key);

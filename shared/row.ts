@@ -38,6 +38,8 @@ export interface RowSpec {
  */
 export const TEXT_MODES = ['overlay', 'model', 'none'] as const;
 export type TextMode = (typeof TEXT_MODES)[number];
+/** For values that arrive untyped (sidebar calls, stored JSON, flags). */
+export const isTextMode = (v: unknown): v is TextMode => (TEXT_MODES as readonly unknown[]).includes(v);
 
 export type RowSpecResult = { ok: true; spec: RowSpec } | { ok: false; reasons: string[] };
 
@@ -149,7 +151,7 @@ function parseLogo(text: string, reasons: string[]): boolean {
 function parseTextMode(value: string, reasons: string[], fallback: TextMode = 'overlay'): TextMode {
   const mode = value.toLowerCase();
   if (mode === '') return fallback;
-  if ((TEXT_MODES as readonly string[]).includes(mode)) return mode as TextMode;
+  if (isTextMode(mode)) return mode;
   reasons.push(`Text must be overlay, model or none (got "${value}")`);
   return 'overlay';
 }

@@ -2,7 +2,7 @@
 // for the Selected scope) made now through POST /v1/preview, in all its sizes and variants.
 // Template rows are free and made at once; a paid row answers its price first and is made only
 // when confirmed. Nothing is written to the sheet (no Row ID, no output column) and no batch is made.
-import { PreviewResponse, readRow, TEXT_MODES, type TextMode } from '../../../shared/index';
+import { isTextMode, PreviewResponse, readRow, TEXT_MODES } from '../../../shared/index';
 import { api } from '../api/endpoints';
 import { connect } from '../api/connect';
 import type { PreviewInput, PreviewView } from '../rpc';
@@ -13,6 +13,9 @@ import { rowsFor } from './estimate';
 import { inputMapping } from './run-request';
 
 export function previewRow(s: Services, input: PreviewInput): PreviewView {
+  if (input.textDefault !== undefined && !isTextMode(input.textDefault)) {
+    throw new AddonError('invalid_request', `Cannot preview: textDefault must be one of ${TEXT_MODES.join(', ')}`, [{ field: 'textDefault', message: `must be one of ${TEXT_MODES.join(', ')}` }]);
+  }
   const { client } = connect(s);
   const { data, rows } = rowsFor(s, input.scope);
   const columns = inputColumns(data);
@@ -29,8 +32,7 @@ export function previewRow(s: Services, input: PreviewInput): PreviewView {
   const costUsd = priced?.costUsd ?? 0;
   const base = { row: index + 1, images: priced?.images ?? 0, estimatedUsd: costUsd, ...(priced?.flag ? { flag: priced.flag } : {}) };
   if (costUsd > 0 && input.confirmedUsd !== costUsd) return { ...base, needsConfirmation: true, made: null };
-  const text = (TEXT_MODES as readonly unknown[]).includes(input.textDefault) ? { textDefault: input.textDefault as TextMode } : {};
-  const made: PreviewResponse = api.preview(client, { row, columns: mapping, ...text });
+  const made: PreviewResponse = api.preview(client, { row, columns: mapping, ...(input.textDefault === undefined ? {} : { textDefault: input.textDefault }) });
   return {
     ...base,
     needsConfirmation: false,

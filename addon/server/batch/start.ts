@@ -1,7 +1,7 @@
 // Run from the Batch sidebar. One click = one requestId: a second call with the same id (a
 // double click, or a retry after a lost answer) finds the run in this sheet's history, or the
 // backend replays the same batch for the same Idempotency-Key and body.
-import { TEXT_MODES } from '../../../shared/index';
+import { isTextMode, TEXT_MODES } from '../../../shared/index';
 import { connect } from '../api/connect';
 import { withDocumentLock } from '../lock';
 import type { BatchSummary, StartBatchInput } from '../rpc';
@@ -47,7 +47,7 @@ function checkInput(input: StartBatchInput): void {
   if (input.maxCostUsd !== undefined && (typeof input.maxCostUsd !== 'number' || !Number.isFinite(input.maxCostUsd) || input.maxCostUsd < 0)) {
     fields.push({ field: 'maxCostUsd', message: 'must be an amount in USD of 0 or more' });
   }
-  if (input.textDefault !== undefined && !(TEXT_MODES as readonly unknown[]).includes(input.textDefault)) {
+  if (input.textDefault !== undefined && !isTextMode(input.textDefault)) {
     fields.push({ field: 'textDefault', message: `must be one of ${TEXT_MODES.join(', ')}` });
   }
   if (fields.length > 0) throw new AddonError('invalid_request', `Cannot start the run: ${fields.map((f) => `${f.field} ${f.message}`).join('; ')}`, fields);

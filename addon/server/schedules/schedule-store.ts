@@ -1,7 +1,7 @@
 // The document's schedules: one JSON array in document properties, shared by all its users.
 // Each remembers its owner (the `currentUserId` of whoever saved it last): only the owner's
-// hourly trigger runs it, with the owner's API key.
-import { TEXT_MODES, type TextMode } from '../../../shared/index';
+// hourly trigger runs it, with the owner's sign-in (API key or Google sign-in).
+import { isTextMode, type TextMode } from '../../../shared/index';
 import { AddonError } from '../result';
 import type { PropertyStore } from '../services/ports';
 import type { Schedule } from '../rpc';
@@ -44,7 +44,7 @@ function isSchedule(v: unknown): v is StoredSchedule {
     typeof s.createdAt === 'string' && typeof s.nextRunAt === 'string' && recurrenceProblems(s.recurrence).length === 0 &&
     (s.ownerId === undefined || typeof s.ownerId === 'string') &&
     (s.notify === undefined || s.notify === 'problems' || s.notify === 'every_run') &&
-    (s.textDefault === undefined || (TEXT_MODES as readonly unknown[]).includes(s.textDefault))
+    (s.textDefault === undefined || isTextMode(s.textDefault))
   );
 }
 

@@ -1,6 +1,6 @@
 // Checks a ScheduleInput as it arrives from the browser (types are not guaranteed at run time)
 // and lists every invalid field at once, so the form can mark them all.
-import { TEXT_MODES } from '../../../shared/index';
+import { isTextMode, TEXT_MODES } from '../../../shared/index';
 import type { NotifyWhen, Recurrence, ScheduleInput } from '../rpc';
 import { normalizeRecurrence, recurrenceProblems, type FieldProblem } from './recurrence';
 
@@ -44,7 +44,7 @@ export function validateScheduleInput(
   if (notify !== 'problems' && notify !== 'every_run') {
     fields.push({ field: 'notify', message: `E-mail must be "problems" (failures, cap hit, cannot start) or "every_run" (got ${shown(i.notify)}).` });
   }
-  if (i.textDefault !== undefined && !(TEXT_MODES as readonly unknown[]).includes(i.textDefault)) {
+  if (i.textDefault !== undefined && !isTextMode(i.textDefault)) {
     fields.push({ field: 'textDefault', message: `Text must be one of ${TEXT_MODES.join(', ')} (got ${shown(i.textDefault)}).` });
   }
   if (typeof i.enabled !== 'boolean') fields.push({ field: 'enabled', message: `Enabled must be true or false (got ${shown(i.enabled)}).` });

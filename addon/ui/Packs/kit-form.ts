@@ -1,6 +1,7 @@
 // The brand kit of a pack, edited inline: colours, scrim, text position and alignment, logo
 // corner, headline size limit, safe margin, and the fonts (kit-fonts.ts). Empty means automatic
-// (the field is reset); the backend checks every field against the shared schema and the banner names each bad one.
+// (the field is reset); the backend checks every field against the shared schema and the
+// banner names each bad one.
 import type { BrandKitPatch, BrandKitStyle } from '../../../shared/contracts/brand-kit';
 import type { PackView } from '../../server/rpc';
 import { el, showBanner, whileBusy } from '../common/dom';

@@ -1,6 +1,6 @@
 // The `rowshot run` flags beyond the file and the server: parsed here so main.ts stays a switch.
 import { MAX_FILE_NAME_TEMPLATE } from '../../../shared/file-names';
-import { longEdgeProblem, TEXT_FITS, TEXT_MODES, type TextFit, type TextMode } from '../../../shared/index';
+import { isTextMode, longEdgeProblem, TEXT_FITS, type TextFit } from '../../../shared/index';
 import { FlagError } from './cli-errors';
 import { parseLimit, parseMaxCost, parseRowsSpec } from './row-selection';
 import type { RunOptions } from './run-command';
@@ -34,8 +34,8 @@ export function runFlags(v: RunFlagValues): Partial<RunOptions> {
   }
   if (v.text !== undefined) {
     const mode = v.text.trim().toLowerCase();
-    if (!(TEXT_MODES as readonly string[]).includes(mode)) throw new FlagError(`--text "${v.text}" must be overlay, model or none`);
-    out.textDefault = mode as TextMode;
+    if (!isTextMode(mode)) throw new FlagError(`--text "${v.text}" must be overlay, model or none`);
+    out.textDefault = mode;
   }
   if (v['text-fit'] !== undefined) {
     const fit = v['text-fit'].trim().toLowerCase();

@@ -21,16 +21,16 @@ export async function storeFont(deps: CoreDeps, tenant: string, sfnt: Buffer, fa
   return { sha256, key, family, bytes: sfnt.length };
 }
 
-/** `data` null removes the font of that part. `field` names the input in a problem. */
-export async function setPackFont(deps: CoreDeps, tenant: string, id: string, role: PackFontPart, data: Buffer | null, field = 'body'): Promise<Pack> {
+/** `data` (the request body) null removes the font of that part. */
+export async function setPackFont(deps: CoreDeps, tenant: string, id: string, part: PackFontPart, data: Buffer | null): Promise<Pack> {
   checkPackId(id);
   const cur = await getJson<StoredPack>(deps.store, layout.pack(tenant, id));
   if (!cur) throw notFound(`Pack ${id}`);
   let font: StoredFont | null = null;
   if (data) {
-    if (data.length === 0) throw new AppError('invalid_request', 'The font was not accepted: the body is empty', { invalidFields: [{ field, message: 'send the font file (TTF, OTF, WOFF or WOFF2) as the body' }] });
+    if (data.length === 0) throw new AppError('invalid_request', 'The font was not accepted: the body is empty', { invalidFields: [{ field: 'body', message: 'send the font file (TTF, OTF, WOFF or WOFF2) as the body' }] });
     const check = await deps.images.checkFont(data);
-    if (!check.ok) throw new AppError('invalid_request', `The font was not accepted: ${check.message}`, { invalidFields: [{ field, message: check.message }] });
+    if (!check.ok) throw new AppError('invalid_request', `The font was not accepted: ${check.message}`, { invalidFields: [{ field: 'body', message: check.message }] });
     font = await storeFont(deps, tenant, check.sfnt, check.family);
   }
   const pack: StoredPack = { ...cur.value };
@@ -38,8 +38,8 @@ export async function setPackFont(deps: CoreDeps, tenant: string, id: string, ro
   pack.brandKit = {
     ...kit,
     version: kit.version + 1,
-    headlineFont: role === 'subline' ? kit.headlineFont : font,
-    sublineFont: role === 'headline' ? kit.sublineFont : font,
+    headlineFont: part === 'subline' ? kit.headlineFont : font,
+    sublineFont: part === 'headline' ? kit.sublineFont : font,
   };
   pack.updatedAt = iso(deps.clock.now());
   const written = await putJson(deps.store, layout.pack(tenant, id), pack, cur.generation);

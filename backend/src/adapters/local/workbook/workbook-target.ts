@@ -180,8 +180,8 @@ export class WorkbookTarget implements SheetTarget {
       const variant = Number.isInteger(img.variant) ? img.variant : 1;
       const name = ctx.nameTemplate === null
         ? `${ratioSlug(img.size)}-v${variant}`
-        // The extension comes from the bytes when copied: taken here as a placeholder and cut.
-        : names.take(fileBaseName(ctx.nameTemplate, { cells, rowId: write.rowId, aspectRatio: img.size, variant, version: 1 }), 'x').slice(0, -2);
+        // No extension: copyAsset adds it from the bytes.
+        : names.take(fileBaseName(ctx.nameTemplate, { cells, rowId: write.rowId, aspectRatio: img.size, variant, version: 1 }));
       let thumb: Buffer | null = null;
       if (ctx.links === 'files') {
         const rowDir = await this.rowDir(write.rowId, ctx);
