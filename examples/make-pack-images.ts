@@ -6,7 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { seededRandom } from '../backend/src/render/hash';
+import { seededRandom } from '../shared/seed-hash';
 
 const OUT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'packs');
 const SIZE = 1080;

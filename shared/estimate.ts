@@ -4,7 +4,7 @@
 // that shut down soon are warned.
 import { isRetired, liveChain, liveSuccessor, retiredReason, retirementWarnings } from './model-lifecycle';
 import { findModel, fromMicros, pricePerImage, toMicros } from './models';
-import { imagesPerRow, readRow, type CellInput } from './row';
+import { generationsPerRow, imagesPerRow, readRow, type CellInput, type RowDefaults } from './row';
 import type { ColumnMapping } from './sheet-convention';
 
 export interface RowEstimate {
@@ -32,6 +32,8 @@ export interface EstimateChecks {
   nowMs?: number;
   /** Rows naming a retired model run on its successor (else they are invalid). */
   allowModelSubstitution?: boolean;
+  /** The batch's defaults for empty cells (a `crop` default changes the price). */
+  rowDefaults?: RowDefaults;
 }
 
 /** Why a valid row would fail on this server, or null. */
@@ -81,7 +83,7 @@ export function estimateRows(
   let invalidRows = 0;
   let flaggedRows = 0;
   const out: RowEstimate[] = rows.map((row) => {
-    const read = readRow(row.cells, columns);
+    const read = readRow(row.cells, columns, checks.rowDefaults);
     if (!read.ok) {
       invalidRows++;
       return { rowId: row.rowId, images: 0, model: '', costUsd: 0, invalid: read.reasons.join('; ') };
@@ -98,7 +100,8 @@ export function estimateRows(
     // An `auto` row may run on any model of the chain: each is warned about.
     for (const id of read.spec.model === 'auto' ? live : [model]) used.add(id);
     const n = imagesPerRow(read.spec);
-    const micros = toMicros(pricePerImage(model, imageSize) ?? 0) * n;
+    // Priced per model call: Resize `crop` pays one generation per variant for all its sizes.
+    const micros = toMicros(pricePerImage(model, imageSize) ?? 0) * generationsPerRow(read.spec);
     totalMicros += micros;
     images += n;
     const flag = serverReason(read.spec, checks);

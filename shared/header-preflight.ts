@@ -53,6 +53,8 @@ const KEYWORDS: Readonly<Record<InputField, readonly string[]>> = {
   subline: ['subline'],
   logo: ['logo'],
   text: ['textmode', 'lettering'],
+  resize: ['resiz'],
+  referenceImages: ['referenceimage', 'productimage', 'productphoto'],
 };
 
 export function preflightHeaders(headers: readonly string[], overrides: ColumnMapping = {}, hint: MapHint = CLI_MAP_HINT): HeaderPreflight {

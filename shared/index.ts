@@ -19,3 +19,4 @@ export * from './contracts/packs';
 export * from './contracts/brand-kit';
 export * from './result-cells';
 export * from './contracts/models';
+export * from './reference-images';

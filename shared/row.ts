@@ -5,6 +5,7 @@ import { parseSizes, SIZE_LIMITS, type RowSize } from './sizes';
 import { cellToText, fillTemplateFrom, placeholderValues } from './prompt-template';
 import { findModel } from './models';
 import { parseYesNo } from './yes-no';
+import { parseReferenceImages, type RowReference } from './reference-images';
 
 export const LIMITS = {
   promptChars: 4000,
@@ -30,6 +31,10 @@ export interface RowSpec {
   logo: boolean;
   /** Who draws the headline, subline and logo on AI images (see TEXT_MODES). */
   text: TextMode;
+  /** How an AI row's further sizes are made from its first (see RESIZE_MODES). */
+  resize: ResizeMode;
+  /** The row's own reference images (product shots), before the pack's in the model's list. */
+  referenceImages: RowReference[];
 }
 
 /**
@@ -41,12 +46,25 @@ export type TextMode = (typeof TEXT_MODES)[number];
 /** For values that arrive untyped (sidebar calls, stored JSON, flags). */
 export const isTextMode = (v: unknown): v is TextMode => (TEXT_MODES as readonly unknown[]).includes(v);
 
+/**
+ * How an AI row's sizes after the first are made, so that every size shows one scene:
+ * `recompose` (default): one generation per further size, given the first size's image to keep
+ * subject, palette and lighting while recomposing for the new frame; `crop` (free): one
+ * generation at a ratio that covers every size, and each size a content-aware crop of it.
+ * Template rows render every size exactly and ignore it.
+ */
+export const RESIZE_MODES = ['recompose', 'crop'] as const;
+export type ResizeMode = (typeof RESIZE_MODES)[number];
+export const isResizeMode = (v: unknown): v is ResizeMode => (RESIZE_MODES as readonly unknown[]).includes(v);
+
 export type RowSpecResult = { ok: true; spec: RowSpec } | { ok: false; reasons: string[] };
 
 /** What a batch sets for cells left empty. */
 export interface RowDefaults {
   /** The Text mode of a row whose Text cell is empty (else `overlay`). */
   text?: TextMode;
+  /** The Resize mode of a row whose Resize cell is empty (else `recompose`). */
+  resize?: ResizeMode;
   /** Long edge of ratio sizes (`4:5`), in pixels; default SIZE_LIMITS.defaultLongEdge. */
   longEdge?: number;
 }
@@ -88,6 +106,9 @@ export function readRow(cells: Readonly<Record<string, CellInput>>, columns: Col
   const model = parseModel(raw('model'), reasons);
   const logo = parseLogo(raw('logo'), reasons);
   const text = parseTextMode(raw('text'), reasons, defaults.text);
+  const resize = parseResize(raw('resize'), reasons, defaults.resize);
+  const refs = parseReferenceImages(raw('referenceImages'));
+  if (!refs.ok) reasons.push(...refs.reasons);
   const pack = raw('referencePack');
 
   if (reasons.length > 0) return { ok: false, reasons };
@@ -104,6 +125,8 @@ export function readRow(cells: Readonly<Record<string, CellInput>>, columns: Col
       subline,
       logo,
       text,
+      resize,
+      referenceImages: refs.ok ? refs.references : [],
     },
   };
 }
@@ -156,7 +179,23 @@ function parseTextMode(value: string, reasons: string[], fallback: TextMode = 'o
   return 'overlay';
 }
 
-/** Images one row produces: one per aspect ratio and variant. */
+function parseResize(value: string, reasons: string[], fallback: ResizeMode = 'recompose'): ResizeMode {
+  const mode = value.toLowerCase();
+  if (mode === '') return fallback;
+  if (isResizeMode(mode)) return mode;
+  reasons.push(`Resize must be recompose or crop (got "${value}")`);
+  return 'recompose';
+}
+
+/** Images one row produces: one per size and variant. */
 export function imagesPerRow(spec: RowSpec): number {
   return spec.sizes.length * spec.variants;
+}
+
+/**
+ * Model calls one row pays for: one per image, except `crop`, where each variant is one
+ * generation and its sizes are crops of it (free). What the estimate and the budget price.
+ */
+export function generationsPerRow(spec: Pick<RowSpec, 'sizes' | 'variants' | 'resize'>): number {
+  return spec.resize === 'crop' ? spec.variants : spec.sizes.length * spec.variants;
 }

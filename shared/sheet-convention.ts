@@ -19,6 +19,8 @@ export const INPUT_FIELDS = {
   subline: 'Subline',
   logo: 'Logo',
   text: 'Text',
+  resize: 'Resize',
+  referenceImages: 'Reference images',
 } as const;
 export type InputField = keyof typeof INPUT_FIELDS;
 
@@ -52,6 +54,8 @@ export const HEADER_SYNONYMS: Readonly<Record<InputField | OutputField, readonly
   subline: ['Subheadline', 'Sub headline', 'Subtitle', 'Tagline'],
   logo: ['Use logo?', 'Logo?', 'Add logo', 'Show logo', 'With logo'],
   text: ['Text mode', 'Text on image'],
+  resize: ['Resize mode', 'Resizing', 'Other sizes'],
+  referenceImages: ['Reference image', 'Product images', 'Product image', 'Product photo', 'Product photos', 'Row references'],
   // Output columns are overwritten by Rowshot: only names nobody uses for their own data.
   rowId: ['Rowshot ID'],
   status: ['Rowshot status'],

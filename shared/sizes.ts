@@ -92,6 +92,30 @@ export function nearestAspectRatio(width: number, height: number, ratios: readon
   return best;
 }
 
+/**
+ * The model ratio from which every size can be cropped losing the least (Resize `crop`): the
+ * one whose worst crop keeps the largest share of the image. Ties go to the ratio nearest the
+ * first size (the master), so a row of one size is made at its own nearest ratio.
+ */
+export function coveringAspectRatio(sizes: readonly { width: number; height: number }[], ratios: readonly AspectRatio[] = ASPECT_RATIOS): AspectRatio {
+  const first = sizes[0];
+  if (!first) return '1:1';
+  const nearest = nearestAspectRatio(first.width, first.height, ratios);
+  let best: AspectRatio = nearest;
+  let bestKept = -1;
+  for (const r of [nearest, ...ratios]) {
+    const [rw = 1, rh = 1] = r.split(':').map(Number);
+    const master = rw / rh;
+    // A crop to a narrower shape keeps target/master of the width (and the other way round).
+    const kept = Math.min(...sizes.map((s) => Math.min(s.width / s.height, master) / Math.max(s.width / s.height, master)));
+    if (kept > bestKept + 1e-9) {
+      best = r;
+      bestKept = kept;
+    }
+  }
+  return best;
+}
+
 /** Preset names match ignoring case, spaces and punctuation (`instagram-post`, `INSTAGRAM POST`). */
 function presetKey(text: string): string {
   return text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '');

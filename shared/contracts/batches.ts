@@ -1,7 +1,7 @@
 import * as z from '../zod';
 import { ROW_ID_MAX_LENGTH, ROW_ID_TEXT_MESSAGE, ROW_ID_TEXT_PATTERN } from '../row-id';
 import { ROW_STATES } from '../sheet-convention';
-import { TEXT_MODES } from '../row';
+import { RESIZE_MODES, TEXT_MODES } from '../row';
 import { SIZE_LIMITS } from '../sizes';
 import { MAX_FILE_NAME_TEMPLATE } from '../file-names';
 
@@ -72,6 +72,8 @@ export const CreateBatchRequest = z.strictObject({
   textFit: z.optional(z.enum(TEXT_FITS)),
   /** The `Text` mode of rows whose Text cell is empty (default `overlay`). */
   textDefault: z.optional(z.enum(TEXT_MODES)),
+  /** The `Resize` mode of AI rows whose Resize cell is empty (default `recompose`; `crop` pays one generation per variant). */
+  resizeDefault: z.optional(z.enum(RESIZE_MODES)),
   /** Minimum legible sizes in px (default: the server's, else 3.4% / 2.4% of the short side); text never goes smaller. */
   minTextPx: z.optional(MinTextPx),
   /** Long edge in pixels of the rows' ratio sizes (`4:5`); exact sizes and presets are as given. */
@@ -191,6 +193,7 @@ export const PreviewRequest = z.strictObject({
   longEdge: z.optional(z.number().check(z.int(), z.gte(SIZE_LIMITS.minLongEdge), z.lte(SIZE_LIMITS.maxEdge))),
   /** As in CreateBatchRequest, so a preview is made the way the run will make the row. */
   textDefault: z.optional(z.enum(TEXT_MODES)),
+  resizeDefault: z.optional(z.enum(RESIZE_MODES)),
   minTextPx: z.optional(MinTextPx),
 });
 export type PreviewRequest = z.infer<typeof PreviewRequest>;
@@ -210,4 +213,6 @@ export const EstimateRequest = z.strictObject({
   columns: ColumnsOverride,
   providerChain: z.optional(z.array(z.string()).check(z.minLength(1))),
   allowModelSubstitution: z.optional(z.boolean()),
+  /** As in CreateBatchRequest: `crop` rows are priced one generation per variant. */
+  resizeDefault: z.optional(z.enum(RESIZE_MODES)),
 });

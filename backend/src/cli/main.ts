@@ -28,7 +28,7 @@ import { verifyCommand } from './verify-command';
 const USAGE = `Usage:
   rowshot run FILE.csv|FILE.xlsx [--pack-dir DIR] [--out DIR] [--retry-failed] [--sheet NAME] [--map "COLUMN=HEADER"]…
       [--dry-run] [--max-cost USD] [--limit N] [--rows 2-5,9] [--force] [--name TEXT] [--yes]
-      [--text overlay|model|none] [--text-fit set|row] [--long-edge PX] [--name-template TEXT] [--server URL --api-key KEY]
+      [--text overlay|model|none] [--resize recompose|crop] [--text-fit set|row] [--long-edge PX] [--name-template TEXT] [--server URL --api-key KEY]
   rowshot preview FILE.csv|FILE.xlsx [--row N] [--out DIR] [--sheet NAME] [--map "COLUMN=HEADER"]… [--server URL --api-key KEY]
   rowshot serve [--port N] [--log-format text|json]
   rowshot keys create --tenant NAME [--label TEXT] [--expires 90d|2027-01-31]
@@ -94,7 +94,7 @@ async function run(args: string[], env: Record<string, string | undefined>): Pro
       server: { type: 'string' }, 'api-key': { type: 'string' }, sheet: { type: 'string' },
       map: { type: 'string', multiple: true }, 'dry-run': { type: 'boolean', default: false }, 'max-cost': { type: 'string' },
       limit: { type: 'string' }, force: { type: 'boolean', default: false }, rows: { type: 'string' }, name: { type: 'string' },
-      text: { type: 'string' }, 'text-fit': { type: 'string' }, 'long-edge': { type: 'string' }, 'name-template': { type: 'string' },
+      text: { type: 'string' }, resize: { type: 'string' }, 'text-fit': { type: 'string' }, 'long-edge': { type: 'string' }, 'name-template': { type: 'string' },
       yes: { type: 'boolean', default: false },
     },
   });

@@ -5,7 +5,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { access, mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { batchStatusLine, isFinalBatch, mapHeaders, OUTPUT_FIELDS, type BatchRowInput, type BatchStatus, type ColumnMapping, type EstimateChecks, type CreateBatchRequest, type RowResult, type TargetRef, type TextFit, type TextMode } from '../../../shared/index';
+import { batchStatusLine, isFinalBatch, mapHeaders, OUTPUT_FIELDS, type BatchRowInput, type BatchStatus, type ColumnMapping, type EstimateChecks, type CreateBatchRequest, type RowResult, type TargetRef, type ResizeMode, type TextFit, type TextMode } from '../../../shared/index';
 import { ensureRowIds, plannedRowIds } from '../adapters/local/workbook/row-ids';
 import { defaultProviderChain, loadConfig } from '../config';
 import { writeFileWhole } from '../local-secrets';
@@ -47,6 +47,8 @@ export interface RunOptions {
   name?: string;
   /** `--text`: the Text mode of rows whose Text cell is empty. */
   textDefault?: TextMode;
+  /** `--resize`: the Resize mode of AI rows whose Resize cell is empty. */
+  resizeDefault?: ResizeMode;
   /** `--text-fit`: one headline size per set (default) or per image. */
   textFit?: TextFit;
   /** `--long-edge`: pixels on the long edge of ratio sizes (`4:5`). */
@@ -109,12 +111,13 @@ export async function runCommand(opts: RunOptions, env: Record<string, string | 
     const readMapping = mapHeaders(read.headers, columns);
     const planned = selectRows(read.rows, (r) => statusCell(readMapping, r.cells), choice);
     const plannedRows = planned.todo.map((r) => ({ rowNumber: r.rowNumber, cells: inputCells(r.cells, outputHeadersOf(readMapping)) }));
+    const resize = opts.resizeDefault ? { resizeDefault: opts.resizeDefault } : {};
     const remote = opts.server ? new ApiClient(opts.server, requireKey(opts, env)) : null;
     const pricing = {
       columns, chain: defaultProviderChain(loaded.config), imageSize: loaded.config.ROWSHOT_IMAGE_SIZE, nowMs: Date.now(),
       ...(remote
-        ? { price: (rows: BatchRowInput[]) => remote.estimate({ rows, ...(Object.keys(columns).length > 0 ? { columns: columns as Record<string, string> } : {}) }) }
-        : loaded.config.ROWSHOT_MODE === 'cloud' ? {} : { checks: await localChecks(packDir) }),
+        ? { price: (rows: BatchRowInput[]) => remote.estimate({ rows, ...(Object.keys(columns).length > 0 ? { columns: columns as Record<string, string> } : {}), ...resize }) }
+        : { checks: { ...(loaded.config.ROWSHOT_MODE === 'cloud' ? {} : await localChecks(packDir)), ...(opts.resizeDefault ? { rowDefaults: { resize: opts.resizeDefault } } : {}) } }),
     };
     if (opts.dryRun) {
       return await dryRun({ ...pricing, file: path.relative(process.cwd(), file) || file, rows: plannedRows, skipped: skippedText(planned), maxCostUsd: opts.maxCostUsd ?? null }, out);
@@ -149,6 +152,7 @@ export async function runCommand(opts: RunOptions, env: Record<string, string | 
       name: opts.name ?? path.basename(file),
       ...(opts.maxCostUsd !== undefined ? { maxCostUsd: opts.maxCostUsd } : {}),
       ...(opts.textDefault ? { textDefault: opts.textDefault } : {}),
+      ...resize,
       ...(opts.textFit ? { textFit: opts.textFit } : {}),
       ...(opts.longEdge !== undefined ? { longEdge: opts.longEdge } : {}),
       ...(opts.nameTemplate !== undefined ? { fileNameTemplate: opts.nameTemplate } : {}),

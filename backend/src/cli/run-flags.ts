@@ -1,6 +1,6 @@
 // The `rowshot run` flags beyond the file and the server: parsed here so main.ts stays a switch.
 import { MAX_FILE_NAME_TEMPLATE } from '../../../shared/file-names';
-import { isTextMode, longEdgeProblem, TEXT_FITS, type TextFit } from '../../../shared/index';
+import { isResizeMode, isTextMode, longEdgeProblem, TEXT_FITS, type TextFit } from '../../../shared/index';
 import { FlagError } from './cli-errors';
 import { parseLimit, parseMaxCost, parseRowsSpec } from './row-selection';
 import type { RunOptions } from './run-command';
@@ -14,6 +14,7 @@ export interface RunFlagValues {
   name?: string;
   text?: string;
   'text-fit'?: string;
+  resize?: string;
   'long-edge'?: string;
   'name-template'?: string;
   yes?: boolean;
@@ -36,6 +37,11 @@ export function runFlags(v: RunFlagValues): Partial<RunOptions> {
     const mode = v.text.trim().toLowerCase();
     if (!isTextMode(mode)) throw new FlagError(`--text "${v.text}" must be overlay, model or none`);
     out.textDefault = mode;
+  }
+  if (v.resize !== undefined) {
+    const mode = v.resize.trim().toLowerCase();
+    if (!isResizeMode(mode)) throw new FlagError(`--resize "${v.resize}" must be recompose or crop`);
+    out.resizeDefault = mode;
   }
   if (v['text-fit'] !== undefined) {
     const fit = v['text-fit'].trim().toLowerCase();

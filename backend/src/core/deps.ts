@@ -76,8 +76,9 @@ export interface TextFitMember {
 
 export interface ImageTools {
   /** Crops (content-aware) and scales an image to exactly width × height, same format. */
+  /** Without the image's own width and height (an image read back from the store), it is always re-encoded. */
   fitToSize(
-    image: { data: Buffer; mimeType: 'image/png' | 'image/jpeg' | 'image/webp'; width: number; height: number },
+    image: { data: Buffer; mimeType: 'image/png' | 'image/jpeg' | 'image/webp'; width?: number; height?: number },
     width: number,
     height: number,
   ): Promise<{ data: Buffer; mimeType: 'image/png' | 'image/jpeg' | 'image/webp'; width: number; height: number }>;

@@ -6,6 +6,11 @@ export interface ReferenceImage {
   data: Buffer;
   mimeType: string;
   mode: PackImageMode;
+  /**
+   * Absent: a pack image. `row`: the row's own Reference images (a product shot to show as it
+   * is); `master`: the row's first size, which a further size recomposes (Resize `recompose`).
+   */
+  source?: 'row' | 'master';
 }
 
 export interface GenerateRequest {
@@ -36,7 +41,7 @@ export interface GenerateRequest {
   rotation?: number;
   headline: string;
   subline: string;
-  /** Reference pack images in pack order. */
+  /** The references in the order the model sees them: the master (if any), the row's own, then the pack's. */
   references: ReferenceImage[];
   logo: ReferenceImage | null;
   /** Pack colours (hex) for renderers that can use them; empty without a pack. */

@@ -12,8 +12,8 @@ export interface FittedImage {
 }
 
 /** Crop-and-scale to width × height. An image already that size is returned as it is. */
-export async function fitToSize(image: FittedImage, width: number, height: number): Promise<FittedImage> {
-  if (image.width === width && image.height === height) return image;
+export async function fitToSize(image: Omit<FittedImage, 'width' | 'height'> & { width?: number; height?: number }, width: number, height: number): Promise<FittedImage> {
+  if (image.width === width && image.height === height) return { ...image, width, height };
   let pipeline = sharp(image.data, untrustedInput()).resize(width, height, { fit: 'cover', position: 'attention', kernel: 'lanczos3' });
   // Same format as the model's (a JPEG photo stays a JPEG, not a PNG five times its size).
   if (image.mimeType === 'image/jpeg') pipeline = pipeline.jpeg({ quality: 92, chromaSubsampling: '4:4:4' });

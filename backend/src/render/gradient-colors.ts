@@ -1,7 +1,7 @@
 // Background colours for the template renderer: from the pack palette when there is one,
 // otherwise derived from the prompt text (the same prompt always gives the same colours).
 import { colorDistance, hsl, parseHex, toHsl, type Rgb } from './color';
-import { hashString } from './hash';
+import { hashString } from '../../../shared/seed-hash';
 
 export interface BackgroundColors {
   /** Top-left end of the main gradient. */

@@ -4,7 +4,7 @@
 // librsvg at full size, and everything here is smooth, so nothing is lost).
 import { hsl, toHex, toHsl, type Rgb } from './color';
 import type { BackgroundColors } from './gradient-colors';
-import { seededRandom } from './hash';
+import { seededRandom } from '../../../shared/seed-hash';
 import { num } from './svg';
 
 function stop(offset: number, color: Rgb, opacity = 1): string {

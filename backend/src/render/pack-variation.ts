@@ -4,7 +4,7 @@
 // closer crop at another focus, and a soft light from another corner, so two variants are never
 // the same bytes), and style-only images give the gradient its colours and a texture.
 import type { ReferenceImage } from '../ports/image-provider';
-import { hashString, mixSeed, seededRandom } from './hash';
+import { hashString, mixSeed, seededRandom } from '../../../shared/seed-hash';
 
 /** The row's seed (crop focus): its Row ID (the prompt when a caller has none). */
 export function rowSeed(seedKey: string | undefined, prompt: string): number {
@@ -18,7 +18,8 @@ export function rotationOf(rotation: number | undefined, seed: number): number {
 
 /** The image of `mode` a (row, variant) uses: rotating through the pack's images of that mode. */
 export function rotatingImage(references: readonly ReferenceImage[], mode: ReferenceImage['mode'], start: number, variant: number): ReferenceImage | undefined {
-  const of = references.filter((r) => r.mode === mode);
+  // Only the pack's own images rotate (a row's product shot is its background, see the renderer).
+  const of = references.filter((r) => r.mode === mode && r.source === undefined);
   if (of.length === 0) return undefined;
   return of[(start + variant - 1) % of.length];
 }

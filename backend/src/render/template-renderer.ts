@@ -8,7 +8,7 @@ import type { GenerateOutcome, GenerateRequest, ImageProvider } from '../ports/i
 import { blended, regionLuminance, type Rect } from './contrast';
 import { gradientSvg } from './gradient';
 import { colorsFromPalette, colorsFromPrompt } from './gradient-colors';
-import { hashString, mixSeed } from './hash';
+import { hashString, mixSeed } from '../../../shared/seed-hash';
 import { errorDetail, untrustedInput } from './image-limits';
 import { checkTextPlacement, layoutTemplate, setHeadlinePx, sharedSizeNotes, type TemplateLayout } from './layout';
 import { placedLines } from './overlay';
@@ -155,7 +155,8 @@ async function render(request: GenerateRequest, signal?: AbortSignal): Promise<G
   }
   const seed = rowSeed(request.seedKey, request.prompt);
   const start = rotationOf(request.rotation, seed);
-  const reference = rotatingImage(request.references, 'style_and_composition', start, request.variant);
+  // The row's own Reference image is its background; else the pack's rotate.
+  const reference = request.references.find((r) => r.source === 'row') ?? rotatingImage(request.references, 'style_and_composition', start, request.variant);
   // A composition reference is the background as it is (a product shot stays a product shot);
   // style-only images shape the gradient when there is none.
   const style = reference ? null : await styleOf(request, start);

@@ -7,10 +7,14 @@ export interface GeminiTextPart { text: string }
 export interface GeminiInlinePart { inlineData: { mimeType: string; data: string } }
 export type GeminiPart = GeminiTextPart | GeminiInlinePart;
 
-function describeReference(mode: ReferenceImage['mode']): string {
-  return mode === 'style_and_composition'
-    ? 'follow its composition and layout, as well as its colour palette, lighting and style'
-    : 'use for colour palette, lighting and style only; do not copy its composition';
+function describeReference(ref: ReferenceImage, aspectRatio: string): string {
+  if (ref.source === 'master') {
+    return `(the same asset in another size): keep its subject, composition elements, colour palette and lighting; recompose it for a ${aspectRatio} frame, extending the scene rather than cropping the subject`;
+  }
+  if (ref.source === 'row') return '(product): show this exact product or subject faithfully: its shape, colours, materials, labels and details unchanged';
+  return ref.mode === 'style_and_composition'
+    ? '(reference): follow its composition and layout, as well as its colour palette, lighting and style'
+    : '(reference): use for colour palette, lighting and style only; do not copy its composition';
 }
 
 /** The instruction text for a request. */
@@ -36,7 +40,7 @@ export function geminiPromptText(req: GenerateRequest): string {
   if (count > 0) {
     lines.push(`${count === 1 ? 'One image is' : `${count} images are`} attached after this text, in this order:`);
     let n = 1;
-    for (const ref of req.references) lines.push(`Image ${n++} (reference): ${describeReference(ref.mode)}.`);
+    for (const ref of req.references) lines.push(`Image ${n++} ${describeReference(ref, req.aspectRatio)}.`);
     if (logo) lines.push(`Image ${n} (logo): place this logo unobtrusively; reproduce it faithfully, do not alter it.`);
   }
   lines.push(`Aspect ratio: ${req.aspectRatio}.`);

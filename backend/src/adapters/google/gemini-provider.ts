@@ -9,11 +9,11 @@ import type { GeneratedImage, GenerateOutcome, GenerateRequest, ImageProvider } 
 import { classifyError, classifyResponse } from './gemini-classify';
 import type { GeminiFailure } from './gemini-classify';
 import { geminiParts } from './gemini-prompt';
-import { hashString, mixSeed } from '../../render/hash';
+import { variantSeed } from '../../../../shared/seed-hash';
 
 /** A distinct, repeatable seed per (row, variant): each variant is its own generation. */
 export function geminiSeed(request: Pick<GenerateRequest, 'seedKey' | 'prompt' | 'variant'>): number {
-  return mixSeed(hashString(request.seedKey ?? request.prompt), request.variant) & 0x7fffffff;
+  return variantSeed(request.seedKey ?? request.prompt, request.variant);
 }
 
 export type GeminiImageSize = '512' | '1K' | '2K' | '4K';

@@ -89,6 +89,7 @@ export async function createBatch(
     requestHash,
     textFit: request.textFit ?? 'set',
     ...(request.textDefault ? { textDefault: request.textDefault } : {}),
+    ...(request.resizeDefault ? { resizeDefault: request.resizeDefault } : {}),
     ...(request.minTextPx ? { minTextPx: request.minTextPx } : {}),
     fileNameTemplate: request.fileNameTemplate ?? null,
   };
@@ -144,7 +145,9 @@ export interface AcceptableBatch {
 export async function checkAcceptable(deps: CoreDeps, tenant: string, request: CreateBatchRequest, opts: TargetCheckOptions): Promise<AcceptableBatch> {
   await checkTarget(deps, tenant, request.target ?? { kind: 'none' }, opts);
   const chain = request.providerChain ?? deps.config.defaultProviderChain;
-  const estimate = estimateRows(request.rows, chain, request.columns ?? {}, deps.config.imageSize, { nowMs: deps.clock.now(), allowModelSubstitution: request.allowModelSubstitution ?? false });
+  const estimate = estimateRows(request.rows, chain, request.columns ?? {}, deps.config.imageSize, {
+    nowMs: deps.clock.now(), allowModelSubstitution: request.allowModelSubstitution ?? false, ...(request.resizeDefault ? { rowDefaults: { resize: request.resizeDefault } } : {}),
+  });
   const maxCostUsd = request.maxCostUsd ?? null;
   if (maxCostUsd !== null && estimate.totalUsd > maxCostUsd) {
     throw new AppError('over_budget', `The estimate of $${estimate.totalUsd.toFixed(2)} is over this batch's maxCostUsd of $${maxCostUsd.toFixed(2)}`, {

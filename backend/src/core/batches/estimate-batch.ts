@@ -15,6 +15,7 @@ export async function estimateBatch(deps: CoreDeps, tenant: string, body: Estima
   const checks = {
     servedModels: servedModels(deps), packExists: (name: string) => packs.has(name) || packs.has(name.trim().toLowerCase()),
     nowMs: deps.clock.now(), allowModelSubstitution: body.allowModelSubstitution ?? false,
+    ...(body.resizeDefault ? { rowDefaults: { resize: body.resizeDefault } } : {}),
   };
   return { currency: 'USD' as const, providerChain: chain, ...estimateRows(body.rows, chain, body.columns ?? {}, deps.config.imageSize, checks) };
 }

@@ -88,6 +88,8 @@ async function* zipChunks(deps: CoreDeps, m: Manifest): AsyncGenerator<Uint8Arra
   // provenance.jsonl: one line per record of a zipped image and of what it was made from (a
   // composite's AI image), each as stored, so a reader can check hashes and signatures offline.
   const provenanceLines: string[] = [];
+  // Sizes made from one master share it: each record is written once.
+  const seenRecords = new Set<string>();
   const template = m.fileNameTemplate ?? null;
   // Names are handed out in row order, so the same batch always zips to the same names. Every
   // image is version 1 until rows can be revised.
@@ -97,7 +99,7 @@ async function* zipChunks(deps: CoreDeps, m: Manifest): AsyncGenerator<Uint8Arra
     const cells = template === null ? null : await inputRows(deps, m, stored.map((r) => r.index));
     for (const r of stored) {
       for (const img of r.rec?.images ?? []) {
-        if (img.provenanceKey) provenanceLines.push(...(await recordLines(deps, m.tenant, img.provenanceKey)));
+        if (img.provenanceKey) provenanceLines.push(...(await recordLines(deps, m.tenant, img.provenanceKey, seenRecords)));
         const blob = await deps.store.get(img.key);
         if (!blob) continue;
         const name = template === null
@@ -121,11 +123,12 @@ async function* zipChunks(deps: CoreDeps, m: Manifest): AsyncGenerator<Uint8Arra
   yield* drain();
 }
 
-/** A record and its ancestors as JSON lines, as stored (an unreadable one is left out: verify names it). */
-async function recordLines(deps: CoreDeps, tenant: string, key: string): Promise<string[]> {
+/** A record and its ancestors not yet in `seen`, as JSON lines as stored (an unreadable one is left out: verify names it). */
+async function recordLines(deps: CoreDeps, tenant: string, key: string, seen: Set<string>): Promise<string[]> {
   const lines: string[] = [];
   let next: string | null = key;
-  while (next !== null && lines.length < 10) {
+  while (next !== null && lines.length < 10 && !seen.has(next)) {
+    seen.add(next);
     const blob = await deps.store.get(next);
     if (!blob) break;
     let parent: string | null = null;

@@ -2,9 +2,10 @@
 // it exists. Every image has exactly the pixels of its size: a model's image (made at its nearest
 // ratio) is cropped and scaled to them before text is laid out on it. Images stored by an earlier attempt of the same generation are reused,
 // so a retry or a takeover never pays for an image twice.
-import type { RowSpec } from '../../../../shared/index';
-import { nearestAspectRatio, reducedRatio, toMicros } from '../../../../shared/index';
-import type { GenerateOutcome, ReferenceImage } from '../../ports/image-provider';
+import { createHash } from 'node:crypto';
+import type { AspectRatio, RowSpec } from '../../../../shared/index';
+import { coveringAspectRatio, nearestAspectRatio, ratioPixels, reducedRatio, toMicros } from '../../../../shared/index';
+import type { GeneratedImage, GenerateOutcome, ReferenceImage } from '../../ports/image-provider';
 import type { CoreDeps, Logger } from '../deps';
 import { extFor, layout } from '../layout';
 import type { PackForRow } from '../packs/pack-for-row';
@@ -39,80 +40,178 @@ interface Input {
   paid: { micros: number };
   /** The row's set's shared headline size (text-sets.ts), or undefined to fit each image alone. */
   setHeadline?: number;
+  /** The row's own Reference images, fetched and checked (row-references.ts), in the cell's order. */
+  rowReferences?: readonly RowReferenceImage[];
 }
 
-export async function generateImages(deps: CoreDeps, { m, rec, spec, pack, choice, signal, log, paid, setHeadline }: Input): Promise<GenerateResult> {
+/** A row's own reference image, with its hash for the provenance record. */
+export interface RowReferenceImage {
+  data: Buffer;
+  mimeType: string;
+  sha256: string;
+}
+
+type Mime = GeneratedImage['mimeType'];
+
+/** What one variant's further sizes are made from: the model's image, and its record. */
+interface Master {
+  image: { data: Buffer; mimeType: Mime; width?: number; height?: number };
+  recordId: string | null;
+  sha256: string;
+  made: Made;
+}
+
+/** What a provenance record says about the model call that made an image. */
+interface Made {
+  aspectRatio: string;
+  variant: number;
+  startedAt: number;
+  finishedAt: number;
+  modelVersion: string | undefined;
+  providerResponseId: string | undefined;
+}
+
+type Stop = Exclude<GenerateResult, { kind: 'done' }>;
+
+export async function generateImages(deps: CoreDeps, input: Input): Promise<GenerateResult> {
+  const { m, rec, spec, pack, choice, signal, log, paid, setHeadline } = input;
   const notes: string[] = [];
   if (pack && pack.brandKitVersion > 0) notes.push(`brand kit v${pack.brandKitVersion}`);
-  let references: ReferenceImage[] = pack?.references ?? [];
-  if (references.length > choice.maxReferenceImages) {
-    notes.push(`${choice.model} takes ${choice.maxReferenceImages} reference images; used the first ${choice.maxReferenceImages} of ${references.length}`);
-    references = references.slice(0, choice.maxReferenceImages);
-  }
+  const ai = choice.model !== 'template';
+  // How an AI row's further sizes share the first's scene (template rows render every size exactly).
+  const resize = ai && spec.sizes.length > 1 ? spec.resize : null;
   let logo: ReferenceImage | null = null;
   if (spec.logo) {
     if (pack?.logo) logo = pack.logo;
     else notes.push(pack ? 'Logo requested but the pack has no logo' : 'Logo requested but the row has no reference pack');
   }
 
+  // The model's reference list: the row's own images first, then the pack's. The logo (when the
+  // model draws it) and a recomposed size's master take places in the model's limit too.
+  const p = pack?.provenance ?? null;
+  const rowRefs = input.rowReferences ?? [];
+  const all: { image: ReferenceImage; sha256: string }[] = [
+    ...rowRefs.map((r) => ({ image: { data: r.data, mimeType: r.mimeType, mode: 'style_and_composition' as const, source: 'row' as const }, sha256: r.sha256 })),
+    ...(pack?.references ?? []).map((r, i) => ({ image: r, sha256: p?.referenceSha256[i] ?? '' })),
+  ];
+  const reserved = (ai && logo && spec.text === 'model' ? 1 : 0) + (resize === 'recompose' ? 1 : 0);
+  const room = Math.max(0, choice.maxReferenceImages - reserved);
+  if (all.length > room) {
+    const why = reserved > 0 ? ` (${reserved} of its ${choice.maxReferenceImages} places go to ${[resize === 'recompose' ? 'the first size' : '', reserved > (resize === 'recompose' ? 1 : 0) ? 'the logo' : ''].filter(Boolean).join(' and ')})` : '';
+    notes.push(`${choice.model} takes ${choice.maxReferenceImages} reference images${why}; used the first ${room} of ${all.length}`);
+  }
+  const used = all.slice(0, room);
+  const references = used.map((r) => r.image);
+
   // Text mode overlay on a model's image: Rowshot typesets the text and places the logo itself.
-  const overlay = choice.model !== 'template' && spec.text === 'overlay' && (spec.headline !== '' || spec.subline !== '' || logo !== null);
+  const overlay = ai && spec.text === 'overlay' && (spec.headline !== '' || spec.subline !== '' || logo !== null);
 
   // Only a row taken over from an earlier attempt of the same generation can have stored images.
   const existing = new Set(rec.attempts > 1 ? (await deps.store.list(layout.assets(m.tenant, m.id, rec.rowId, rec.gen), { maxResults: 1000 })).keys : []);
   const images: StoredImage[] = [];
   const minTextPx = minTextPxOf(deps, m);
   const shared = { ...(setHeadline === undefined ? {} : { setHeadline }), ...(minTextPx ? { minTextPx } : {}), ...(pack?.kit ? { kit: pack.kit } : {}) };
-  const recorder = rowRecorder(deps, { m, rec, spec, pack, model: choice.model, referencesUsed: references.length, logoUsed: logo !== null, link: await linkerFor(deps, m.tenant) });
+  const recorder = rowRecorder(deps, {
+    m, rec, spec, pack, model: choice.model, resizeMode: resize, logoUsed: logo !== null, link: await linkerFor(deps, m.tenant),
+    references: used.map((r) => ({ sha256: r.sha256, mode: r.image.mode, ...(r.image.source ? { source: r.image.source } : {}) })),
+  });
 
-  for (const { id, width, height, ratio } of spec.sizes) {
-    const aspectRatio = nearestAspectRatio(width, height);
+  /** One model call; a failure ends the attempt (its outcome says how). */
+  type Called = { ok: true; image: GeneratedImage; costUsd: number; made: Made } | { ok: false; stop: Stop };
+  const call = async (size: { width: number; height: number }, aspectRatio: AspectRatio, variant: number, master: Master | null): Promise<Called> => {
+    const started = performance.now();
+    const startedAt = deps.clock.now();
+    const refs = master ? [{ data: master.image.data, mimeType: master.image.mimeType, mode: 'style_and_composition' as const, source: 'master' as const }, ...references] : references;
+    let outcome: GenerateOutcome;
+    try {
+      outcome = await choice.provider.generate(
+        { model: choice.model, prompt: spec.prompt, negativePrompt: spec.negativePrompt, aspectRatio, width: size.width, height: size.height, variant, seedKey: rec.rowId, rotation: rec.index,
+          headline: spec.headline, subline: spec.subline, references: refs, logo, palette: pack?.palette ?? [], text: spec.text, fonts: pack?.fonts ?? null, ...shared },
+        signal,
+      );
+    } catch (err) {
+      // A provider should return outcomes; an exception is treated as a passing fault.
+      outcome = { ok: false, kind: 'transient', reason: `${choice.provider.name} failed: ${(err as Error).message}` };
+    }
+    deps.metrics.providerCall(choice.provider.name, outcome.ok ? 'ok' : outcome.kind, (performance.now() - started) / 1000);
+    // Only passing faults count against a model; an answer (even a refusal) shows it is up. A
+    // model the service does not know opens its breaker at once: the row's next attempt moves
+    // to the next model of its chain instead of failing.
+    if (!outcome.ok && outcome.kind === 'transient' && outcome.modelUnavailable) deps.breakers.openFor(choice.model, MODEL_UNAVAILABLE_MS, 'not found (404)');
+    else if (!outcome.ok && outcome.kind === 'transient') deps.breakers.transientFailure(choice.model);
+    else deps.breakers.success(choice.model);
+    if (!outcome.ok) {
+      log.warn({ provider: choice.provider.name, kind: outcome.kind, reason: outcome.reason }, 'provider call failed');
+      if (outcome.kind === 'permanent') return { ok: false, stop: { kind: 'permanent', reason: outcome.reason, notes } };
+      const retryAfterSeconds = outcome.modelUnavailable ? 1 : outcome.retryAfterMs === undefined ? undefined : Math.ceil(outcome.retryAfterMs / 1000);
+      return { ok: false, stop: { kind: 'transient', reason: outcome.reason, notes, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) } };
+    }
+    paid.micros += toMicros(outcome.costUsd);
+    notes.push(...outcome.notes);
+    const made: Made = { aspectRatio, variant, startedAt, finishedAt: deps.clock.now(), modelVersion: outcome.modelVersion, providerResponseId: outcome.responseId };
+    return { ok: true, image: outcome.image, costUsd: outcome.costUsd, made };
+  };
+
+  // Resize `crop`: each variant's one generation; `recompose`: each variant's first-size image.
+  const masters = new Map<number, Master>();
+  for (const [i, { id, width, height, ratio }] of spec.sizes.entries()) {
     for (let variant = 1; variant <= spec.variants; variant++) {
+      let master = masters.get(variant) ?? null;
       const reused = findStored(existing, m, rec, id, variant);
       if (reused) {
         images.push(await withProvenanceKey(deps, m.tenant, reused));
         continue;
       }
-      const started = performance.now();
-      const startedAt = deps.clock.now();
-      let outcome: GenerateOutcome;
-      try {
-        outcome = await choice.provider.generate(
-          { model: choice.model, prompt: spec.prompt, negativePrompt: spec.negativePrompt, aspectRatio, width, height, variant, seedKey: rec.rowId, rotation: rec.index,
-            headline: spec.headline, subline: spec.subline, references, logo, palette: pack?.palette ?? [], text: spec.text, fonts: pack?.fonts ?? null, ...shared },
-          signal,
-        );
-      } catch (err) {
-        // A provider should return outcomes; an exception is treated as a passing fault.
-        outcome = { ok: false, kind: 'transient', reason: `${choice.provider.name} failed: ${(err as Error).message}` };
+      let own: Master['image'];
+      let made: Made;
+      let costUsd = 0;
+      let parent: string | null = null;
+      let recomposedFrom: Master | null = null;
+      if (resize === 'crop') {
+        master ??= await storedImage(deps, existing, masterKey(m, rec, variant)) ?? null;
+        if (!master) {
+          const covering = coveringAspectRatio(spec.sizes);
+          const longEdge = Math.max(...spec.sizes.map((s) => Math.max(s.width, s.height)));
+          const called = await call(ratioOf(covering, longEdge), covering, variant, null);
+          if (!called.ok) return called.stop;
+          const key = masterKey(m, rec, variant, extFor(called.image.mimeType));
+          const rec0 = await recorder.record({ ...called.made, role: 'generated', assetKey: key, parent: null, costUsd: called.costUsd }, called.image);
+          await deps.store.put(key, rec0.data, { contentType: called.image.mimeType, ifGenerationMatch: 0 });
+          master = { image: called.image, recordId: rec0.record.id, sha256: sha256(called.image.data), made: called.made };
+        }
+        masters.set(variant, master);
+        own = master.image;
+        const cutAt = deps.clock.now();
+        made = { ...master.made, aspectRatio: nearestAspectRatio(width, height), startedAt: cutAt, finishedAt: cutAt };
+        parent = master.recordId;
+      } else {
+        if (resize === 'recompose' && i > 0) {
+          const first = spec.sizes[0];
+          master ??= first ? await storedMasterOf(deps, existing, m, rec, first.id, variant, overlay) : null;
+          if (master) masters.set(variant, master);
+          recomposedFrom = master;
+        }
+        const called = await call({ width, height }, nearestAspectRatio(width, height), variant, recomposedFrom);
+        if (!called.ok) return called.stop;
+        own = called.image;
+        made = called.made;
+        costUsd = called.costUsd;
+        parent = recomposedFrom?.recordId ?? null;
       }
-      deps.metrics.providerCall(choice.provider.name, outcome.ok ? 'ok' : outcome.kind, (performance.now() - started) / 1000);
-      // Only passing faults count against a model; an answer (even a refusal) shows it is up. A
-      // model the service does not know opens its breaker at once: the row's next attempt moves
-      // to the next model of its chain instead of failing.
-      if (!outcome.ok && outcome.kind === 'transient' && outcome.modelUnavailable) deps.breakers.openFor(choice.model, MODEL_UNAVAILABLE_MS, 'not found (404)');
-      else if (!outcome.ok && outcome.kind === 'transient') deps.breakers.transientFailure(choice.model);
-      else deps.breakers.success(choice.model);
-      if (!outcome.ok) {
-        log.warn({ provider: choice.provider.name, kind: outcome.kind, reason: outcome.reason }, 'provider call failed');
-        if (outcome.kind === 'permanent') return { kind: 'permanent', reason: outcome.reason, notes };
-        const retryAfterSeconds = outcome.modelUnavailable ? 1 : outcome.retryAfterMs === undefined ? undefined : Math.ceil(outcome.retryAfterMs / 1000);
-        return { kind: 'transient', reason: outcome.reason, notes, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) };
-      }
-      paid.micros += toMicros(outcome.costUsd);
-      notes.push(...outcome.notes);
+      const masterRef = recomposedFrom ? { master: { sha256: recomposedFrom.sha256, mode: 'style_and_composition', source: 'master' as const } } : {};
       // Every stored file gets its provenance record first (record before file: a stored image
       // always has one), and is stored with the record id, hash and link embedded.
-      const made = { aspectRatio, variant, startedAt, finishedAt: deps.clock.now(), modelVersion: outcome.modelVersion, providerResponseId: outcome.responseId };
-      const own = outcome.image;
       // Exact pixels: the model's shape cropped where the content is and scaled to the size.
-      let image = own.width === width && own.height === height ? own : await deps.images.fitToSize(own, width, height);
+      let image = own.width === width && own.height === height ? { ...own, width, height } : await deps.images.fitToSize(own, width, height);
       let final: Appended;
+      let generatedId: string;
       if (overlay) {
-        // The model's own image is kept beside the final one (for review; overlays change pixels).
-        const baseKey = layout.asset(m.tenant, m.id, rec.rowId, rec.gen, id, variant, `base.${extFor(own.mimeType)}`);
-        const generated = await recorder.record({ ...made, role: 'generated', assetKey: baseKey, parent: null, costUsd: outcome.costUsd }, own);
-        await deps.store.put(baseKey, generated.data, { contentType: own.mimeType, ifGenerationMatch: 0 });
+        // The model's own image (a crop's: its crop) is kept beside the final one, for review.
+        const base = resize === 'crop' ? image : own;
+        const baseKey = layout.asset(m.tenant, m.id, rec.rowId, rec.gen, id, variant, `base.${extFor(base.mimeType)}`);
+        const generated = await recorder.record({ ...made, role: 'generated', assetKey: baseKey, parent, costUsd, ...masterRef }, base);
+        await deps.store.put(baseKey, generated.data, { contentType: base.mimeType, ifGenerationMatch: 0 });
+        generatedId = generated.record.id;
         const composeStarted = deps.clock.now();
         const composed = await deps.images.overlayText({ image: image.data, headline: spec.headline, subline: spec.subline, logo: logo?.data ?? null, aspectRatio: id, ...(pack?.fonts ? { fonts: pack.fonts } : {}), ...shared });
         if (!composed.ok) return { kind: 'permanent', reason: composed.reason, notes };
@@ -124,8 +223,10 @@ export async function generateImages(deps: CoreDeps, { m, rec, spec, pack, choic
           overlay: { headline: spec.headline, subline: spec.subline }, composited: true,
         }, image);
       } else {
-        final = await recorder.record({ ...made, role: 'generated', assetKey: layout.asset(m.tenant, m.id, rec.rowId, rec.gen, id, variant, extFor(image.mimeType)), parent: null, costUsd: outcome.costUsd }, image);
+        final = await recorder.record({ ...made, role: 'generated', assetKey: layout.asset(m.tenant, m.id, rec.rowId, rec.gen, id, variant, extFor(image.mimeType)), parent, costUsd, ...masterRef }, image);
+        generatedId = final.record.id;
       }
+      if (resize === 'recompose' && i === 0) masters.set(variant, { image: own, recordId: generatedId, sha256: sha256(own.data), made });
       const key = final.record.assetKey;
       const thumbStarted = deps.clock.now();
       const thumb = await deps.images.thumbnail(image.data);
@@ -143,8 +244,46 @@ export async function generateImages(deps: CoreDeps, { m, rec, spec, pack, choic
   return { kind: 'done', images, notes: [...new Set(notes)], overlaid: overlay };
 }
 
+const MIME_BY_EXT = [['png', 'image/png'], ['jpg', 'image/jpeg'], ['webp', 'image/webp']] as const;
+
+/** Where a variant's crop master is kept (beside the sizes cut from it). */
+function masterKey(m: Manifest, rec: RowRecord, variant: number, ext?: string): string {
+  return layout.asset(m.tenant, m.id, rec.rowId, rec.gen, 'master', variant, `base.${ext ?? '*'}`);
+}
+
+/** A stored image of an earlier attempt (`key` may end in `.*`: any image type), with its record id. */
+async function storedImage(deps: CoreDeps, existing: Set<string>, key: string): Promise<Master | null> {
+  for (const [ext, mimeType] of MIME_BY_EXT) {
+    const k = key.replace(/\.\*$/, `.${ext}`);
+    if (!existing.has(k)) continue;
+    const blob = await deps.store.get(k);
+    if (!blob) continue;
+    const found = extractProvenance(blob.data);
+    const now = deps.clock.now();
+    return {
+      image: { data: blob.data, mimeType }, recordId: found?.embedded.recordId ?? null, sha256: sha256(blob.data),
+      made: { aspectRatio: '', variant: 0, startedAt: now, finishedAt: now, modelVersion: undefined, providerResponseId: undefined },
+    };
+  }
+  return null;
+}
+
+/** A recompose master kept by an earlier attempt: the model's image of the first size (with overlay, its base). */
+async function storedMasterOf(deps: CoreDeps, existing: Set<string>, m: Manifest, rec: RowRecord, size: string, variant: number, overlay: boolean): Promise<Master | null> {
+  return storedImage(deps, existing, layout.asset(m.tenant, m.id, rec.rowId, rec.gen, size, variant, overlay ? 'base.*' : '*'));
+}
+
+function ratioOf(ratio: AspectRatio, longEdge: number): { width: number; height: number } {
+  const [w = 1, h = 1] = ratio.split(':').map(Number);
+  return ratioPixels(w, h, longEdge);
+}
+
+function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
 function findStored(existing: Set<string>, m: Manifest, rec: RowRecord, size: string, variant: number): StoredImage | null {
-  for (const [ext, mimeType] of [['png', 'image/png'], ['jpg', 'image/jpeg'], ['webp', 'image/webp']] as const) {
+  for (const [ext, mimeType] of MIME_BY_EXT) {
     const key = layout.asset(m.tenant, m.id, rec.rowId, rec.gen, size, variant, ext);
     if (!existing.has(key)) continue;
     const thumbKey = [...existing].find((k) => k.startsWith(key.replace(/\.[a-z]+$/, '-thumb.')));

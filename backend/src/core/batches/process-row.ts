@@ -2,7 +2,7 @@
 // claimed with a conditional write before any provider call; a second delivery finds the
 // claim and backs off; a crashed worker's claim expires and is taken over; images already
 // stored by an earlier attempt are reused, not regenerated.
-import { FINAL_ROW_STATES, fromMicros, imagesPerRow, toMicros, type RowSpec } from '../../../../shared/index';
+import { FINAL_ROW_STATES, fromMicros, generationsPerRow, toMicros, type RowSpec } from '../../../../shared/index';
 import { iso } from '../clock';
 import type { CoreDeps, Logger } from '../deps';
 import { randomId } from '../ids';
@@ -149,8 +149,7 @@ async function runClaimed(deps: CoreDeps, c: Claimed): Promise<TaskOutcome> {
   if (!choice.ok) return finish({ state: 'FAILED', reason: choice.reason });
 
   // Reserve the cost, generate, settle to what was actually paid.
-  const images = imagesPerRow(spec);
-  const reservation = await reserve(deps, m.tenant, m.id, m.maxCostUsd, toMicros(choice.pricePerImageUsd) * images);
+  const reservation = await reserve(deps, m.tenant, m.id, m.maxCostUsd, toMicros(choice.pricePerImageUsd) * generationsPerRow(spec));
   if (!reservation.ok) return finish({ state: 'SKIPPED', reason: reservation.reason });
 
   const signal = AbortSignal.timeout(Math.max(1000, Math.floor(deps.config.claimTtlMs * 0.8)));

@@ -1,6 +1,6 @@
 // The stored shape of a batch. Written by: manifest (create, cancel, retry), row records (the
 // row's claimant), row-states and status (the flush task only: the single writer).
-import type { BatchState, ColumnMapping, MinTextPx, RowState, TargetRef, TextFit, TextMode } from '../../../../shared/index';
+import type { BatchState, ColumnMapping, MinTextPx, ResizeMode, RowState, TargetRef, TextFit, TextMode } from '../../../../shared/index';
 
 export interface Manifest {
   id: string;
@@ -35,6 +35,8 @@ export interface Manifest {
   createdBy?: string | null;
   /** The Text mode of rows whose Text cell is empty (absent: overlay). */
   textDefault?: TextMode;
+  /** The Resize mode of AI rows whose Resize cell is empty (absent: recompose). */
+  resizeDefault?: ResizeMode;
   /** The batch's minimum legible text sizes in px (absent: the server's). */
   minTextPx?: MinTextPx;
 }

@@ -2,7 +2,7 @@
 // choice, pack, overlays, budget and charge), answered with capability links to its images.
 // No batch is recorded and nothing is written to a sheet; the images are kept under a
 // preview id of their own so links keep working like a batch's.
-import { fromMicros, imagesPerRow, readRow, toMicros, type InvalidField, type PreviewRequest, type PreviewResponse } from '../../../../shared/index';
+import { fromMicros, generationsPerRow, imagesPerRow, readRow, toMicros, type InvalidField, type PreviewRequest, type PreviewResponse } from '../../../../shared/index';
 import { AppError } from '../app-error';
 import { iso } from '../clock';
 import type { CoreDeps } from '../deps';
@@ -14,6 +14,7 @@ import { assertKnownNames } from '../batches/check-names';
 import { generateImages, type GenerateResult } from '../batches/generate-images';
 import { chooseProvider } from '../batches/provider-choice';
 import type { Manifest, RowRecord, StoredImage } from '../batches/records';
+import { rowDefaultsOf } from '../batches/row-text';
 
 /** Preview ids share the batch id alphabet (`pv_` instead of `b_`), so asset keys follow the same layout. */
 const newPreviewId = (): string => `pv_${randomId(16)}`;
@@ -32,7 +33,7 @@ export async function previewRow(deps: CoreDeps, tenant: string, body: PreviewRe
 export async function makePreview(deps: CoreDeps, tenant: string, body: PreviewRequest): Promise<MadePreview> {
   const columns = body.columns ?? {};
   assertKnownNames(deps, { rows: [body.row], columns, providerChain: body.providerChain });
-  const read = readRow(body.row.cells, columns, { ...(body.longEdge === undefined ? {} : { longEdge: body.longEdge }), ...(body.textDefault ? { text: body.textDefault } : {}) });
+  const read = readRow(body.row.cells, columns, rowDefaultsOf(body));
   if (!read.ok) {
     const fields: InvalidField[] = read.reasons.map((message) => ({ field: 'row.cells', message }));
     throw new AppError('unprocessable', `The row cannot be made: ${read.reasons.join('; ')}`, { invalidFields: fields });
@@ -51,7 +52,7 @@ export async function makePreview(deps: CoreDeps, tenant: string, body: PreviewR
     providerChain: body.providerChain ?? deps.config.defaultProviderChain, allowTemplateFallback: false,
     maxCostUsd: body.maxCostUsd ?? null, estimatedUsd: 0, target: { kind: 'none' }, flushIntervalMs: deps.config.flushIntervalMs,
     retryGen: 0, cancelled: false, requestHash: '',
-    ...(body.textDefault ? { textDefault: body.textDefault } : {}), ...(body.minTextPx ? { minTextPx: body.minTextPx } : {}),
+    ...(body.textDefault ? { textDefault: body.textDefault } : {}), ...(body.resizeDefault ? { resizeDefault: body.resizeDefault } : {}), ...(body.minTextPx ? { minTextPx: body.minTextPx } : {}),
     ...(body.longEdge === undefined ? {} : { longEdge: body.longEdge }),
   };
   const choice = chooseProvider(deps, spec.model, m);
@@ -60,7 +61,7 @@ export async function makePreview(deps: CoreDeps, tenant: string, body: PreviewR
 
   // Budget-checked and charged like a row: the estimate against maxCostUsd, then a reservation
   // on the daily ledger settled to what was paid.
-  const estimateMicros = toMicros(choice.pricePerImageUsd) * imagesPerRow(spec);
+  const estimateMicros = toMicros(choice.pricePerImageUsd) * generationsPerRow(spec);
   const estimate = { totalUsd: fromMicros(estimateMicros), images: imagesPerRow(spec) };
   if (m.maxCostUsd !== null && estimateMicros > toMicros(m.maxCostUsd)) {
     throw new AppError('over_budget', `The preview is estimated at $${estimate.totalUsd.toFixed(2)}, over its maxCostUsd of $${m.maxCostUsd.toFixed(2)}`, { estimate: { ...estimate, maxCostUsd: m.maxCostUsd } });

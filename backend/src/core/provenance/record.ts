@@ -35,11 +35,13 @@ export interface RecordBody {
   /** What the provider said it ran, when it says. */
   modelVersion: string | null;
   providerResponseId: string | null;
-  parameters: { imageSize: string; aspectRatio: string; seed: number; textMode: string };
+  /** `seed`: the one a model that takes a seed was given; `resizeMode`: how a row's further sizes were made (AI rows of several sizes). */
+  parameters: { imageSize: string; aspectRatio: string; seed: number; textMode: string; resizeMode?: string };
   /** The reference pack: its id, brand kit version and when it last changed. */
   pack: { id: string; version: number; updatedAt: string } | null;
   inputs: {
-    references: { sha256: string; mode: string }[];
+    /** `source`: absent for a pack image; `row` for the row's own; `master` for the size a recomposed one was made from. */
+    references: { sha256: string; mode: string; source?: string }[];
     logoSha256: string | null;
     fonts: { headlineSha256: string | null; sublineSha256: string | null } | null;
   };

@@ -9,6 +9,7 @@ import type { PackForRow } from '../packs/pack-for-row';
 import type { Appended, RecordDraft } from './chain-log';
 import type { ImageRole } from './record';
 import { SOURCE_TYPES } from './xmp';
+import { variantSeed } from '../../../../shared/seed-hash';
 
 type RowPart = Pick<RecordDraft, 'actor' | 'batchId' | 'rowId' | 'version' | 'prompt' | 'negativePrompt' | 'model' | 'pack' | 'inputs'> & { textMode: string };
 
@@ -26,6 +27,8 @@ export interface ImagePart {
   overlay?: { headline: string; subline: string };
   /** The image (or the one a thumbnail was made from) has Rowshot's overlay on a model's image. */
   composited?: boolean;
+  /** The master the model recomposed (Resize `recompose`), listed first in its references. */
+  master?: { sha256: string; mode: string; source: 'master' };
 }
 
 export interface RowRecorder {
@@ -34,7 +37,14 @@ export interface RowRecorder {
 
 export function rowRecorder(
   deps: CoreDeps,
-  ctx: { m: Manifest; rec: RowRecord; spec: RowSpec; pack: PackForRow | null; model: string; referencesUsed: number; logoUsed: boolean; link: LinkFor },
+  ctx: {
+    m: Manifest; rec: RowRecord; spec: RowSpec; pack: PackForRow | null; model: string;
+    /** The references the model was given (the row's, then the pack's), by hash. */
+    references: { sha256: string; mode: string; source?: string }[];
+    /** How further sizes were made, when the row has several and an AI model made them. */
+    resizeMode: string | null;
+    logoUsed: boolean; link: LinkFor;
+  },
 ): RowRecorder {
   const { m, rec, spec, pack } = ctx;
   const p = pack?.provenance ?? null;
@@ -50,7 +60,7 @@ export function rowRecorder(
     textMode: spec.text,
     pack: p && pack ? { id: p.packId, version: pack.brandKitVersion, updatedAt: p.updatedAt } : null,
     inputs: {
-      references: (pack?.references ?? []).slice(0, ctx.referencesUsed).map((r, i) => ({ sha256: p?.referenceSha256[i] ?? '', mode: r.mode })),
+      references: ctx.references,
       logoSha256: ctx.logoUsed ? (p?.logoSha256 ?? null) : null,
       fonts: p && (p.headlineFontSha256 || p.sublineFontSha256) ? { headlineSha256: p.headlineFontSha256, sublineSha256: p.sublineFontSha256 } : null,
     },
@@ -70,7 +80,12 @@ export function rowRecorder(
         parent: part.parent,
         modelVersion: part.modelVersion ?? null,
         providerResponseId: part.providerResponseId ?? null,
-        parameters: { imageSize: deps.config.imageSize, aspectRatio: part.aspectRatio, seed: part.variant, textMode },
+        parameters: {
+          imageSize: deps.config.imageSize, aspectRatio: part.aspectRatio, seed: variantSeed(rec.rowId, part.variant), textMode,
+          ...(ctx.resizeMode ? { resizeMode: ctx.resizeMode } : {}),
+        },
+        // A recomposed size's record lists the master it was given first.
+        ...(part.master ? { inputs: { ...shared.inputs, references: [part.master, ...shared.inputs.references] } } : {}),
         overlay: part.overlay ?? null,
         startedAt: iso(part.startedAt),
         finishedAt: iso(part.finishedAt),

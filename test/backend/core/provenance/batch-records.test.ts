@@ -74,6 +74,13 @@ describe('provenance records of a batch', () => {
           expect(r.overlay).toEqual({ headline: 'Hello', subline: '' });
           expect(parent.costUsd).toBe(0.067);
           expect(r.costUsd).toBe(0);
+        } else if (r.rowId === 'overlay' && r.parameters.aspectRatio === '16:9') {
+          // Resize recompose: the second size was made from the first size's image of its variant.
+          expect(r.role).toBe('generated');
+          const master = records.get(r.parent!)!;
+          expect(master).toMatchObject({ role: 'generated', variant: r.variant, parameters: { aspectRatio: '1:1' } });
+          expect(r.inputs.references[0]).toMatchObject({ source: 'master', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+          expect(r.parameters.resizeMode).toBe('recompose');
         } else {
           expect(r.parent).toBeNull();
           expect(r.role).toBe('generated');

@@ -30,3 +30,11 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * A distinct, repeatable seed per (row, variant): what a model that takes a seed is given, and
+ * what the image's provenance record says it was made with.
+ */
+export function variantSeed(seedKey: string, variant: number): number {
+  return mixSeed(hashString(seedKey), variant) & 0x7fffffff;
+}
