@@ -37,18 +37,24 @@ export function templateLayoutFor(
   height: number,
   logo: { width: number; height: number } | null,
   composition: boolean,
+  /** The variant (1-based): even ones take the layout alternative, unless the brand kit fixes it. */
+  variant = 1,
 ): TemplateLayout {
   const shared = setHeadlinePx(request.setHeadline, width, height);
+  // The layout alternative: text in the upper third over a picture, start-aligned over a
+  // gradient. The block's size is the same either way, so a set's shared headline still fits.
+  const alternative = variant % 2 === 0;
+  const kit = alternative && !composition && request.kit?.align === undefined ? { ...request.kit, align: 'start' as const } : request.kit;
   return layoutTemplate({
     width,
     height,
-    mode: composition ? 'lower-third' : 'centered',
+    mode: composition ? (alternative ? 'upper-third' : 'lower-third') : 'centered',
     headline: request.text === 'none' ? '' : request.headline,
     subline: request.text === 'none' ? '' : request.subline,
     logo,
     ...textFontsOf(request),
     ...(request.minTextPx ? { minTextPx: request.minTextPx } : {}),
-    ...(request.kit ? { kit: request.kit } : {}),
+    ...(kit ? { kit } : {}),
     ...(shared === undefined ? {} : { headlineSize: { max: shared }, tighten: false }),
   });
 }
@@ -167,7 +173,7 @@ async function render(request: GenerateRequest, signal?: AbortSignal): Promise<G
 
   // The logo's footprint includes padding, so a plate (if needed) fits without moving anything.
   const pad = logo ? logoPadFor(logo.height, width, height, request.kit) : 0;
-  const layout = templateLayoutFor(request, width, height, logo ? logoFootprint(logo, pad) : null, reference !== undefined);
+  const layout = templateLayoutFor(request, width, height, logo ? logoFootprint(logo, pad) : null, reference !== undefined, request.variant);
   if (layout.block.problem) throw new PermanentFailure(textProblemReason(layout.block.problem, `${width}x${height}`));
   const misplaced = checkTextPlacement(layout, width, height, placedLines(layout));
   if (misplaced) throw new PermanentFailure(misplaced);

@@ -5,7 +5,8 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { GenerateOutcome, GeneratedImage, ReferenceImage } from '../../../backend/src/ports/image-provider';
-import { TemplateRenderer } from '../../../backend/src/render/template-renderer';
+import { TemplateRenderer, templateLayoutFor } from '../../../backend/src/render/template-renderer';
+import type { BrandKitStyle } from '../../../shared/index';
 import { rotatingImage } from '../../../backend/src/render/pack-variation';
 import { generateRequest } from '../../helpers/generate-request';
 
@@ -81,7 +82,41 @@ describe('template variants and pack images', () => {
     // A texture: the style image's disc shows as light and shade in the gradient.
     expect((await sharp(red.data).stats()).channels[0]!.stdev).toBeGreaterThan(3);
   });
+
+  it('gives even variants the layout alternative (upper third over a picture, start-aligned over a gradient) unless the kit fixes it', () => {
+    const text = { headline: 'Aurora lamp, now in brass', subline: 'Light that lasts' };
+    const at = (composition: boolean, variant: number, kit?: BrandKitStyle) => {
+      const l = templateLayoutFor({ ...text, ...(kit ? { kit } : {}) }, 1080, 1350, null, composition, variant);
+      return { mode: l.mode, align: l.align, top: l.textRect.top < 1350 / 2, size: l.block.headline?.fontSize };
+    };
+    expect(at(true, 1)).toMatchObject({ mode: 'lower-third', top: false });
+    expect(at(true, 2)).toMatchObject({ mode: 'upper-third', top: true });
+    expect(at(true, 3)).toMatchObject({ mode: 'lower-third' });
+    expect(at(false, 1)).toMatchObject({ mode: 'centered', align: 'center' });
+    expect(at(false, 2)).toMatchObject({ mode: 'centered', align: 'start' });
+    // The same headline size either way: a set's shared size fits every variant.
+    expect(at(true, 2).size).toBe(at(true, 1).size);
+    // A brand kit that places or aligns the text is kept on every variant.
+    expect(at(true, 2, { position: 'bottom' })).toMatchObject({ mode: 'lower-third' });
+    expect(at(false, 2, { align: 'center' })).toMatchObject({ align: 'center' });
+  });
+
+  it("uses a row's own Reference image as its background, not the pack's rotation", async () => {
+    const pack = [ref(await photo('#20c040')), ref(await photo('#2060ff'))];
+    const product = { ...ref(await photo('#ff2020')), source: 'row' as const };
+    for (const rotation of [0, 1]) {
+      const own = image(await renderer.generate(generateRequest('template', 'lamp', { seedKey: 'r_a', rotation, references: [product, ...pack] })));
+      expect(nearestOf(['#ff2020', '#20c040', '#2060ff', '#203040'], await discColour(own.data))).toBe('#ff2020');
+    }
+  });
 });
+
+/** The colour where the test photo's disc lands in a cover crop of it (right of centre, upper half). */
+async function discColour(png: Buffer): Promise<number[]> {
+  const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const i = (Math.floor(info.height * 0.37) * info.width + Math.floor(info.width * 0.69)) * 3;
+  return [data[i] ?? 0, data[i + 1] ?? 0, data[i + 2] ?? 0];
+}
 
 function nearestOf(colors: string[], rgb: number[]): string {
   const d = (hex: string) => {
