@@ -31,6 +31,8 @@ import { processUpload } from './render/upload';
 import { overlayText } from './render/text-overlay';
 import { headlineShares } from './render/headline-fit';
 import { fitToSize } from './render/fit';
+import { guardedFetch, type GuardedFetchOptions } from './adapters/http/guarded-fetch';
+import { MAX_UPLOAD_BYTES } from '../../shared/index';
 import { checkFontUpload } from './render/text-font-check';
 import { brandTextFonts } from './render/text-metrics';
 
@@ -44,6 +46,11 @@ export interface Overrides {
   google?: GoogleClients;
   /** Wraps the storage adapter (tests inject disk faults at this boundary). */
   wrapStore?: (store: BlobStore) => BlobStore;
+  /**
+   * TEST ONLY: lets Reference image links reach a loopback server with its own certificate
+   * (and a fake DNS). No setting turns this on: production never fetches from loopback.
+   */
+  referenceFetchForTests?: Pick<GuardedFetchOptions, 'allowLoopback' | 'ca' | 'resolve'>;
 }
 
 export interface Rowshot {
@@ -76,6 +83,7 @@ export async function createRowshot(config: Config, overrides: Overrides = {}): 
     targets: overrides.targets ?? wiring.targets,
     links: createLinkSigner(wiring.signingSecret),
     provenance: createProvenanceLog(wiring.store, createProvenanceSigner(wiring.signingSecret), clock),
+    fetchReference: guardedFetch({ maxBytes: MAX_UPLOAD_BYTES, ...overrides.referenceFetchForTests }),
     images: { fitToSize, thumbnail: makeThumbnail, processUpload: (d) => processUpload(d), palette: (d) => extractPalette(d), overlayText: (i) => overlayText({ ...i, fonts: brandTextFonts(i.fonts) }), checkFont: (d) => checkFontUpload(d), headlineShares: (m) => headlineShares(m) },
     clock,
     config: {

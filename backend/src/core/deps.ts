@@ -2,6 +2,7 @@
 import type { BrandKitStyle, MinTextPx } from '../../../shared/index';
 import type { BlobStore } from '../ports/blob-store';
 import type { ImageProvider } from '../ports/image-provider';
+import type { ReferenceFetcher } from '../ports/reference-fetcher';
 import type { SheetTarget } from '../ports/sheet-target';
 import type { TaskQueue } from '../ports/task-queue';
 import type { LinkSigner } from './asset-links';
@@ -119,6 +120,8 @@ export interface CoreDeps {
   /** Appends every stored image's provenance record to its tenant's signed chain. */
   provenance: ProvenanceLog;
   images: ImageTools;
+  /** Fetches a row's Reference image links (guarded against SSRF by the adapter). */
+  fetchReference: ReferenceFetcher;
   clock: Clock;
   config: CoreConfig;
   log: Logger;

@@ -11,6 +11,7 @@ import { layout } from '../layout';
 import { reserve, settle } from '../ledger';
 import { loadPackForRow } from '../packs/pack-for-row';
 import { generateImages, type GenerateResult } from './generate-images';
+import { loadRowReferences } from './row-references';
 import { setHeadlineFor } from './text-sets';
 import { readBatchRow } from './row-text';
 import type { RowTaskBody } from './fan-out';
@@ -148,6 +149,12 @@ async function runClaimed(deps: CoreDeps, c: Claimed): Promise<TaskOutcome> {
   if (!choice.ok && choice.busy) return retry(choice.reason, Math.ceil(choice.retryAfterMs / 1000));
   if (!choice.ok) return finish({ state: 'FAILED', reason: choice.reason });
 
+  // The row's own images, before anything is reserved: a link that cannot be had fails (or, if
+  // it may pass, retries) this row only.
+  const own = await loadRowReferences(deps, m.tenant, spec.referenceImages, AbortSignal.timeout(60_000));
+  if (!own.ok && own.kind === 'permanent') return finish({ state: 'FAILED', reason: own.reason });
+  if (!own.ok) return retry(own.reason, undefined);
+
   // Reserve the cost, generate, settle to what was actually paid.
   const reservation = await reserve(deps, m.tenant, m.id, m.maxCostUsd, toMicros(choice.pricePerImageUsd) * generationsPerRow(spec));
   if (!reservation.ok) return finish({ state: 'SKIPPED', reason: reservation.reason });
@@ -157,7 +164,7 @@ async function runClaimed(deps: CoreDeps, c: Claimed): Promise<TaskOutcome> {
   let result: GenerateResult;
   try {
     const setHeadline = spec.headline === '' ? undefined : await setHeadlineFor(deps, m, pack);
-    result = await generateImages(deps, { m, rec, spec, pack, choice, signal, log, paid, ...(setHeadline === undefined ? {} : { setHeadline }) });
+    result = await generateImages(deps, { m, rec, spec, pack, choice, signal, log, paid, rowReferences: own.images, ...(setHeadline === undefined ? {} : { setHeadline }) });
   } catch (err) {
     // A store or image-processing failure ends the attempt like a transient provider failure.
     log.error({ err: (err as Error).message }, 'row attempt failed unexpectedly');

@@ -40,7 +40,7 @@ export async function createUpload(deps: CoreDeps, tenant: string, data: Buffer)
 }
 
 /** An upload of this tenant as a pack image; it was checked and stored when it was uploaded. */
-async function checkUpload(deps: CoreDeps, tenant: string, uploadId: string): Promise<CheckedImage> {
+export async function checkUpload(deps: CoreDeps, tenant: string, uploadId: string): Promise<CheckedImage> {
   const found = UPLOAD_ID.test(uploadId) ? await getJson<UploadRecord>(deps.store, layout.upload(tenant, uploadId)) : null;
   if (!found) return { ok: false, code: 'not_found', message: 'no such upload' };
   const r = found.value;

@@ -15,6 +15,7 @@ import { generateImages, type GenerateResult } from '../batches/generate-images'
 import { chooseProvider } from '../batches/provider-choice';
 import type { Manifest, RowRecord, StoredImage } from '../batches/records';
 import { rowDefaultsOf } from '../batches/row-text';
+import { loadRowReferences } from '../batches/row-references';
 
 /** Preview ids share the batch id alphabet (`pv_` instead of `b_`), so asset keys follow the same layout. */
 const newPreviewId = (): string => `pv_${randomId(16)}`;
@@ -59,6 +60,10 @@ export async function makePreview(deps: CoreDeps, tenant: string, body: PreviewR
   if (!choice.ok && choice.busy) throw new AppError('unavailable', choice.reason, { retryAfterSeconds: Math.ceil(choice.retryAfterMs / 1000) });
   if (!choice.ok) throw new AppError('unprocessable', choice.reason, { invalidFields: [{ field: 'row.cells', message: choice.reason }] });
 
+  const own = await loadRowReferences(deps, tenant, spec.referenceImages, AbortSignal.timeout(60_000));
+  if (!own.ok && own.kind === 'transient') throw new AppError('unavailable', `The preview could not be made now: ${own.reason}`);
+  if (!own.ok) throw new AppError('unprocessable', `The row cannot be made: ${own.reason}`, { invalidFields: [{ field: 'row.cells', message: own.reason }] });
+
   // Budget-checked and charged like a row: the estimate against maxCostUsd, then a reservation
   // on the daily ledger settled to what was paid.
   const estimateMicros = toMicros(choice.pricePerImageUsd) * generationsPerRow(spec);
@@ -78,7 +83,7 @@ export async function makePreview(deps: CoreDeps, tenant: string, body: PreviewR
   const paid = { micros: 0 };
   let result: GenerateResult;
   try {
-    result = await generateImages(deps, { m, rec, spec, pack, choice, signal: AbortSignal.timeout(Math.max(1000, Math.floor(deps.config.claimTtlMs * 0.8))), log, paid });
+    result = await generateImages(deps, { m, rec, spec, pack, choice, signal: AbortSignal.timeout(Math.max(1000, Math.floor(deps.config.claimTtlMs * 0.8))), log, paid, rowReferences: own.images });
   } finally {
     await settle(deps, reservation, paid.micros);
   }
