@@ -93,6 +93,25 @@ export const RetryBatchRequest = z.strictObject({
 });
 export type RetryBatchRequest = z.infer<typeof RetryBatchRequest>;
 
+/** Longest Feedback a reviewer may give one row (it becomes part of the model's instruction). */
+export const MAX_FEEDBACK_CHARS = 2000;
+
+/**
+ * POST /v1/batches/:id/revise: regenerate DONE rows with a reviewer's feedback, as a new version
+ * of each. AI rows are edited from their current image with the feedback as the instruction;
+ * template rows are re-rendered from their cells (`cells`: the sheet's current ones). Priced and
+ * budgeted like rows; over `maxCostUsd` (else the batch's) the round is refused with the estimate.
+ */
+export const ReviseBatchRequest = z.strictObject({
+  rows: z.array(z.strictObject({
+    rowId: RowIdSchema,
+    feedback: z.string().check(z.trim(), z.minLength(1, 'give the change to make'), z.maxLength(MAX_FEEDBACK_CHARS)),
+    cells: z.optional(z.record(z.string(), CellValue)),
+  })).check(z.minLength(1), z.maxLength(MAX_ROWS_PER_BATCH)),
+  maxCostUsd: z.optional(z.number().check(z.gte(0))),
+});
+export type ReviseBatchRequest = z.infer<typeof ReviseBatchRequest>;
+
 export const BATCH_STATES = ['ACCEPTED', 'RUNNING', 'DONE', 'CANCELLED'] as const;
 export type BatchState = (typeof BATCH_STATES)[number];
 /** A batch in one of these states changes no more (until a retry of its FAILED rows). */
@@ -162,6 +181,24 @@ export const RowResult = z.object({
 export type RowResult = z.infer<typeof RowResult>;
 
 export const RowsPage = z.object({ rows: z.array(RowResult), nextPageToken: z.nullable(z.string()) });
+
+/** One version of a row: v1 is its first run; each revision (or retry) makes the next. */
+export const RowVersion = z.object({
+  version: z.number(),
+  state: z.enum(ROW_STATES),
+  /** The reviewer's feedback this version was made from (null for v1 and retries). */
+  feedback: z.nullable(z.string()),
+  /** What this version cost (the row's Cost cell is the sum of all its versions). */
+  costUsd: z.number(),
+  images: z.array(RowImage),
+  createdAt: z.nullable(z.string()),
+  /** True for the version the sheet shows. */
+  latest: z.boolean(),
+});
+export type RowVersion = z.infer<typeof RowVersion>;
+export const RowVersions = z.object({ rowId: z.string(), versions: z.array(RowVersion) });
+export type RowVersions = z.infer<typeof RowVersions>;
+
 export type RowsPage = z.infer<typeof RowsPage>;
 
 export const ListBatchesQuery = z.object({

@@ -87,6 +87,8 @@ export const layout = {
   provenanceChains: (t: string) => `${tenantRoot(t)}/provenance/chains/`,
   provenanceShard: (t: string, shard: string) => `${tenantRoot(t)}/provenance/chains/${shard}/`,
   provenanceRecord: (t: string, shard: string, seq: number) => `${tenantRoot(t)}/provenance/chains/${shard}/${pad(seq, 12)}.json`,
+  /** A row's revision for generation `gen`: the feedback and the images it edits. */
+  revision: (t: string, b: string, index: number, gen: number) => `${layout.batch(t, b)}/revisions/${pad(index, 6)}-g${gen}.json`,
   /** A fetched Reference image link (by the link's SHA-256): which blob it was, and when (kept a day). */
   referenceLink: (t: string, urlSha: string) => `${tenantRoot(t)}/reference-links/${urlSha}.json`,
   /** An image uploaded ahead of `POST /v1/packs`: its blob keys and dimensions. */

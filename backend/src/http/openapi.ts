@@ -1,7 +1,7 @@
 // /openapi.json, generated from the same zod contracts the routes parse with.
 import type { $ZodType } from 'zod/v4/core';
 import {
-  BatchCheckResponse, BatchList, BatchStatus, CreateBatchRequest, CreateBatchResponse, CreatePackFromUploads, EstimateRequest, FONT_UPLOAD_TYPES, ListBatchesQuery,
+  ReviseBatchRequest, RowVersions, BatchCheckResponse, BatchList, BatchStatus, CreateBatchRequest, CreateBatchResponse, CreatePackFromUploads, EstimateRequest, FONT_UPLOAD_TYPES, ListBatchesQuery,
   ListRowsQuery, MAX_UPLOAD_BYTES, ModelsResponse, PACK_FONT_PARTS, Pack, PackList, PatchPackRequest, Problem, RowsPage, Upload, z,
 } from '../../../shared/index';
 
@@ -46,6 +46,15 @@ export function buildOpenApi(serverUrl: string): object {
       '/v1/batches/{id}/rows': { get: { summary: 'Row results, paginated', parameters: [...idParam, ...queryParams(ListRowsQuery)], responses: { ...ok(RowsPage), ...problems } } },
       '/v1/batches/{id}/cancel': { post: { summary: 'Cancel rows not yet started', parameters: idParam, responses: { ...ok(BatchStatus), ...problems } } },
       '/v1/batches/{id}/retry': { post: { summary: 'Re-run FAILED rows', parameters: idParam, responses: { ...ok(BatchStatus, '202'), ...problems } } },
+      '/v1/batches/{id}/revise': {
+        post: { summary: 'Apply feedback: make DONE rows again as a new version (AI rows as an edit of their image)', parameters: idParam, requestBody: body(ReviseBatchRequest), responses: { ...ok(BatchStatus, '202'), ...problems } },
+      },
+      '/v1/batches/{id}/rows/{rowId}/versions': {
+        get: {
+          summary: "A row's versions, oldest first", responses: { ...ok(RowVersions), ...problems },
+          parameters: [...idParam, { name: 'rowId', in: 'path', required: true, schema: { type: 'string' } }],
+        },
+      },
       '/v1/batches/{id}/export': {
         get: {
           summary: 'Export rows as CSV, JSON or a ZIP with the images',

@@ -8,9 +8,10 @@ export interface ReferenceImage {
   mode: PackImageMode;
   /**
    * Absent: a pack image. `row`: the row's own Reference images (a product shot to show as it
-   * is); `master`: the row's first size, which a further size recomposes (Resize `recompose`).
+   * is); `master`: the row's first size, which a further size recomposes (Resize `recompose`);
+   * `edit`: the image a revision changes (with `GenerateRequest.instruction`).
    */
-  source?: 'row' | 'master';
+  source?: 'row' | 'master' | 'edit';
 }
 
 export interface GenerateRequest {
@@ -39,6 +40,11 @@ export interface GenerateRequest {
    * a hash of `seedKey` stands in.
    */
   rotation?: number;
+  /**
+   * A reviewer's feedback: the model edits the first reference (source `edit`) as it says and
+   * keeps the rest of it. Absent: a new image from the prompt.
+   */
+  instruction?: string;
   headline: string;
   subline: string;
   /** The references in the order the model sees them: the master (if any), the row's own, then the pack's. */

@@ -8,6 +8,7 @@ export interface GeminiInlinePart { inlineData: { mimeType: string; data: string
 export type GeminiPart = GeminiTextPart | GeminiInlinePart;
 
 function describeReference(ref: ReferenceImage, aspectRatio: string): string {
+  if (ref.source === 'edit') return '(the image to edit)';
   if (ref.source === 'master') {
     return `(the same asset in another size): keep its subject, composition elements, colour palette and lighting; recompose it for a ${aspectRatio} frame, extending the scene rather than cropping the subject`;
   }
@@ -19,7 +20,16 @@ function describeReference(ref: ReferenceImage, aspectRatio: string): string {
 
 /** The instruction text for a request. */
 export function geminiPromptText(req: GenerateRequest): string {
-  const lines: string[] = [req.prompt.trim()];
+  // A revision is an edit (Gemini takes an image and text): change what the reviewer asked,
+  // keep what was right.
+  const instruction = req.instruction?.trim() ?? '';
+  const lines: string[] = instruction && req.references[0]?.source === 'edit'
+    ? [
+        `Edit image 1 as follows: ${instruction}`,
+        'Change only that; keep everything else in it as it is: the subject, composition, colours, lighting and style.',
+        `The image was made from this description: ${req.prompt.trim()}`,
+      ]
+    : [req.prompt.trim()];
   const negative = req.negativePrompt.trim();
   if (negative) lines.push(`Avoid: ${negative}`);
 

@@ -1,10 +1,10 @@
 // How stored batch records are shown through the API: status, rows and asset links.
-import type { BatchStatus, RowResult } from '../../../../shared/index';
+import type { BatchStatus, RowImage, RowResult, RowVersions } from '../../../../shared/index';
 import { fromMicros, isFinalBatch } from '../../../../shared/index';
 import type { CoreDeps } from '../deps';
 import { recordIdOfKey } from '../provenance/record';
 import { getTenant } from '../tenants/tenants';
-import type { Manifest, RowRecord, StatusRecord } from './records';
+import type { Manifest, RowRecord, StatusRecord, StoredImage } from './records';
 
 export function statusUrl(deps: CoreDeps, batchId: string): string {
   return `${deps.config.publicBaseUrl}/v1/batches/${batchId}`;
@@ -60,13 +60,31 @@ export function toRowResult(r: RowRecord, link: LinkFor): RowResult {
     reason: r.reason,
     provider: r.provider,
     costUsd: fromMicros(r.costMicros),
-    images: r.images.map((img) => ({
-      size: img.size ?? img.aspectRatio.replace(':', 'x'), aspectRatio: img.aspectRatio, variant: img.variant, url: link(img.key), thumbnailUrl: link(img.thumbKey),
-      ...(img.provenanceKey ? { provenanceUrl: link(img.provenanceKey), assetId: recordIdOfKey(img.provenanceKey) } : {}),
-    })),
+    images: r.images.map((img) => toRowImage(img, link)),
     notes: r.notes,
     attempts: r.attempts,
     updatedAt: r.updatedAt,
+  };
+}
+
+export function toRowImage(img: StoredImage, link: LinkFor): RowImage {
+  return {
+    size: img.size ?? img.aspectRatio.replace(':', 'x'), aspectRatio: img.aspectRatio, variant: img.variant, url: link(img.key), thumbnailUrl: link(img.thumbKey),
+    ...(img.provenanceKey ? { provenanceUrl: link(img.provenanceKey), assetId: recordIdOfKey(img.provenanceKey) } : {}),
+  };
+}
+
+/** A row's versions, oldest first; the last is the record itself (what the sheet shows). */
+export function toRowVersions(r: RowRecord, link: LinkFor): RowVersions {
+  const kept = (r.versions ?? []).map((v) => ({
+    version: v.version, state: v.state, feedback: v.feedback, costUsd: fromMicros(v.costMicros), images: v.images.map((i) => toRowImage(i, link)), createdAt: v.finishedAt, latest: false,
+  }));
+  return {
+    rowId: r.rowId,
+    versions: [...kept, {
+      version: r.gen + 1, state: r.state, feedback: r.feedback ?? null, costUsd: fromMicros(r.costMicros - (r.costAtStartMicros ?? 0)),
+      images: r.images.map((i) => toRowImage(i, link)), createdAt: r.updatedAt, latest: true,
+    }],
   };
 }
 

@@ -78,6 +78,11 @@ async function storeFreshCells(deps: CoreDeps, m: Manifest, fresh: readonly Batc
     seen.add(row.rowId);
   });
   if (fields.length > 0) throw new AppError('invalid_request', `${fields.length} of the retried rows cannot be updated`, { invalidFields: fields });
+  await writeCells(deps, m, byIndex);
+}
+
+/** Stores rows' current cells over the batch's input (each chunk read and written once). */
+export async function writeCells(deps: CoreDeps, m: Manifest, byIndex: ReadonlyMap<number, InputRow>): Promise<void> {
   for (const chunk of new Set([...byIndex.keys()].map((i) => Math.floor(i / m.chunkSize)))) {
     await updateJson<InputRow[]>(deps.store, layout.inputChunk(m.tenant, m.id, chunk), (rows) =>
       rows?.map((row, k) => byIndex.get(chunk * m.chunkSize + k) ?? row),

@@ -15,7 +15,7 @@ import { parseRecordId } from '../provenance/record';
 import { rowRecorder } from '../provenance/row-records';
 import { linkerFor } from './batch-view';
 import type { ProviderChoice } from './provider-choice';
-import type { Manifest, RowRecord, StoredImage } from './records';
+import type { Manifest, RevisionRecord, RowRecord, StoredImage } from './records';
 import { minTextPxOf } from './row-text';
 
 /** How long a model that answered "not found" is skipped before it is probed again. */
@@ -42,6 +42,8 @@ interface Input {
   setHeadline?: number;
   /** The row's own Reference images, fetched and checked (row-references.ts), in the cell's order. */
   rowReferences?: readonly RowReferenceImage[];
+  /** A reviewer's feedback (POST /revise): AI images are edits of the version before. */
+  revision?: RevisionRecord;
 }
 
 /** A row's own reference image, with its hash for the provenance record. */
@@ -78,8 +80,11 @@ export async function generateImages(deps: CoreDeps, input: Input): Promise<Gene
   const notes: string[] = [];
   if (pack && pack.brandKitVersion > 0) notes.push(`brand kit v${pack.brandKitVersion}`);
   const ai = choice.model !== 'template';
-  // How an AI row's further sizes share the first's scene (template rows render every size exactly).
-  const resize = ai && spec.sizes.length > 1 ? spec.resize : null;
+  const revision = input.revision ?? null;
+  // How an AI row's further sizes share the first's scene (template rows render every size
+  // exactly; a revision edits each size from its own image).
+  const resize = ai && spec.sizes.length > 1 && !revision ? spec.resize : null;
+  if (revision && !ai) notes.push(`Feedback kept as a note (template images change with their cells): "${revision.feedback}"`);
   let logo: ReferenceImage | null = null;
   if (spec.logo) {
     if (pack?.logo) logo = pack.logo;
@@ -118,15 +123,17 @@ export async function generateImages(deps: CoreDeps, input: Input): Promise<Gene
 
   /** One model call; a failure ends the attempt (its outcome says how). */
   type Called = { ok: true; image: GeneratedImage; costUsd: number; made: Made } | { ok: false; stop: Stop };
-  const call = async (size: { width: number; height: number }, aspectRatio: AspectRatio, variant: number, master: Master | null): Promise<Called> => {
+  /** `lead`: the image the call starts from, first in its references (a recompose's master, or the image a revision edits). */
+  const call = async (size: { width: number; height: number }, aspectRatio: AspectRatio, variant: number, lead: Master | null, leadAs: 'master' | 'edit' = 'master'): Promise<Called> => {
     const started = performance.now();
     const startedAt = deps.clock.now();
-    const refs = master ? [{ data: master.image.data, mimeType: master.image.mimeType, mode: 'style_and_composition' as const, source: 'master' as const }, ...references] : references;
+    const refs = lead ? [{ data: lead.image.data, mimeType: lead.image.mimeType, mode: 'style_and_composition' as const, source: leadAs }, ...references] : references;
     let outcome: GenerateOutcome;
     try {
       outcome = await choice.provider.generate(
         { model: choice.model, prompt: spec.prompt, negativePrompt: spec.negativePrompt, aspectRatio, width: size.width, height: size.height, variant, seedKey: rec.rowId, rotation: rec.index,
-          headline: spec.headline, subline: spec.subline, references: refs, logo, palette: pack?.palette ?? [], text: spec.text, fonts: pack?.fonts ?? null, ...shared },
+          headline: spec.headline, subline: spec.subline, references: refs, logo, palette: pack?.palette ?? [], text: spec.text, fonts: pack?.fonts ?? null, ...shared,
+          ...(lead && leadAs === 'edit' && revision ? { instruction: revision.feedback } : {}) },
         signal,
       );
     } catch (err) {
@@ -191,14 +198,16 @@ export async function generateImages(deps: CoreDeps, input: Input): Promise<Gene
           if (master) masters.set(variant, master);
           recomposedFrom = master;
         }
-        const called = await call({ width, height }, nearestAspectRatio(width, height), variant, recomposedFrom);
+        const edited = revision && ai ? await previousImage(deps, revision, id, variant) : null;
+        const called = await call({ width, height }, nearestAspectRatio(width, height), variant, edited ?? recomposedFrom, edited ? 'edit' : 'master');
         if (!called.ok) return called.stop;
         own = called.image;
         made = called.made;
         costUsd = called.costUsd;
+        recomposedFrom = edited ?? recomposedFrom;
         parent = recomposedFrom?.recordId ?? null;
       }
-      const masterRef = recomposedFrom ? { master: { sha256: recomposedFrom.sha256, mode: 'style_and_composition', source: 'master' as const } } : {};
+      const masterRef = recomposedFrom ? { master: { sha256: recomposedFrom.sha256, mode: 'style_and_composition', source: recomposedFrom === masters.get(variant) ? 'master' as const : 'edit' as const } } : {};
       // Every stored file gets its provenance record first (record before file: a stored image
       // always has one), and is stored with the record id, hash and link embedded.
       // Exact pixels: the model's shape cropped where the content is and scaled to the size.
@@ -271,6 +280,22 @@ async function storedImage(deps: CoreDeps, existing: Set<string>, key: string): 
 /** A recompose master kept by an earlier attempt: the model's image of the first size (with overlay, its base). */
 async function storedMasterOf(deps: CoreDeps, existing: Set<string>, m: Manifest, rec: RowRecord, size: string, variant: number, overlay: boolean): Promise<Master | null> {
   return storedImage(deps, existing, layout.asset(m.tenant, m.id, rec.rowId, rec.gen, size, variant, overlay ? 'base.*' : '*'));
+}
+
+/** The image a revision edits for (size, variant): the version before's model image (its base under an overlay). */
+async function previousImage(deps: CoreDeps, revision: RevisionRecord, size: string, variant: number): Promise<Master | null> {
+  const img = revision.images.find((i) => (i.size ?? i.aspectRatio.replace(':', 'x')) === size && i.variant === variant);
+  if (!img) return null;
+  for (const key of [img.key.replace(/\.([a-z]+)$/, '.base.$1'), img.key]) {
+    const blob = await deps.store.get(key);
+    if (!blob) continue;
+    const now = deps.clock.now();
+    return {
+      image: { data: blob.data, mimeType: img.mimeType as Mime }, recordId: extractProvenance(blob.data)?.embedded.recordId ?? null, sha256: sha256(blob.data),
+      made: { aspectRatio: '', variant, startedAt: now, finishedAt: now, modelVersion: undefined, providerResponseId: undefined },
+    };
+  }
+  return null;
 }
 
 function ratioOf(ratio: AspectRatio, longEdge: number): { width: number; height: number } {

@@ -2,7 +2,7 @@
 // claimed with a conditional write before any provider call; a second delivery finds the
 // claim and backs off; a crashed worker's claim expires and is taken over; images already
 // stored by an earlier attempt are reused, not regenerated.
-import { FINAL_ROW_STATES, fromMicros, generationsPerRow, toMicros, type RowSpec } from '../../../../shared/index';
+import { FINAL_ROW_STATES, fromMicros, generationsPerRow, imagesPerRow, toMicros, type RowSpec } from '../../../../shared/index';
 import { iso } from '../clock';
 import type { CoreDeps, Logger } from '../deps';
 import { randomId } from '../ids';
@@ -17,7 +17,7 @@ import { readBatchRow } from './row-text';
 import type { RowTaskBody } from './fan-out';
 import { chooseProvider } from './provider-choice';
 import { inputRows } from './input-rows';
-import type { Manifest, RowRecord } from './records';
+import type { Manifest, RevisionRecord, RowRecord } from './records';
 import { cachedManifest, forgetManifest } from './manifest-cache';
 import { publishRow } from './row-events';
 import { done, retryLater, type TaskContext, type TaskOutcome } from './task-outcome';
@@ -46,6 +46,7 @@ export async function processRow(deps: CoreDeps, body: RowTaskBody, ctx: TaskCon
   const key = layout.row(tenant, batchId, index);
   const cur = await getJson<RowRecord>(store, key);
   const now = clock.now();
+  let revision: RevisionRecord | null = null;
   if (cur) {
     const r = cur.value;
     if (r.rowId !== body.rowId) return done('stale task: the row has another Row ID');
@@ -57,7 +58,9 @@ export async function processRow(deps: CoreDeps, body: RowTaskBody, ctx: TaskCon
       await publishRow(deps, m, r);
       return done(`already ${r.state}`);
     }
-    if (r.gen < gen && r.state !== 'FAILED') return done('only FAILED rows are retried');
+    // A later generation runs a FAILED row again (retry) or a DONE one with feedback (revise).
+    if (r.gen < gen && r.state === 'DONE') revision = (await getJson<RevisionRecord>(store, layout.revision(tenant, batchId, index, gen)))?.value ?? null;
+    if (r.gen < gen && r.state !== 'FAILED' && revision === null) return done('only FAILED rows are retried, and DONE rows revised');
     if (r.claim && r.claim.until > now && !claimantIsDead(deps, r.claim.owner)) {
       const wait = r.claim.until - now + 25;
       if (!lastAttempt || ctx.waitedForClaim || wait > config.claimTtlMs / 2) {
@@ -71,6 +74,9 @@ export async function processRow(deps: CoreDeps, body: RowTaskBody, ctx: TaskCon
     }
   }
   const sameGen = cur?.value.gen === gen;
+  // Revised rows run their revision on every attempt of the generation.
+  if (sameGen && cur?.value.feedback !== undefined) revision = (await getJson<RevisionRecord>(store, layout.revision(tenant, batchId, index, gen)))?.value ?? null;
+  const prev = cur?.value;
   const rec: RowRecord = {
     rowId: body.rowId,
     index,
@@ -86,6 +92,10 @@ export async function processRow(deps: CoreDeps, body: RowTaskBody, ctx: TaskCon
     claim: { owner: `${config.instanceId}:${randomId(8)}`, until: now + config.claimTtlMs },
     updatedAt: iso(now),
     rev: (cur?.value.rev ?? 0) + 1,
+    // A new generation of a row with images keeps them as its earlier version.
+    ...versionsOf(prev, gen),
+    ...(revision ? { feedback: revision.feedback } : {}),
+    costAtStartMicros: sameGen ? (prev?.costAtStartMicros ?? 0) : (prev?.costMicros ?? 0),
   };
   const claimGeneration = await putJson(store, key, rec, cur ? cur.generation : 0);
   if (claimGeneration === null) return retryLater(409, 'row was claimed by another delivery');
@@ -96,7 +106,7 @@ export async function processRow(deps: CoreDeps, body: RowTaskBody, ctx: TaskCon
     publishRow(deps, m, rec).catch((err: unknown) => log.warn({ err: String(err) }, 'could not publish RUNNING'));
   }, RUNNING_AFTER_MS);
   try {
-    return await runClaimed(deps, { m, body, key, rec, generation: claimGeneration, lastAttempt, log });
+    return await runClaimed(deps, { m, body, key, rec, generation: claimGeneration, lastAttempt, log, revision });
   } finally {
     clearTimeout(showRunning);
   }
@@ -111,6 +121,21 @@ interface Claimed {
   generation: string;
   lastAttempt: boolean;
   log: Logger;
+  /** Set when this generation applies a reviewer's feedback to the row's images. */
+  revision: RevisionRecord | null;
+}
+
+/** The row's versions once a new generation starts: the one before is kept if it made images. */
+function versionsOf(prev: RowRecord | undefined, gen: number): Pick<RowRecord, 'versions'> {
+  if (!prev) return {};
+  const kept = prev.versions ?? [];
+  if (prev.gen === gen || prev.images.length === 0) return kept.length > 0 ? { versions: kept } : {};
+  return {
+    versions: [...kept, {
+      version: prev.gen + 1, gen: prev.gen, state: prev.state, images: prev.images, feedback: prev.feedback ?? null,
+      costMicros: prev.costMicros - (prev.costAtStartMicros ?? 0), finishedAt: prev.updatedAt,
+    }],
+  };
 }
 
 /** Everything after the claim ends in a final state, or releases the claim for a retry. */
@@ -156,7 +181,9 @@ async function runClaimed(deps: CoreDeps, c: Claimed): Promise<TaskOutcome> {
   if (!own.ok) return retry(own.reason, undefined);
 
   // Reserve the cost, generate, settle to what was actually paid.
-  const reservation = await reserve(deps, m.tenant, m.id, m.maxCostUsd, toMicros(choice.pricePerImageUsd) * generationsPerRow(spec));
+  // A revision edits every image (one call each); otherwise Resize `crop` makes one per variant.
+  const calls = c.revision ? imagesPerRow(spec) : generationsPerRow(spec);
+  const reservation = await reserve(deps, m.tenant, m.id, m.maxCostUsd, toMicros(choice.pricePerImageUsd) * calls);
   if (!reservation.ok) return finish({ state: 'SKIPPED', reason: reservation.reason });
 
   const signal = AbortSignal.timeout(Math.max(1000, Math.floor(deps.config.claimTtlMs * 0.8)));
@@ -164,7 +191,7 @@ async function runClaimed(deps: CoreDeps, c: Claimed): Promise<TaskOutcome> {
   let result: GenerateResult;
   try {
     const setHeadline = spec.headline === '' ? undefined : await setHeadlineFor(deps, m, pack);
-    result = await generateImages(deps, { m, rec, spec, pack, choice, signal, log, paid, rowReferences: own.images, ...(setHeadline === undefined ? {} : { setHeadline }) });
+    result = await generateImages(deps, { m, rec, spec, pack, choice, signal, log, paid, rowReferences: own.images, ...(c.revision ? { revision: c.revision } : {}), ...(setHeadline === undefined ? {} : { setHeadline }) });
   } catch (err) {
     // A store or image-processing failure ends the attempt like a transient provider failure.
     log.error({ err: (err as Error).message }, 'row attempt failed unexpectedly');

@@ -69,6 +69,31 @@ export interface RowRecord {
   updatedAt: string;
   /** Increases with every write; the flush applies only newer revisions. */
   rev: number;
+  /** Earlier versions that made images, oldest first: a revision keeps them (the sheet shows this record's). */
+  versions?: RowVersionRecord[];
+  /** The reviewer's feedback this generation was made from (a revision). */
+  feedback?: string;
+  /** The row's cost when this generation started (what this version cost is the difference). */
+  costAtStartMicros?: number;
+}
+
+export interface RowVersionRecord {
+  /** Generation + 1. */
+  version: number;
+  gen: number;
+  state: RowState;
+  images: StoredImage[];
+  feedback: string | null;
+  costMicros: number;
+  finishedAt: string;
+}
+
+/** What `layout.revision` holds: written by POST /revise before the row's task is queued. */
+export interface RevisionRecord {
+  feedback: string;
+  /** The generation whose images are edited, and those images. */
+  fromGen: number;
+  images: StoredImage[];
 }
 
 /** One character per row, so 10,000 rows cost 10 KB. */

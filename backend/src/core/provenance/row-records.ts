@@ -27,8 +27,8 @@ export interface ImagePart {
   overlay?: { headline: string; subline: string };
   /** The image (or the one a thumbnail was made from) has Rowshot's overlay on a model's image. */
   composited?: boolean;
-  /** The master the model recomposed (Resize `recompose`), listed first in its references. */
-  master?: { sha256: string; mode: string; source: 'master' };
+  /** The image the model started from, listed first in its references: the master it recomposed (Resize `recompose`) or the image a revision edited. */
+  master?: { sha256: string; mode: string; source: 'master' | 'edit' };
 }
 
 export interface RowRecorder {

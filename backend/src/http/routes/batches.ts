@@ -1,9 +1,10 @@
 // /v1/batches: each route parses with the shared schema, calls one use case, maps the result.
 import { Router } from 'express';
-import { CreateBatchRequest, ExportQuery, RetryBatchRequest, ListBatchesQuery, ListRowsQuery } from '../../../../shared/index';
+import { CreateBatchRequest, ExportQuery, RetryBatchRequest, ListBatchesQuery, ListRowsQuery, ReviseBatchRequest } from '../../../../shared/index';
 import { AppError } from '../../core/app-error';
 import { cancelBatch, retryBatch } from '../../core/batches/control-batch';
 import { checkBatch } from '../../core/batches/check-batch';
+import { listRowVersions, reviseBatch } from '../../core/batches/revise-batch';
 import { createBatch } from '../../core/batches/create-batch';
 import { exportBatch } from '../../core/batches/export-batch';
 import { getBatch, listBatches, listRows } from '../../core/batches/query-batches';
@@ -51,6 +52,15 @@ export function batchRoutes(deps: CoreDeps): Router {
     // A body is optional: without one, the FAILED rows run again with their stored cells.
     const body = parseOr400(RetryBatchRequest, req.body ?? {});
     res.status(202).json(await retryBatch(deps, tenantOf(res), req.params.id, body.rows ?? []));
+  });
+
+  r.post('/v1/batches/:id/revise', async (req, res) => {
+    const body = parseOr400(ReviseBatchRequest, req.body);
+    res.status(202).json(await reviseBatch(deps, tenantOf(res), req.params.id, body));
+  });
+
+  r.get('/v1/batches/:id/rows/:rowId/versions', async (req, res) => {
+    res.json(await listRowVersions(deps, tenantOf(res), req.params.id, req.params.rowId));
   });
 
   r.get('/v1/batches/:id/export', async (req, res) => {
