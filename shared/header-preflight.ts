@@ -55,6 +55,8 @@ const KEYWORDS: Readonly<Record<InputField, readonly string[]>> = {
   text: ['textmode', 'lettering'],
   resize: ['resiz'],
   referenceImages: ['referenceimage', 'productimage', 'productphoto'],
+  review: ['approv'],
+  feedback: ['feedback'],
 };
 
 export function preflightHeaders(headers: readonly string[], overrides: ColumnMapping = {}, hint: MapHint = CLI_MAP_HINT): HeaderPreflight {

@@ -20,3 +20,4 @@ export * from './contracts/brand-kit';
 export * from './result-cells';
 export * from './contracts/models';
 export * from './reference-images';
+export * from './review';

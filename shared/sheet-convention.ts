@@ -21,6 +21,9 @@ export const INPUT_FIELDS = {
   text: 'Text',
   resize: 'Resize',
   referenceImages: 'Reference images',
+  /** The reviewer's decision (Approve or Changes) and what to change: read by Apply feedback. */
+  review: 'Review',
+  feedback: 'Feedback',
 } as const;
 export type InputField = keyof typeof INPUT_FIELDS;
 
@@ -56,6 +59,8 @@ export const HEADER_SYNONYMS: Readonly<Record<InputField | OutputField, readonly
   text: ['Text mode', 'Text on image'],
   resize: ['Resize mode', 'Resizing', 'Other sizes'],
   referenceImages: ['Reference image', 'Product images', 'Product image', 'Product photo', 'Product photos', 'Row references'],
+  review: ['Approval', 'Review decision', 'Decision'],
+  feedback: ['Review feedback', 'Change request', 'Requested changes'],
   // Output columns are overwritten by Rowshot: only names nobody uses for their own data.
   rowId: ['Rowshot ID'],
   status: ['Rowshot status'],

@@ -1,6 +1,7 @@
 // A small client for the v1 API, used by the CLI (against the in-process server or --server).
 import type { VerifyReport } from '../core/provenance/verify';
-import type { BatchCheckResponse, BatchStatus, CreateBatchRequest, CreateBatchResponse, Estimate, Pack, PatchPackRequest, PreviewRequest, PreviewResponse, Problem, RowsPage, RowState } from '../../../shared/index';
+import type { ReviseResult } from '../core/batches/revise-batch';
+import type { BatchCheckResponse, BatchStatus, CreateBatchRequest, CreateBatchResponse, Estimate, Pack, PatchPackRequest, PreviewRequest, PreviewResponse, Problem, ReviseBatchRequest, RowsPage, RowState } from '../../../shared/index';
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly problem: Partial<Problem>) {
@@ -50,6 +51,10 @@ export class ApiClient {
   estimate(req: Pick<CreateBatchRequest, 'rows' | 'columns'>): Promise<Estimate> {
     return this.call('POST', '/v1/estimate', req);
   }
+  revise(id: string, req: ReviseBatchRequest): Promise<ReviseResult> {
+    return this.call('POST', `/v1/batches/${encodeURIComponent(id)}/revise`, req);
+  }
+
   getBatch(id: string): Promise<BatchStatus> {
     return this.call('GET', `/v1/batches/${encodeURIComponent(id)}`);
   }

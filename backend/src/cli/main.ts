@@ -21,6 +21,8 @@ import { parseColumnMaps } from './column-map';
 import { fsFaultText } from '../fs-fault-text';
 import { runFlags } from './run-flags';
 import { previewCommand } from './preview-command';
+import { reviseCommand } from './revise-command';
+import { parseMaxCost } from './row-selection';
 import { terminalSafe, terminalSafeLines } from './terminal-text';
 import { runCommand, UsageError } from './run-command';
 import { verifyCommand } from './verify-command';
@@ -29,6 +31,7 @@ const USAGE = `Usage:
   rowshot run FILE.csv|FILE.xlsx [--pack-dir DIR] [--out DIR] [--retry-failed] [--sheet NAME] [--map "COLUMN=HEADER"]…
       [--dry-run] [--max-cost USD] [--limit N] [--rows 2-5,9] [--force] [--name TEXT] [--yes]
       [--text overlay|model|none] [--resize recompose|crop] [--text-fit set|row] [--long-edge PX] [--name-template TEXT] [--server URL --api-key KEY]
+  rowshot revise FILE.csv|FILE.xlsx [--sheet NAME] [--map "COLUMN=HEADER"]… [--out DIR] [--max-cost USD] [--server URL --api-key KEY]
   rowshot preview FILE.csv|FILE.xlsx [--row N] [--out DIR] [--sheet NAME] [--map "COLUMN=HEADER"]… [--server URL --api-key KEY]
   rowshot serve [--port N] [--log-format text|json]
   rowshot keys create --tenant NAME [--label TEXT] [--expires 90d|2027-01-31]
@@ -48,6 +51,8 @@ export async function main(argv: string[], env: Record<string, string | undefine
         return await run(rest, env);
       case 'preview':
         return await preview(rest, env);
+      case 'revise':
+        return await revise(rest, env);
       case 'serve':
         return await serveCommand(rest, env);
       case 'keys':
@@ -109,6 +114,23 @@ async function run(args: string[], env: Record<string, string | undefined>): Pro
     ...(values.sheet ? { sheet: values.sheet } : {}),
     ...(values.map ? { columns: parseColumnMaps(values.map) } : {}),
     ...runFlags(values),
+  }, env);
+}
+
+async function revise(args: string[], env: Record<string, string | undefined>): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true, strict: true,
+    options: { sheet: { type: 'string' }, map: { type: 'string', multiple: true }, out: { type: 'string' }, 'max-cost': { type: 'string' }, server: { type: 'string' }, 'api-key': { type: 'string' } },
+  });
+  if (positionals.length !== 1) throw new UsageError('revise takes exactly one FILE');
+  return reviseCommand({
+    file: positionals[0] as string,
+    ...(values.sheet ? { sheet: values.sheet } : {}),
+    ...(values.map ? { columns: parseColumnMaps(values.map) } : {}),
+    ...(values.out ? { out: values.out } : {}),
+    ...(values['max-cost'] !== undefined ? { maxCostUsd: parseMaxCost(values['max-cost']) } : {}),
+    ...(values.server ? { server: values.server } : {}),
+    ...(values['api-key'] ? { apiKey: values['api-key'] } : {}),
   }, env);
 }
 

@@ -7,7 +7,7 @@ import { access, mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { batchStatusLine, isFinalBatch, mapHeaders, OUTPUT_FIELDS, type BatchRowInput, type BatchStatus, type ColumnMapping, type EstimateChecks, type CreateBatchRequest, type RowResult, type TargetRef, type ResizeMode, type TextFit, type TextMode } from '../../../shared/index';
 import { ensureRowIds, plannedRowIds } from '../adapters/local/workbook/row-ids';
-import { defaultProviderChain, loadConfig } from '../config';
+import { defaultProviderChain, loadConfig, type Config } from '../config';
 import { writeFileWhole } from '../local-secrets';
 import { createRowshot, type Rowshot } from '../compose';
 import { createLogger } from '../http/logger';
@@ -133,20 +133,9 @@ export async function runCommand(opts: RunOptions, env: Record<string, string | 
       await confirmCost({ estimate: e, rows: plannedRows.length, thresholdUsd: loaded.config.ROWSHOT_CONFIRM_ABOVE_USD, yes: opts.yes ?? false, ask: terminalAsk() }, out);
     }
 
-    let baseUrl: string;
-    let apiKey: string;
-    if (opts.server) {
-      baseUrl = opts.server;
-      apiKey = requireKey(opts, env);
-    } else {
-      if (loaded.config.ROWSHOT_MODE !== 'local') throw new UsageError('rowshot run embeds a local server; with ROWSHOT_MODE=cloud, pass --server URL (and --api-key)');
-      await mkdir(dataDir, { recursive: true });
-      const logger = createLogger(loaded.config.ROWSHOT_LOG_LEVEL, fileDestination(path.join(dataDir, 'rowshot.log')));
-      rowshot = await createRowshot(loaded.config, { logger });
-      baseUrl = (await rowshot.listen()).url;
-      apiKey = (await readFile(rowshot.devKeyFile as string, 'utf8')).trim();
-    }
-    const client = new ApiClient(baseUrl, apiKey);
+    const opened = await openClient(opts, env, loaded.config, dataDir);
+    rowshot = opened.rowshot;
+    const { client, baseUrl } = opened;
     const target: TargetRef = { kind: 'workbook', path: file, links: 'files', assetsDir, ...(opts.sheet ? { sheet: opts.sheet } : {}) };
     const batchRequest = (rows: CreateBatchRequest['rows']): CreateBatchRequest => ({
       name: opts.name ?? path.basename(file),
@@ -253,13 +242,27 @@ export async function runCommand(opts: RunOptions, env: Record<string, string | 
   }
 }
 
+/** The API client for a command: --server's, or an embedded server's on this data folder (`rowshot` to close). */
+export async function openClient(
+  opts: Pick<RunOptions, 'server' | 'apiKey'>, env: Record<string, string | undefined>, config: Config, dataDir: string,
+): Promise<{ client: ApiClient; baseUrl: string; rowshot: Rowshot | null }> {
+  if (opts.server) return { client: new ApiClient(opts.server, requireKey(opts, env)), baseUrl: opts.server, rowshot: null };
+  if (config.ROWSHOT_MODE !== 'local') throw new UsageError('this command embeds a local server; with ROWSHOT_MODE=cloud, pass --server URL (and --api-key)');
+  await mkdir(dataDir, { recursive: true });
+  const logger = createLogger(config.ROWSHOT_LOG_LEVEL, fileDestination(path.join(dataDir, 'rowshot.log')));
+  const rowshot = await createRowshot(config, { logger });
+  const baseUrl = (await rowshot.listen()).url;
+  const apiKey = (await readFile(rowshot.devKeyFile as string, 'utf8')).trim();
+  return { client: new ApiClient(baseUrl, apiKey), baseUrl, rowshot };
+}
+
 const cellText = (v: unknown): string => (v === null || v === undefined ? '' : String(v)).trim();
 
 function finishedText(c: BatchStatus['counts']): string {
   return `${c.DONE} done, ${c.FAILED + c.SKIPPED} failed`;
 }
 
-function requireKey(opts: RunOptions, env: Record<string, string | undefined>): string {
+function requireKey(opts: Pick<RunOptions, 'apiKey'>, env: Record<string, string | undefined>): string {
   const key = opts.apiKey ?? env.ROWSHOT_API_KEY ?? '';
   if (!key) throw new UsageError('--server needs an API key: pass --api-key or set ROWSHOT_API_KEY');
   return key;
@@ -281,7 +284,7 @@ function skippedText(sel: Selection<unknown>): string {
   ].filter(Boolean).join(', ');
 }
 
-function inputCells(cells: Record<string, string | number | boolean | null>, outputs: ReadonlySet<string>): Record<string, string | number | boolean | null> {
+export function inputCells(cells: Record<string, string | number | boolean | null>, outputs: ReadonlySet<string>): Record<string, string | number | boolean | null> {
   return Object.fromEntries(Object.entries(cells).filter(([h]) => !outputs.has(h) && !OUTPUT_LABELS.has(h.trim().toLowerCase())));
 }
 

@@ -29,6 +29,8 @@ export interface RowWrite {
   batchId: string;
   /** ISO time. */
   updatedAt: string;
+  /** The row's version (1, then 2 after a revision or retry): copied files are named by it. Absent: 1. */
+  version?: number;
 }
 
 export type WriteOutcome =

@@ -46,7 +46,7 @@ describe('rowshot run pre-flight and --map', () => {
 
     const bad = await runCli(['run', 'sizes.csv', '--map', 'Colour=Wanted shapes'], env(), dir);
     expect(bad.code).toBe(1);
-    expect(bad.stderr.split('\n')[0]).toBe('rowshot: --map "Colour=Wanted shapes": "Colour" is not a Rowshot column; use one of Prompt, Negative prompt, Reference pack, Sizes, Variants, Model, Headline, Subline, Logo, Text, Resize, Reference images');
+    expect(bad.stderr.split('\n')[0]).toBe('rowshot: --map "Colour=Wanted shapes": "Colour" is not a Rowshot column; use one of Prompt, Negative prompt, Reference pack, Sizes, Variants, Model, Headline, Subline, Logo, Text, Resize, Reference images, Review, Feedback');
     const noEq = await runCli(['run', 'sizes.csv', '--map', 'Prompt'], env(), dir);
     expect(noEq.stderr.split('\n')[0]).toBe('rowshot: --map "Prompt" needs the form COLUMN=HEADER, e.g. --map "Prompt=Image prompt"');
     const missing = await runCli(['run', 'sizes.csv', '--map', 'Prompt=Nope'], env(), dir);

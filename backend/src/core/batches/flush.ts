@@ -150,6 +150,7 @@ async function writeToSheet(
       costUsd: fromMicros(r.costMicros),
       batchId: m.id,
       updatedAt: r.updatedAt,
+      version: r.gen + 1,
     }));
   const outcome = await adapter.write(m.target, m.tenant, writes, m.columns);
   deps.metrics.sheetWrite(outcome.ok ? 'ok' : outcome.kind, writes.length);

@@ -23,6 +23,8 @@ import { scheduleWatchdog } from './watchdog';
 
 export interface ReviseResult extends BatchStatus {
   revisedRows: number;
+  /** Rows whose latest version was already made from the same feedback: not made again (a repeated request is harmless). */
+  alreadyApplied: string[];
   estimate: { totalUsd: number; images: number };
 }
 
@@ -50,6 +52,21 @@ export async function reviseBatch(deps: CoreDeps, tenant: string, batchId: strin
     else picked.set(index, { feedback: row.feedback, input: row.cells ? { rowId: row.rowId, cells: row.cells } : inputs.get(index)!, fresh: row.cells !== undefined });
   });
   if (fields.length > 0) throw new AppError('invalid_request', `${fields.length} of the rows cannot be revised`, { invalidFields: fields });
+  // A row whose latest version was made from this very feedback is not made again, so a
+  // repeated click or a client's retry never pays twice.
+  const records = new Map<number, RowRecord>();
+  await mapLimit([...picked.keys()], 16, async (index) => {
+    const rec = (await getJson<RowRecord>(deps.store, layout.row(tenant, batchId, index)))?.value;
+    if (rec) records.set(index, rec);
+  });
+  const alreadyApplied: string[] = [];
+  for (const [index, p] of picked) {
+    if (records.get(index)?.feedback === p.feedback) {
+      alreadyApplied.push(p.input.rowId);
+      picked.delete(index);
+    }
+  }
+  if (picked.size === 0) return { ...(await getBatch(deps, tenant, batchId)), revisedRows: 0, alreadyApplied, estimate: { totalUsd: 0, images: 0 } };
 
   // 2. The price: every image of a revised AI row is one model call (an edit of it). A row whose
   // cells would fail is refused here: a revision must not turn a DONE row into a FAILED one.
@@ -71,7 +88,7 @@ export async function reviseBatch(deps: CoreDeps, tenant: string, batchId: strin
   if (fresh.size > 0) await writeCells(deps, m, fresh);
   const gen = m.retryGen + 1;
   await mapLimit([...picked], 16, async ([index, p]) => {
-    const rec = (await getJson<RowRecord>(deps.store, layout.row(tenant, batchId, index)))?.value;
+    const rec = records.get(index);
     if (!rec || rec.state !== 'DONE') throw new AppError('conflict', `Row "${p.input.rowId}" changed while the feedback was applied; try again`);
     const revision: RevisionRecord = { feedback: p.feedback, fromGen: rec.gen, images: rec.images };
     await putJson(deps.store, layout.revision(tenant, batchId, index, gen), revision);
@@ -93,7 +110,7 @@ export async function reviseBatch(deps: CoreDeps, tenant: string, batchId: strin
   await enqueueFanOut(deps, tenant, batchId, gen);
   await scheduleWatchdog(deps, tenant, batchId, null);
   deps.log.info({ tenant, batchId, gen, rows: picked.size, estimateUsd: estimate.totalUsd }, 'applying feedback');
-  return { ...(await getBatch(deps, tenant, batchId)), revisedRows: picked.size, estimate };
+  return { ...(await getBatch(deps, tenant, batchId)), revisedRows: picked.size, alreadyApplied, estimate };
 }
 
 /** Each image of each row priced at its model (an edit is one call per image; template rows are free). */

@@ -93,6 +93,10 @@ describe('Apply feedback', () => {
     // The template row was re-rendered from its fresh cells, the feedback kept as a note.
     expect((await bytes(v2.card!.images[0]!.url)).equals(v1Card)).toBe(false);
     expect(v2.card?.notes).toContain('Feedback kept as a note (template images change with their cells): "The name is Anna"');
+    // The same feedback again (a repeated click, a client's retry) makes nothing and pays nothing.
+    const again = await s.api(`/v1/batches/${id}/revise`, { method: 'POST', json: { rows: [{ rowId: 'lamp', feedback: 'Make the lamp brass instead of red' }] } });
+    expect(await again.json()).toMatchObject({ revisedRows: 0, alreadyApplied: ['lamp'], state: 'DONE' });
+    expect(fake.requests).toHaveLength(2);
     expect((await (await s.api(`/v1/batches/${id}/rows/card/versions`)).json() as RowVersions).versions).toHaveLength(2);
   }, 180_000);
 

@@ -178,10 +178,12 @@ export class WorkbookTarget implements SheetTarget {
     const names = new UniqueNames();
     for (const [i, img] of write.images.entries()) {
       const variant = Number.isInteger(img.variant) ? img.variant : 1;
+      const version = write.version ?? 1;
+      // A later version gets its own file: the one before stays as it was.
       const name = ctx.nameTemplate === null
-        ? `${ratioSlug(img.size)}-v${variant}`
+        ? `${ratioSlug(img.size)}-v${variant}${version > 1 ? `-version${version}` : ''}`
         // No extension: copyAsset adds it from the bytes.
-        : names.take(fileBaseName(ctx.nameTemplate, { cells, rowId: write.rowId, aspectRatio: img.size, variant, version: 1 }));
+        : names.take(fileBaseName(ctx.nameTemplate, { cells, rowId: write.rowId, aspectRatio: img.size, variant, version }));
       let thumb: Buffer | null = null;
       if (ctx.links === 'files') {
         const rowDir = await this.rowDir(write.rowId, ctx);
