@@ -3,11 +3,13 @@
 // written there; the missing ones are appended, in OUTPUT_ORDER, after the last column that
 // holds anything in any row (not only a header), so an unlabelled column of user data is never
 // written over. A header feeds one field only.
-import { mapHeaders, OUTPUT_FIELDS, OUTPUT_ORDER, type ColumnMapping, type OutputField } from './sheet-convention';
+import { mapHeaders, ON_DEMAND_OUTPUTS, OUTPUT_FIELDS, OUTPUT_ORDER, type AutoOutputField, type ColumnMapping, type OnDemandOutput, type OutputField } from './sheet-convention';
+
+/** 0-based column of every output field, existing or to be added; review columns only where the sheet has them. */
+export type OutputColumns = Record<AutoOutputField, number> & Partial<Record<OnDemandOutput, number>>;
 
 export interface OutputPlacement {
-  /** 0-based column of every output field, existing or to be added. */
-  columns: Record<OutputField, number>;
+  columns: OutputColumns;
   /** The fields to add, with their column and header label, left to right. */
   added: { field: OutputField; column: number; label: string }[];
 }
@@ -18,9 +20,9 @@ export interface OutputPlacement {
  */
 export function placeOutputColumns(headers: readonly string[], usedWidth: number, overrides: ColumnMapping = {}): OutputPlacement {
   const mapping = mapHeaders(headers, overrides);
-  const columns = {} as Record<OutputField, number>;
+  const columns = {} as OutputColumns;
   const taken = new Set<number>();
-  for (const field of OUTPUT_ORDER) {
+  for (const field of [...OUTPUT_ORDER, ...ON_DEMAND_OUTPUTS]) {
     const header = mapping[field];
     const col = header === undefined ? -1 : headers.indexOf(header);
     if (col >= 0 && !taken.has(col)) {

@@ -19,6 +19,10 @@ export interface ResultRow {
   updatedAt: string;
   /** In a stable order: aspect ratios as listed in the row, then variant. */
   images: readonly { url: string; thumbnailUrl: string }[];
+  /** The row's version (Version column, where the sheet has one). */
+  version?: number;
+  /** The approved version's image links (Approved image URL, where the sheet has one); null: not approved. */
+  approved?: { version: number; urls: readonly string[] } | null;
 }
 
 /** A spreadsheet cell holds at most 50,000 characters. */
@@ -50,6 +54,8 @@ export function resultCells(row: ResultRow): Partial<Record<OutputField, ResultC
     batchId: text(row.batchId),
     updatedAt: text(row.updatedAt),
   };
+  if (row.version !== undefined) cells.version = { kind: 'number', value: row.version };
+  if (row.approved !== undefined) cells.approvedImageUrl = text(row.approved ? row.approved.urls.join('\n') : '');
   if (replacesImages(row)) {
     cells.imageUrl = text(row.images.map((i) => i.url).join('\n'));
     cells.thumbnailUrl = text(row.images.map((i) => i.thumbnailUrl).join('\n'));

@@ -38,8 +38,16 @@ export const OUTPUT_FIELDS = {
   costUsd: 'Cost (USD)',
   batchId: 'Batch ID',
   updatedAt: 'Updated at',
+  /** Review columns: written only where the sheet has them (see ON_DEMAND_OUTPUTS). */
+  version: 'Version',
+  approvedImageUrl: 'Approved image URL',
 } as const;
 export type OutputField = keyof typeof OUTPUT_FIELDS;
+/** Output columns written only when the sheet has their header (the add-on adds them with the review columns). */
+export const ON_DEMAND_OUTPUTS = ['version', 'approvedImageUrl'] as const satisfies readonly OutputField[];
+export type OnDemandOutput = (typeof ON_DEMAND_OUTPUTS)[number];
+/** Output columns every run adds when missing. */
+export type AutoOutputField = Exclude<OutputField, OnDemandOutput>;
 
 /**
  * Other names people give each column (matched the way headers are, see `normalizeHeader`).
@@ -72,6 +80,8 @@ export const HEADER_SYNONYMS: Readonly<Record<InputField | OutputField, readonly
   costUsd: ['Cost', 'Cost USD'],
   batchId: [],
   updatedAt: [],
+  version: ['Image version'],
+  approvedImageUrl: ['Approved image', 'Approved URL', 'Approved image URLs'],
 };
 
 /**
@@ -130,7 +140,7 @@ export function mapHeaders(headers: readonly string[], overrides: ColumnMapping 
 }
 
 /** Output columns in the order they are appended when missing. */
-export const OUTPUT_ORDER: readonly OutputField[] = [
+export const OUTPUT_ORDER: readonly AutoOutputField[] = [
   'rowId', 'status', 'image', 'imageUrl', 'thumbnailUrl', 'error', 'provider', 'costUsd', 'batchId', 'updatedAt',
 ];
 

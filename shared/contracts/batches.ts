@@ -138,6 +138,8 @@ export const BatchStatus = z.object({
   statusUrl: z.string(),
   target: TargetRef,
   lastWriteError: z.nullable(z.string()),
+  /** Rows a reviewer approved (POST /v1/batches/:id/approve). */
+  approvedRows: z.optional(z.number()),
 });
 export type BatchStatus = z.infer<typeof BatchStatus>;
 
@@ -177,10 +179,24 @@ export const RowResult = z.object({
   notes: z.array(z.string()),
   attempts: z.number(),
   updatedAt: z.nullable(z.string()),
+  /** The version the images are (1, then 2 after a revision or retry). */
+  version: z.optional(z.number()),
+  /** The version a reviewer approved, with its images; null: not approved. */
+  approved: z.optional(z.nullable(z.object({ version: z.number(), images: z.array(RowImage), approvedAt: z.string() }))),
 });
 export type RowResult = z.infer<typeof RowResult>;
 
 export const RowsPage = z.object({ rows: z.array(RowResult), nextPageToken: z.nullable(z.string()) });
+
+/**
+ * POST /v1/batches/:id/approve: a reviewer's approvals. `approved: true` pins the row's current
+ * version (its images go to the Approved image URL column and the approved-only download; a
+ * later revision does not move it); `false` withdraws it. Only DONE rows can be approved.
+ */
+export const ApproveRowsRequest = z.strictObject({
+  rows: z.array(z.strictObject({ rowId: RowIdSchema, approved: z.boolean() })).check(z.minLength(1), z.maxLength(MAX_ROWS_PER_BATCH)),
+});
+export type ApproveRowsRequest = z.infer<typeof ApproveRowsRequest>;
 
 /** One version of a row: v1 is its first run; each revision (or retry) makes the next. */
 export const RowVersion = z.object({
@@ -218,7 +234,22 @@ export const ListRowsQuery = z.object({
 
 export const BatchList = z.object({ batches: z.array(BatchStatus), nextPageToken: z.nullable(z.string()) });
 
-export const ExportQuery = z.object({ format: z._default(z.enum(['csv', 'json', 'zip']), 'json') });
+export const ExportQuery = z.object({
+  format: z._default(z.enum(['csv', 'json', 'zip']), 'json'),
+  /** zip: only approved rows, with the version each was approved at. */
+  approved: z.optional(z.enum(['true', 'false'])),
+  /** zip: `latest` (default) the version the sheet shows; `all` every version, each in its own folder or name. */
+  versions: z.optional(z.enum(['latest', 'all'])),
+});
+
+/** POST /v1/batches/:id/download-link: a capability link to the batch's zip (no login needed to open it). */
+export const DownloadLinkRequest = z.strictObject({
+  approvedOnly: z.optional(z.boolean()),
+  allVersions: z.optional(z.boolean()),
+});
+export type DownloadLinkRequest = z.infer<typeof DownloadLinkRequest>;
+export const DownloadLink = z.object({ url: z.string(), approvedOnly: z.boolean(), allVersions: z.boolean() });
+export type DownloadLink = z.infer<typeof DownloadLink>;
 
 /** POST /v1/preview: one row, made now; no batch, nothing written to a sheet. */
 export const PreviewRequest = z.strictObject({

@@ -3,7 +3,7 @@
 // columns is written as ONE rectangle from the first to the last changed row; rows in between
 // get back exactly what they held (their formulas included). So the Sheet calls do not grow
 // with the number of rows, and a sync that changes nothing writes nothing.
-import { OUTPUT_ORDER, type OutputField, type ResultCell } from '../../../shared/index';
+import { ON_DEMAND_OUTPUTS, OUTPUT_ORDER, type OutputField, type ResultCell } from '../../../shared/index';
 import type { CellValue } from '../services/ports';
 import { cellShows, keptCellValue, resultCellValue } from './cell-text';
 import { columnOf, type SheetData } from './read-sheet';
@@ -32,7 +32,8 @@ export interface WritePlan {
 function resultColumns(data: SheetData): { field: OutputField; column: number }[] {
   const used = new Set<number>();
   const out: { field: OutputField; column: number }[] = [];
-  for (const field of OUTPUT_ORDER) {
+  // Review columns count only where the sheet has them (columnOf answers -1 otherwise).
+  for (const field of [...OUTPUT_ORDER, ...ON_DEMAND_OUTPUTS]) {
     const column = columnOf(data, field);
     if (field === 'rowId' || column < 0 || used.has(column) || column === columnOf(data, 'rowId')) continue;
     used.add(column);

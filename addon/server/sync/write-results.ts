@@ -60,6 +60,8 @@ export function writeResults(s: Services, sheetId: number, batchId: string, rows
       cells: resultCells({
         state: row.state, reason: row.reason, provider: row.provider, costUsd: row.costUsd, batchId,
         updatedAt: row.updatedAt ?? '', images: row.images,
+        ...(row.version === undefined ? {} : { version: row.version }),
+        ...(row.approved === undefined ? {} : { approved: row.approved && { version: row.approved.version, urls: row.approved.images.map((i) => i.url) } }),
       }),
     });
   }

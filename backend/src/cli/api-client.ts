@@ -1,7 +1,8 @@
 // A small client for the v1 API, used by the CLI (against the in-process server or --server).
 import type { VerifyReport } from '../core/provenance/verify';
 import type { ReviseResult } from '../core/batches/revise-batch';
-import type { BatchCheckResponse, BatchStatus, CreateBatchRequest, CreateBatchResponse, Estimate, Pack, PatchPackRequest, PreviewRequest, PreviewResponse, Problem, ReviseBatchRequest, RowsPage, RowState } from '../../../shared/index';
+import type { ApproveResult } from '../core/batches/approve-rows';
+import type { ApproveRowsRequest, BatchCheckResponse, BatchStatus, CreateBatchRequest, CreateBatchResponse, Estimate, Pack, PatchPackRequest, PreviewRequest, PreviewResponse, Problem, ReviseBatchRequest, RowsPage, RowState } from '../../../shared/index';
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly problem: Partial<Problem>) {
@@ -53,6 +54,10 @@ export class ApiClient {
   }
   revise(id: string, req: ReviseBatchRequest): Promise<ReviseResult> {
     return this.call('POST', `/v1/batches/${encodeURIComponent(id)}/revise`, req);
+  }
+
+  approve(id: string, req: ApproveRowsRequest): Promise<ApproveResult> {
+    return this.call('POST', `/v1/batches/${encodeURIComponent(id)}/approve`, req);
   }
 
   getBatch(id: string): Promise<BatchStatus> {

@@ -1,13 +1,14 @@
-// `rowshot revise FILE`: Apply feedback from a CSV or xlsx file. Rows whose Review cell says
+// `rowshot revise FILE`: apply a review from a CSV or xlsx file. Rows whose Review cell says
 // Changes (with what to change in Feedback) are made again as a new version of their batch
-// (POST /v1/batches/:id/revise, with the row's current cells); the new images are written
-// into the file as the run's were. Everything is checked before anything is queued.
+// (POST /v1/batches/:id/revise, with the row's current cells); rows that say Approve have
+// their current version pinned (POST …/approve: the Approved image URL column, where the file
+// has one). The new images are written into the file as the run's were.
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { isFinalBatch, mapHeaders, OUTPUT_FIELDS, parseReview, type ColumnMapping } from '../../../shared/index';
 import { loadConfig } from '../config';
 import type { Rowshot } from '../compose';
-import { ApiError } from './api-client';
+import { ApiError, type ApiClient } from './api-client';
 import { RunRefused } from './cli-errors';
 import { preflightFile } from './preflight';
 import { inputCells, openClient, UsageError } from './run-command';
@@ -27,6 +28,7 @@ export interface ReviseOptions {
 }
 
 interface Picked { rowNumber: number; rowId: string; batchId: string; feedback: string; cells: Record<string, string | number | boolean | null> }
+interface Approval { rowId: string; batchId: string }
 
 export async function reviseCommand(opts: ReviseOptions, env: Record<string, string | undefined>, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const file = path.resolve(opts.file);
@@ -52,9 +54,17 @@ export async function reviseCommand(opts: ReviseOptions, env: Record<string, str
   const outputs = new Set(Object.keys(OUTPUT_FIELDS).flatMap((f) => mapping[f as keyof typeof OUTPUT_FIELDS] ?? []));
   const cell = (cells: Record<string, unknown>, header: string | undefined) => String(header ? (cells[header] ?? '') : '').trim();
   const picked: Picked[] = [];
+  const approvals: Approval[] = [];
   const problems: string[] = [];
   for (const r of table.rows) {
-    if (parseReview(cell(r.cells, mapping.review)) !== 'changes') continue;
+    const decision = parseReview(cell(r.cells, mapping.review));
+    const done = cell(r.cells, mapping.status).toUpperCase() === 'DONE' && cell(r.cells, mapping.rowId) !== '' && cell(r.cells, mapping.batchId) !== '';
+    if (decision === 'approve') {
+      if (done) approvals.push({ rowId: cell(r.cells, mapping.rowId), batchId: cell(r.cells, mapping.batchId) });
+      else problems.push(`row ${r.rowNumber}: Review says Approve but the row is not DONE`);
+      continue;
+    }
+    if (decision !== 'changes') continue;
     const feedback = cell(r.cells, mapping.feedback);
     const rowId = cell(r.cells, mapping.rowId);
     const batchId = cell(r.cells, mapping.batchId);
@@ -63,8 +73,8 @@ export async function reviseCommand(opts: ReviseOptions, env: Record<string, str
     else picked.push({ rowNumber: r.rowNumber, rowId, batchId, feedback, cells: inputCells(r.cells, outputs) });
   }
   for (const p of problems) out.write(`Skipped ${terminalSafe(p)}\n`);
-  if (picked.length === 0) {
-    out.write(`Nothing to revise: no DONE row of ${terminalSafe(name)} has Review = Changes with Feedback.\n`);
+  if (picked.length === 0 && approvals.length === 0) {
+    out.write(`Nothing to revise: no DONE row of ${terminalSafe(name)} has Review = Changes with Feedback, or Approve.\n`);
     return problems.length > 0 ? 2 : 0;
   }
 
@@ -76,8 +86,7 @@ export async function reviseCommand(opts: ReviseOptions, env: Record<string, str
     const opened = await openClient(opts, env, loaded.config, dataDir);
     rowshot = opened.rowshot;
     const { client } = opened;
-    const byBatch = new Map<string, Picked[]>();
-    for (const p of picked) byBatch.set(p.batchId, [...(byBatch.get(p.batchId) ?? []), p]);
+    const byBatch = groupBy(picked);
     const running: string[] = [];
     let revised = 0;
     for (const [batchId, rows] of byBatch) {
@@ -96,7 +105,18 @@ export async function reviseCommand(opts: ReviseOptions, env: Record<string, str
       }
     }
 
-    // 3. Wait until the new versions are in the file.
+    // Approvals: each batch's at once; the file gets them with the batch's next write.
+    const approvedIn = new Map<string, number>();
+    for (const [batchId, rows] of groupBy(approvals)) {
+      await client.approve(batchId, { rows: rows.map((r) => ({ rowId: r.rowId, approved: true })) }).catch((err: unknown) => {
+        if (err instanceof ApiError && err.status >= 400 && err.status < 500) throw new RunRefused(`${err.describe()}\n  No approval of batch ${batchId} was recorded.`);
+        throw err;
+      });
+      approvedIn.set(batchId, await approvedCount(client, batchId));
+      out.write(`Batch ${batchId}: approved ${rows.length} row(s)\n`);
+    }
+
+    // 3. Wait until the new versions (and approvals) are in the file.
     let failed = 0;
     for (const batchId of running) {
       let b = await client.getBatch(batchId);
@@ -116,10 +136,32 @@ export async function reviseCommand(opts: ReviseOptions, env: Record<string, str
         token = page.nextPageToken ?? undefined;
       }
     }
-    out.write(`Revised ${revised - failed} of ${revised} row(s); the new versions are in ${terminalSafe(name)} (earlier versions are kept).\n`);
+    for (const [batchId, count] of approvedIn) {
+      // The status counts approvals when the batch's next write (the one with the file's cells) is done.
+      for (let b = await client.getBatch(batchId); (b.approvedRows ?? 0) < count; b = await client.getBatch(batchId)) await new Promise((r) => setTimeout(r, opts.pollMs ?? 250));
+    }
+    if (revised > 0) out.write(`Revised ${revised - failed} of ${revised} row(s); the new versions are in ${terminalSafe(name)} (earlier versions are kept).\n`);
     return failed > 0 || problems.length > 0 ? 2 : 0;
   } finally {
     await rowshot?.close();
     await release();
   }
+}
+
+function groupBy<T extends { batchId: string }>(rows: readonly T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const r of rows) out.set(r.batchId, [...(out.get(r.batchId) ?? []), r]);
+  return out;
+}
+
+/** Rows of the batch with an approved version, as their records say (the status catches up at the next flush). */
+async function approvedCount(client: ApiClient, batchId: string): Promise<number> {
+  let n = 0;
+  let token: string | undefined;
+  do {
+    const page = await client.listRows(batchId, token ? { pageToken: token } : {});
+    n += page.rows.filter((r) => r.approved).length;
+    token = page.nextPageToken ?? undefined;
+  } while (token);
+  return n;
 }

@@ -1,7 +1,7 @@
 // /openapi.json, generated from the same zod contracts the routes parse with.
 import type { $ZodType } from 'zod/v4/core';
 import {
-  ReviseBatchRequest, RowVersions, BatchCheckResponse, BatchList, BatchStatus, CreateBatchRequest, CreateBatchResponse, CreatePackFromUploads, EstimateRequest, FONT_UPLOAD_TYPES, ListBatchesQuery,
+  ApproveRowsRequest, DownloadLink, DownloadLinkRequest, ReviseBatchRequest, RowVersions, BatchCheckResponse, BatchList, BatchStatus, CreateBatchRequest, CreateBatchResponse, CreatePackFromUploads, EstimateRequest, FONT_UPLOAD_TYPES, ListBatchesQuery,
   ListRowsQuery, MAX_UPLOAD_BYTES, ModelsResponse, PACK_FONT_PARTS, Pack, PackList, PatchPackRequest, Problem, RowsPage, Upload, z,
 } from '../../../shared/index';
 
@@ -49,6 +49,12 @@ export function buildOpenApi(serverUrl: string): object {
       '/v1/batches/{id}/revise': {
         post: { summary: 'Apply feedback: make DONE rows again as a new version (AI rows as an edit of their image)', parameters: idParam, requestBody: body(ReviseBatchRequest), responses: { ...ok(BatchStatus, '202'), ...problems } },
       },
+      '/v1/batches/{id}/download-link': {
+        post: { summary: "Download all: a capability link (/d/<token>) to the batch's zip, no login needed to open it", parameters: idParam, requestBody: body(DownloadLinkRequest), responses: { ...ok(DownloadLink), ...problems } },
+      },
+      '/v1/batches/{id}/approve': {
+        post: { summary: "Approve rows (pins each row's current version) or withdraw approvals", parameters: idParam, requestBody: body(ApproveRowsRequest), responses: { 200: { description: 'The approved version of each row' }, ...problems } },
+      },
       '/v1/batches/{id}/rows/{rowId}/versions': {
         get: {
           summary: "A row's versions, oldest first", responses: { ...ok(RowVersions), ...problems },
@@ -58,7 +64,11 @@ export function buildOpenApi(serverUrl: string): object {
       '/v1/batches/{id}/export': {
         get: {
           summary: 'Export rows as CSV, JSON or a ZIP with the images',
-          parameters: [...idParam, { name: 'format', in: 'query', schema: { type: 'string', enum: ['csv', 'json', 'zip'] } }],
+          parameters: [
+            ...idParam, { name: 'format', in: 'query', schema: { type: 'string', enum: ['csv', 'json', 'zip'] } },
+            { name: 'approved', in: 'query', description: 'zip: only approved rows, at their approved version', schema: { type: 'string', enum: ['true', 'false'] } },
+            { name: 'versions', in: 'query', description: 'zip: latest (default) or all versions', schema: { type: 'string', enum: ['latest', 'all'] } },
+          ],
           responses: { 200: { description: 'The export' }, ...problems },
         },
       },

@@ -31,6 +31,8 @@ export interface RowWrite {
   updatedAt: string;
   /** The row's version (1, then 2 after a revision or retry): copied files are named by it. Absent: 1. */
   version?: number;
+  /** The approved version and its images (Approved image URL); null: not approved; absent: not known. */
+  approved?: { version: number; images: RowImageWrite[] } | null;
 }
 
 export type WriteOutcome =

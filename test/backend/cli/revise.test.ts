@@ -31,13 +31,15 @@ describe('rowshot revise', () => {
     expect(none.stderr.split('\n')[0]).toBe('rowshot: cards.csv has no Review column: add "Review" (Approve or Changes) and "Feedback" (what to change), then run rowshot revise again');
 
     // The reviewer: row 2 needs a fix (and the cell is fixed), row 3 is approved, row 4 says Changes without saying what.
-    const reviewed: Record<string, string>[] = v1.map((r, i) => ({ ...r, Review: ['Changes', 'Approve', 'changes'][i]!, Feedback: ['The name is Anna', '', ''][i]! }));
+    // The review columns the add-on adds (Version and Approved image URL are written only where they exist).
+    const reviewed: Record<string, string>[] = v1.map((r, i) => ({ ...r, Review: ['Changes', 'Approve', 'changes'][i]!, Feedback: ['The name is Anna', '', ''][i]!, Version: '', 'Approved image URL': '' }));
     reviewed[0]!.Headline = 'Welcome, Anna';
     await writeFile(file, stringify(reviewed, { header: true }));
     const r = await runCli(['revise', 'cards.csv'], env(), dir);
     expect(r.stdout).toContain('Skipped row 4: Review says Changes but Feedback is empty (say what to change)');
     expect(r.stdout).toMatch(/Batch b_\w+: revising 1 row\(s\), estimated \$0\.00/);
     expect(r.stdout).toContain('Revised 1 of 1 row(s); the new versions are in cards.csv (earlier versions are kept).');
+    expect(r.stdout).toMatch(/Batch b_\w+: approved 1 row\(s\)/);
     expect(r.code).toBe(2);
     const v2 = await readCsv(file);
     expect(v2[0]).toMatchObject({ Status: 'DONE', Headline: 'Welcome, Anna', Review: 'Changes', Feedback: 'The name is Anna' });
@@ -46,7 +48,10 @@ describe('rowshot revise', () => {
     const [old, now] = await Promise.all([readFile(path.join(dir, v1[0]!['Image URL']!)), readFile(path.join(dir, v2[0]!['Image URL']!))]);
     expect(now.equals(old)).toBe(false);
     expect(v2[1]!['Image URL']).toBe(v1[1]!['Image URL']);
-    expect(v2[2]!['Updated at']).toBe(v1[2]!['Updated at']);
+    // Row 3's approval pins its version: the Approved image URL is its image; versions are numbered.
+    expect(v2[1]).toMatchObject({ Version: '1', 'Approved image URL': v1[1]!['Image URL'] });
+    expect(v2[0]).toMatchObject({ Version: '2', 'Approved image URL': '' });
+    expect(v2[2]!['Image URL']).toBe(v1[2]!['Image URL']);
 
     // The same feedback again: nothing is made.
     const again = await runCli(['revise', 'cards.csv'], env(), dir);

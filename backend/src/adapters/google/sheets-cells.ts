@@ -25,6 +25,8 @@ export function resultRowOf(w: RowWrite): ResultRow {
   return {
     state: w.state, reason: w.reason, provider: w.provider, costUsd: w.costUsd, batchId: w.batchId, updatedAt: w.updatedAt,
     images: w.images.map((i) => ({ url: i.image.url, thumbnailUrl: i.thumbnail.url })),
+    ...(w.version === undefined ? {} : { version: w.version }),
+    ...(w.approved === undefined ? {} : { approved: w.approved && { version: w.approved.version, urls: w.approved.images.map((i) => i.image.url) } }),
   };
 }
 

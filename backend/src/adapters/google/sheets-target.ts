@@ -5,7 +5,7 @@
 // our own thumbnail URL). Every request waits for a token of a per-process limiter, because
 // the Sheets quota (60 requests/min/user) is shared by every tenant using the service account.
 import type { sheets_v4 } from '@googleapis/sheets';
-import { mapHeaders, OUTPUT_ORDER, placeOutputColumns, replacesImages, type ColumnMapping, type OutputField, type OutputPlacement, type TargetRef } from '../../../../shared/index';
+import { mapHeaders, ON_DEMAND_OUTPUTS, OUTPUT_ORDER, placeOutputColumns, replacesImages, type ColumnMapping, type OutputField, type OutputPlacement, type TargetRef } from '../../../../shared/index';
 import type { RowWrite, SheetTarget, WriteOutcome } from '../../ports/sheet-target';
 import { parseRetryAfterMs } from '../retry-after';
 import { columnLetter } from '../../../../shared/index';
@@ -405,7 +405,8 @@ function buildRequests(snap: Snapshot, placement: OutputPlacement, found: readon
   for (const block of blocks) {
     const head = block[0]!;
     const cells = block.map((b) => b.cells);
-    const fields = OUTPUT_ORDER.filter((f) => f !== 'rowId' && cells[0]![f] !== undefined);
+    // Review columns are written only where the sheet has them.
+    const fields = [...OUTPUT_ORDER, ...ON_DEMAND_OUTPUTS].filter((f) => f !== 'rowId' && cells[0]![f] !== undefined && columnOf.has(f));
     // Runs of adjacent columns: a rectangle over a user's column would clear it.
     const cols = fields.map((f) => ({ f, col: columnOf.get(f)! })).sort((a, b) => a.col - b.col);
     const runs: (typeof cols)[] = [];

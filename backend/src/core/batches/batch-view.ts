@@ -41,6 +41,7 @@ export function toBatchStatus(deps: CoreDeps, m: Manifest, s: StatusRecord): Bat
     statusUrl: statusUrl(deps, m.id),
     target: m.target,
     lastWriteError: s.lastWriteError,
+    approvedRows: s.approved ?? 0,
   };
 }
 
@@ -64,6 +65,8 @@ export function toRowResult(r: RowRecord, link: LinkFor): RowResult {
     notes: r.notes,
     attempts: r.attempts,
     updatedAt: r.updatedAt,
+    version: r.gen + 1,
+    approved: r.approved ? { version: r.approved.version, images: r.approved.images.map((i) => toRowImage(i, link)), approvedAt: r.approved.at } : null,
   };
 }
 

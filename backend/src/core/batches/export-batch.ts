@@ -10,9 +10,15 @@ import { parseRecordId, type ProvenanceRecord } from '../provenance/record';
 import { linkerFor } from './batch-view';
 import { inputRows } from './input-rows';
 import { loadBatch, readRowRecords, rowResultOf, type StoredRow } from './query-batches';
-import type { Manifest } from './records';
+import type { Manifest, RowRecord, StoredImage } from './records';
 
 export type ExportFormat = 'csv' | 'json' | 'zip';
+
+/** What a zip holds: every row's latest version (default), only approved rows, or every version. */
+export interface ZipOptions {
+  approvedOnly?: boolean;
+  allVersions?: boolean;
+}
 
 export interface ExportStream {
   contentType: string;
@@ -24,12 +30,13 @@ const PAGE = 200;
 const CSV_FIELDS: readonly OutputField[] = ['rowId', 'status', 'error', 'provider', 'costUsd', 'imageUrl', 'thumbnailUrl', 'updatedAt'];
 const CSV_HEADER = CSV_FIELDS.map((f) => OUTPUT_FIELDS[f]);
 
-export async function exportBatch(deps: CoreDeps, tenant: string, batchId: string, format: ExportFormat): Promise<ExportStream> {
+export async function exportBatch(deps: CoreDeps, tenant: string, batchId: string, format: ExportFormat, zipOptions: ZipOptions = {}): Promise<ExportStream> {
   const { m } = await loadBatch(deps, tenant, batchId);
-  const filename = `${batchId}.${format}`;
+  const suffix = format === 'zip' ? `${zipOptions.approvedOnly ? '-approved' : ''}${zipOptions.allVersions ? '-all-versions' : ''}` : '';
+  const filename = `${batchId}${suffix}.${format}`;
   if (format === 'json') return { contentType: 'application/json', filename, chunks: jsonChunks(deps, m) };
   if (format === 'csv') return { contentType: 'text/csv; charset=utf-8', filename, chunks: csvChunks(deps, m) };
-  return { contentType: 'application/zip', filename, chunks: zipChunks(deps, m) };
+  return { contentType: 'application/zip', filename, chunks: zipChunks(deps, m, zipOptions) };
 }
 
 async function* pages(deps: CoreDeps, m: Manifest): AsyncGenerator<{ rows: RowResult[]; stored: StoredRow[] }> {
@@ -50,7 +57,8 @@ function csvField(cell: ResultCell | undefined): string | number {
 
 /** One row as the output cells of a sheet show it (shared/result-cells.ts), Row ID included. */
 function csvLine(m: Manifest, r: RowResult): string {
-  const cells = resultCells({ ...r, batchId: m.id, updatedAt: r.updatedAt ?? '' });
+  const { approved: _approved, version: _version, ...row } = r;
+  const cells = resultCells({ ...row, batchId: m.id, updatedAt: r.updatedAt ?? '' });
   return stringify([CSV_FIELDS.map((f) => (f === 'rowId' ? formulaSafeText(r.rowId) : csvField(cells[f])))]);
 }
 
@@ -71,7 +79,16 @@ async function* jsonChunks(deps: CoreDeps, m: Manifest): AsyncGenerator<string> 
   yield ']}';
 }
 
-async function* zipChunks(deps: CoreDeps, m: Manifest): AsyncGenerator<Uint8Array> {
+/** The images a row puts in the zip, each with its version. */
+function zippedImages(rec: RowRecord | null, opts: ZipOptions): { img: StoredImage; version: number }[] {
+  if (!rec) return [];
+  if (opts.approvedOnly) return rec.approved ? rec.approved.images.map((img) => ({ img, version: rec.approved!.version })) : [];
+  const latest = rec.images.map((img) => ({ img, version: rec.gen + 1 }));
+  if (!opts.allVersions) return latest;
+  return [...(rec.versions ?? []).flatMap((v) => v.images.map((img) => ({ img, version: v.version }))), ...latest];
+}
+
+async function* zipChunks(deps: CoreDeps, m: Manifest, opts: ZipOptions): AsyncGenerator<Uint8Array> {
   const out: Uint8Array[] = [];
   let error: Error | null = null;
   const zip = new Zip((err, data) => {
@@ -91,20 +108,20 @@ async function* zipChunks(deps: CoreDeps, m: Manifest): AsyncGenerator<Uint8Arra
   // Sizes made from one master share it: each record is written once.
   const seenRecords = new Set<string>();
   const template = m.fileNameTemplate ?? null;
-  // Names are handed out in row order, so the same batch always zips to the same names. Every
-  // image is version 1 until rows can be revised.
+  // Names are handed out in row order, so the same batch always zips to the same names.
   const names = new UniqueNames();
   for await (const { rows, stored } of pages(deps, m)) {
     csvParts.push(rows.map((r) => csvLine(m, r)).join(''));
     const cells = template === null ? null : await inputRows(deps, m, stored.map((r) => r.index));
     for (const r of stored) {
-      for (const img of r.rec?.images ?? []) {
+      for (const { img, version } of zippedImages(r.rec, opts)) {
         if (img.provenanceKey) provenanceLines.push(...(await recordLines(deps, m.tenant, img.provenanceKey, seenRecords)));
         const blob = await deps.store.get(img.key);
         if (!blob) continue;
+        // Every version of a row is its own folder (their files have the same names).
         const name = template === null
-          ? `images/${rowSegment(r.rowId)}/${img.key.split('/').pop() ?? 'image'}`
-          : `images/${names.take(fileBaseName(template, { cells: cells?.get(r.index)?.cells ?? {}, rowId: r.rowId, aspectRatio: img.aspectRatio, variant: img.variant, version: 1 }), extFor(img.mimeType))}`;
+          ? `images/${rowSegment(r.rowId)}/${opts.allVersions ? `v${version}/` : ''}${img.key.split('/').pop() ?? 'image'}`
+          : `images/${names.take(fileBaseName(template, { cells: cells?.get(r.index)?.cells ?? {}, rowId: r.rowId, aspectRatio: img.aspectRatio, variant: img.variant, version }), extFor(img.mimeType))}`;
         // Images are already compressed: store them, don't deflate them again.
         const file = new ZipPassThrough(name);
         zip.add(file);

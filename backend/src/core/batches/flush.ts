@@ -4,7 +4,7 @@
 // Re-running after a crash at any point re-applies nothing twice (revisions) and rewrites the
 // same cells (writes are by Row ID and idempotent).
 import { fromMicros, z } from '../../../../shared/index';
-import type { RowWrite } from '../../ports/sheet-target';
+import type { RowImageWrite, RowWrite } from '../../ports/sheet-target';
 import { iso } from '../clock';
 import { mapLimit } from '../concurrency';
 import type { CoreDeps } from '../deps';
@@ -12,7 +12,7 @@ import { randomId, taskName } from '../ids';
 import { getJson, putJson } from '../json-blobs';
 import { layout } from '../layout';
 import { finishedCount, linkerFor, type LinkFor } from './batch-view';
-import { CODE_STATES, emptyCounts, STATE_CODES, type Manifest, type RowRecord, type RowStates, type StatusRecord } from './records';
+import { CODE_STATES, emptyCounts, STATE_CODES, type Manifest, type RowRecord, type RowStates, type StatusRecord, type StoredImage } from './records';
 import { scheduleNextFlush } from './row-events';
 import { done, retryLater, type TaskOutcome } from './task-outcome';
 import { TaskBatchId, TaskTenant } from './task-ids';
@@ -73,6 +73,7 @@ async function fold(deps: CoreDeps, m: Manifest): Promise<TaskOutcome> {
 
   const rs = statesRec.value;
   const states = rs.states.split('');
+  const approved = (rs.approved ?? '').padEnd(states.length, '0').split('');
   const toWrite: RowRecord[] = [];
   for (const [i, rec] of latest) {
     if (i >= states.length) continue;
@@ -81,11 +82,13 @@ async function fold(deps: CoreDeps, m: Manifest): Promise<TaskOutcome> {
       rs.revs[i] = rec.rev;
       rs.gens[i] = rec.gen;
       rs.costMicros[i] = rec.costMicros;
+      approved[i] = rec.approved ? '1' : '0';
     }
     // Only the newest known revision reaches the sheet, so a late entry never regresses a cell.
     if (rec.rev >= (rs.revs[i] ?? 0)) toWrite.push(rec);
   }
   rs.states = states.join('');
+  if (approved.includes('1') || rs.approved !== undefined) rs.approved = approved.join('');
 
   const status = statusRec.value;
   const now = clock.now();
@@ -103,6 +106,7 @@ async function fold(deps: CoreDeps, m: Manifest): Promise<TaskOutcome> {
   const counts = emptyCounts();
   for (const c of rs.states) counts[CODE_STATES[c] ?? 'QUEUED']++;
   const next: StatusRecord = { ...status, counts, actualMicros: rs.costMicros.reduce((a, b) => a + b, 0), updatedAt: iso(now), lastWriteError };
+  if (rs.approved !== undefined) next.approved = [...rs.approved].filter((c) => c === '1').length;
   const finished = finishedCount(next);
   next.startedAt ??= iso(now);
   next.samples = [...status.samples, [now, finished] as [number, number]].filter(([t]) => t >= now - ETA_WINDOW_MS).slice(-30);
@@ -131,6 +135,13 @@ async function fold(deps: CoreDeps, m: Manifest): Promise<TaskOutcome> {
   return done(`flushed ${latest.size} rows`);
 }
 
+function imageWrite(i: StoredImage, link: LinkFor): RowImageWrite {
+  return {
+    size: i.size ?? i.aspectRatio.replace(':', 'x'), aspectRatio: i.aspectRatio, variant: i.variant,
+    image: { key: i.key, url: link(i.key) }, thumbnail: { key: i.thumbKey, url: link(i.thumbKey) },
+  };
+}
+
 async function writeToSheet(
   deps: CoreDeps, m: Manifest, rows: RowRecord[], link: LinkFor,
 ): Promise<{ ok: true; warning: string | null } | { ok: false; kind: 'transient' | 'permanent'; reason: string }> {
@@ -142,15 +153,13 @@ async function writeToSheet(
       rowId: r.rowId,
       state: r.state,
       reason: r.reason,
-      images: r.images.map((i) => ({
-        size: i.size ?? i.aspectRatio.replace(':', 'x'), aspectRatio: i.aspectRatio, variant: i.variant,
-        image: { key: i.key, url: link(i.key) }, thumbnail: { key: i.thumbKey, url: link(i.thumbKey) },
-      })),
+      images: r.images.map((i) => imageWrite(i, link)),
       provider: r.provider,
       costUsd: fromMicros(r.costMicros),
       batchId: m.id,
       updatedAt: r.updatedAt,
       version: r.gen + 1,
+      approved: r.approved ? { version: r.approved.version, images: r.approved.images.map((i) => imageWrite(i, link)) } : null,
     }));
   const outcome = await adapter.write(m.target, m.tenant, writes, m.columns);
   deps.metrics.sheetWrite(outcome.ok ? 'ok' : outcome.kind, writes.length);

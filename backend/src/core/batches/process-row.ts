@@ -95,6 +95,8 @@ export async function processRow(deps: CoreDeps, body: RowTaskBody, ctx: TaskCon
     // A new generation of a row with images keeps them as its earlier version.
     ...versionsOf(prev, gen),
     ...(revision ? { feedback: revision.feedback } : {}),
+    // An approval stays pinned to its version while a later one is made.
+    ...(prev?.approved ? { approved: prev.approved } : {}),
     costAtStartMicros: sameGen ? (prev?.costAtStartMicros ?? 0) : (prev?.costMicros ?? 0),
   };
   const claimGeneration = await putJson(store, key, rec, cur ? cur.generation : 0);

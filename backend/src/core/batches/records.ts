@@ -75,6 +75,8 @@ export interface RowRecord {
   feedback?: string;
   /** The row's cost when this generation started (what this version cost is the difference). */
   costAtStartMicros?: number;
+  /** The version a reviewer approved (pinned: a later version does not move it), with its images. */
+  approved?: { version: number; images: StoredImage[]; at: string };
 }
 
 export interface RowVersionRecord {
@@ -106,6 +108,8 @@ export const CODE_STATES: Record<string, RowState> = Object.fromEntries(
 
 export interface RowStates {
   states: string;
+  /** '1' per approved row (absent in batches nobody has reviewed). */
+  approved?: string;
   revs: number[];
   gens: number[];
   costMicros: number[];
@@ -121,6 +125,8 @@ export interface StatusRecord {
   lastWriteError: string | null;
   /** Recent (time, finished rows) samples for the ETA. */
   samples: [number, number][];
+  /** Rows with an approved version (absent: none). */
+  approved?: number;
 }
 
 export interface InputRow {

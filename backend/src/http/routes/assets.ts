@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { notFound } from '../../core/app-error';
 import type { CoreDeps } from '../../core/deps';
 import { getTenant } from '../../core/tenants/tenants';
+import { openDownload } from '../../core/batches/download-links';
 
 export function assetRoutes(deps: CoreDeps): Router {
   const r = Router();
@@ -24,6 +25,17 @@ export function assetRoutes(deps: CoreDeps): Router {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('ETag', `"${blob.generation}"`);
     res.type(blob.contentType).send(blob.data);
+  });
+
+  // Download all: the batch's zip, streamed (no login: the token is the permission).
+  r.get('/d/:token', async (req, res) => {
+    const out = await openDownload(deps, req.params.token);
+    res.status(200).type(out.contentType).attachment(out.filename);
+    res.setHeader('Cache-Control', 'private, no-store');
+    for await (const chunk of out.chunks) {
+      if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
+    }
+    res.end();
   });
   return r;
 }

@@ -1,9 +1,11 @@
 // /v1/batches: each route parses with the shared schema, calls one use case, maps the result.
 import { Router } from 'express';
-import { CreateBatchRequest, ExportQuery, RetryBatchRequest, ListBatchesQuery, ListRowsQuery, ReviseBatchRequest } from '../../../../shared/index';
+import { ApproveRowsRequest, CreateBatchRequest, DownloadLinkRequest, ExportQuery, RetryBatchRequest, ListBatchesQuery, ListRowsQuery, ReviseBatchRequest } from '../../../../shared/index';
 import { AppError } from '../../core/app-error';
 import { cancelBatch, retryBatch } from '../../core/batches/control-batch';
 import { checkBatch } from '../../core/batches/check-batch';
+import { approveRows } from '../../core/batches/approve-rows';
+import { downloadLink } from '../../core/batches/download-links';
 import { listRowVersions, reviseBatch } from '../../core/batches/revise-batch';
 import { createBatch } from '../../core/batches/create-batch';
 import { exportBatch } from '../../core/batches/export-batch';
@@ -59,13 +61,21 @@ export function batchRoutes(deps: CoreDeps): Router {
     res.status(202).json(await reviseBatch(deps, tenantOf(res), req.params.id, body));
   });
 
+  r.post('/v1/batches/:id/approve', async (req, res) => {
+    res.json(await approveRows(deps, tenantOf(res), req.params.id, parseOr400(ApproveRowsRequest, req.body)));
+  });
+
   r.get('/v1/batches/:id/rows/:rowId/versions', async (req, res) => {
     res.json(await listRowVersions(deps, tenantOf(res), req.params.id, req.params.rowId));
   });
 
+  r.post('/v1/batches/:id/download-link', async (req, res) => {
+    res.json(await downloadLink(deps, tenantOf(res), req.params.id, parseOr400(DownloadLinkRequest, req.body ?? {})));
+  });
+
   r.get('/v1/batches/:id/export', async (req, res) => {
-    const { format } = parseOr400(ExportQuery, req.query, 'query');
-    const out = await exportBatch(deps, tenantOf(res), req.params.id, format);
+    const q = parseOr400(ExportQuery, req.query, 'query');
+    const out = await exportBatch(deps, tenantOf(res), req.params.id, q.format, { approvedOnly: q.approved === 'true', allVersions: q.versions === 'all' });
     res.status(200).type(out.contentType).attachment(out.filename);
     for await (const chunk of out.chunks) {
       if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));

@@ -1,7 +1,7 @@
 // Preparing a workbook for a batch: every output column present, every data row with a
 // stable Row ID, so results can later be written by ID wherever the row has moved to.
 import { randomBytes } from 'node:crypto';
-import { cellToText, isUsableRowId, newRowId, OUTPUT_FIELDS, placeOutputColumns, type CellInput, type ColumnMapping } from '../../../../../shared/index';
+import { cellToText, isUsableRowId, newRowId, placeOutputColumns, type CellInput, type ColumnMapping, type OutputColumns } from '../../../../../shared/index';
 import { editWorkbook, type ReadWorkbookOptions } from './read-workbook';
 import { cellsOf, type EditableSheet } from './workbook';
 
@@ -33,7 +33,7 @@ export async function ensureRowIds(file: string, options: ReadWorkbookOptions = 
 }
 
 /** Output column indexes by field, appending the missing ones (shared rule: placeOutputColumns; a sheet's width is its widest row). */
-export function ensureOutputColumns(sheet: EditableSheet, overrides: ColumnMapping = {}): { columns: Record<keyof typeof OUTPUT_FIELDS, number>; added: string[] } {
+export function ensureOutputColumns(sheet: EditableSheet, overrides: ColumnMapping = {}): { columns: OutputColumns; added: string[] } {
   const { columns, added } = placeOutputColumns(sheet.headers, sheet.headers.length, overrides);
   for (const a of added) {
     const col = sheet.appendColumn(a.label);

@@ -8,7 +8,7 @@ import { fileBaseName, UniqueNames } from '../../../../../shared/file-names';
 import { cellToText, mapHeaders, type CellInput, type ColumnMapping, type TargetRef } from '../../../../../shared/index';
 import { mapLimit } from '../../../core/concurrency';
 import { rowSegment } from '../../../core/layout';
-import type { AssetLink, RowWrite, SheetTarget, TargetCheckOptions, WriteOutcome } from '../../../ports/sheet-target';
+import type { AssetLink, RowImageWrite, RowWrite, SheetTarget, TargetCheckOptions, WriteOutcome } from '../../../ports/sheet-target';
 import { AllowedRoots, isInside } from './allowed-paths';
 import { atomicWriteFile } from './atomic-write';
 import { editWorkbook, readWorkbook, workbookFormat } from './read-workbook';
@@ -173,30 +173,43 @@ export class WorkbookTarget implements SheetTarget {
 
   /** Copies (links: 'files') or links (links: 'urls') a row's images; reads the thumbnail to embed in xlsx. */
   private async prepareAssets(write: RowWrite, ctx: WriteContext, cells: Record<string, CellInput>): Promise<RowAssets> {
-    const out: RowAssets = { imageLines: [], thumbLines: [], embed: null };
+    const out: RowAssets = { imageLines: [], thumbLines: [], embed: null, approvedLines: [] };
+    const placed = await this.placeImages(write, write.images, write.version ?? 1, ctx, cells);
+    out.imageLines = placed.map((p) => p.image);
+    out.thumbLines = placed.map((p) => p.thumb);
+    const thumb = placed[0]?.thumbData ?? null;
+    if (ctx.format === 'xlsx' && thumb !== null) out.embed = await embeddableThumbnail(thumb);
+    // The approved version's files have the names that version was written with.
+    if (write.approved) out.approvedLines = (await this.placeImages(write, write.approved.images, write.approved.version, ctx, cells, false)).map((p) => p.image);
+    return out;
+  }
+
+  private async placeImages(
+    write: RowWrite, images: readonly RowImageWrite[], version: number, ctx: WriteContext, cells: Record<string, CellInput>, withThumbs = true,
+  ): Promise<{ image: string; thumb: string; thumbData: Buffer | null }[]> {
+    const out: { image: string; thumb: string; thumbData: Buffer | null }[] = [];
     // Each row has its own folder, so names need only be unique within the row.
     const names = new UniqueNames();
-    for (const [i, img] of write.images.entries()) {
+    for (const [i, img] of images.entries()) {
       const variant = Number.isInteger(img.variant) ? img.variant : 1;
-      const version = write.version ?? 1;
       // A later version gets its own file: the one before stays as it was.
       const name = ctx.nameTemplate === null
         ? `${ratioSlug(img.size)}-v${variant}${version > 1 ? `-version${version}` : ''}`
         // No extension: copyAsset adds it from the bytes.
         : names.take(fileBaseName(ctx.nameTemplate, { cells, rowId: write.rowId, aspectRatio: img.size, variant, version }));
-      let thumb: Buffer | null = null;
       if (ctx.links === 'files') {
         const rowDir = await this.rowDir(write.rowId, ctx);
-        out.imageLines.push((await this.copyAsset(img.image, rowDir, name, ctx)).line);
+        const image = (await this.copyAsset(img.image, rowDir, name, ctx)).line;
+        if (!withThumbs) {
+          out.push({ image, thumb: '', thumbData: null });
+          continue;
+        }
         const copied = await this.copyAsset(img.thumbnail, rowDir, `${name}-thumb`, ctx);
-        out.thumbLines.push(copied.line);
-        thumb = copied.data;
+        out.push({ image, thumb: copied.line, thumbData: i === 0 ? copied.data : null });
       } else {
-        out.imageLines.push(img.image.url);
-        out.thumbLines.push(img.thumbnail.url);
-        if (i === 0 && ctx.format === 'xlsx') thumb = await this.readAsset(ctx.tenant, img.thumbnail.key);
+        const thumbData = withThumbs && i === 0 && ctx.format === 'xlsx' ? await this.readAsset(ctx.tenant, img.thumbnail.key) : null;
+        out.push({ image: img.image.url, thumb: img.thumbnail.url, thumbData });
       }
-      if (i === 0 && ctx.format === 'xlsx' && thumb !== null) out.embed = await embeddableThumbnail(thumb);
     }
     return out;
   }
