@@ -3,7 +3,7 @@
 // as top-level functions.
 import type { ColumnMapping } from '../../shared/index';
 import { connect } from './api/connect';
-import { cancelRun, retryFailedRun } from './batch/control';
+import { cancelRun, downloadAll, retryFailedRun } from './batch/control';
 import { previewRow } from './batch/preview';
 import { estimateRun } from './batch/estimate';
 import { getRunProgress } from './batch/progress';
@@ -13,7 +13,8 @@ import { rowshotCost } from './custom-functions/cost';
 import { rowshotPrompt } from './custom-functions/prompt';
 import { rowshotStatus } from './custom-functions/status';
 import { withDocumentLock } from './lock';
-import { installMenu, showSidebar, syncResultsNow } from './menu';
+import { installMenu, menuAction, showSidebar, syncResultsNow } from './menu';
+import { addReviewColumns, applyReview } from './batch/review';
 import { applyPackDropdown, insertPackName } from './packs/pack-cells';
 import { createPack, deletePack, listPacks, setPackFont, updatePack, uploadPackImage } from './packs/packs';
 import { guard, messageOf, toRpcError } from './result';
@@ -39,6 +40,8 @@ export interface App extends ServerFunctions {
   showSettingsSidebar(): void;
   showHelp(): void;
   syncResultsNow(): void;
+  addReviewColumns(): void;
+  applyReview(): void;
   rowshotDispatch(): void;
   rowshotFormSubmit(e: unknown): void;
   ROWSHOT_COST(prompts: unknown, sizes?: unknown, variants?: unknown, model?: unknown): number | string;
@@ -82,6 +85,19 @@ export function createApp(makeServices: () => Services): App {
     showSettingsSidebar: () => showSidebar(makeServices(), 'Settings'),
     showHelp: () => showSidebar(makeServices(), 'Help'),
     syncResultsNow: () => syncResultsNow(makeServices()),
+    addReviewColumns() {
+      const s = makeServices();
+      menuAction(s, 'could not add the review columns', () => {
+        const { added } = addReviewColumns(s);
+        return added.length > 0
+          ? `Added ${added.join(', ')}. Mark rows Approve or Changes (say what to change in Feedback), then Apply review.`
+          : 'The review columns are already here (the Review dropdown was refreshed).';
+      });
+    },
+    applyReview() {
+      const s = makeServices();
+      menuAction(s, 'could not apply the review', () => applyReview(s, s.clock.now().toISOString()).message);
+    },
     rowshotDispatch() {
       const s = makeServices();
       dispatch(s);
@@ -115,6 +131,7 @@ export function createApp(makeServices: () => Services): App {
     getRunProgress: rpc((s, batchId) => getRunProgress(s, batchId)),
     cancelRun: rpc((s, batchId) => cancelRun(s, batchId)),
     retryFailedRun: rpc((s, batchId) => retryFailedRun(s, batchId)),
+    downloadLink: rpc((s, input) => downloadAll(s, input)),
     listSheetRuns: rpc((s) => listSheetRuns(s)),
     syncNow: rpc((s) => {
       connect(s);

@@ -12,6 +12,8 @@ export const MENU_ITEMS: readonly (MenuItem | null)[] = [
   { caption: 'Settings…', handler: 'showSettingsSidebar' },
   null,
   { caption: 'Sync results now', handler: 'syncResultsNow' },
+  { caption: 'Add review columns', handler: 'addReviewColumns' },
+  { caption: 'Apply review (feedback and approvals)', handler: 'applyReview' },
   { caption: 'Help', handler: 'showHelp' },
 ];
 

@@ -5,7 +5,7 @@
 import type { ColumnMapping } from '../../shared/index';
 import { app } from './app';
 import type {
-  BatchProgress, BatchSummary, ConnectionCheck, PreviewInput, PreviewView, RetryView, CreatePackInput, EstimateView, PackView, PatchPackInput, Result, SaveSettingsInput,
+  BatchProgress, BatchSummary, ConnectionCheck, DownloadInput, DownloadView, PreviewInput, PreviewView, RetryView, CreatePackInput, EstimateView, PackView, PatchPackInput, Result, SaveSettingsInput,
   PackFontInput, ScheduleActionInput, ScheduleInput, ScheduleRunNowView, SchedulesView, ScheduleTestView, Scope, SettingsView, SheetContext, StartBatchInput, SyncReport, UploadInput, UploadView,
 } from './rpc';
 
@@ -18,6 +18,8 @@ export function showSchedulesSidebar(): void { app.showSchedulesSidebar(); }
 export function showSettingsSidebar(): void { app.showSettingsSidebar(); }
 export function showHelp(): void { app.showHelp(); }
 export function syncResultsNow(): void { app.syncResultsNow(); }
+export function addReviewColumns(): void { app.addReviewColumns(); }
+export function applyReview(): void { app.applyReview(); }
 
 // ---- The hourly trigger ----
 export function rowshotDispatch(): void { app.rowshotDispatch(); }
@@ -36,6 +38,7 @@ export function getRunProgress(batchId: string): Result<BatchProgress> { return 
 export function cancelRun(batchId: string): Result<BatchSummary> { return app.cancelRun(batchId); }
 export function previewRow(input: PreviewInput): Result<PreviewView> { return app.previewRow(input); }
 export function retryFailedRun(batchId: string): Result<RetryView> { return app.retryFailedRun(batchId); }
+export function downloadLink(input: DownloadInput): Result<DownloadView> { return app.downloadLink(input); }
 export function listSheetRuns(): Result<BatchSummary[]> { return app.listSheetRuns(); }
 export function syncNow(): Result<SyncReport> { return app.syncNow(); }
 export function listPacks(): Result<PackView[]> { return app.listPacks(); }

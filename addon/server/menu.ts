@@ -15,10 +15,14 @@ export function showSidebar(s: Services, file: SidebarFile): void {
 
 /** Pulls results into the sheet and says what happened in a toast (it never throws at the user). */
 export function syncResultsNow(s: Services): void {
+  menuAction(s, 'sync failed', () => syncNow(s).message);
+}
+
+/** A menu item's work under the document lock, its outcome (or its failure) in a toast. */
+export function menuAction(s: Services, failure: string, body: () => string): void {
   try {
-    const report = withDocumentLock(s, () => syncNow(s));
-    s.ui.toast(report.message, MENU_TITLE);
+    s.ui.toast(withDocumentLock(s, body), MENU_TITLE);
   } catch (e) {
-    s.ui.toast(toRpcError(e).message, `${MENU_TITLE}: sync failed`);
+    s.ui.toast(toRpcError(e).message, `${MENU_TITLE}: ${failure}`);
   }
 }

@@ -137,6 +137,27 @@ export interface PreviewView {
 }
 
 /** A retry of a batch's FAILED rows. */
+/** Apply review: what was sent back, approved, or skipped (with why). */
+export interface ReviewReport {
+  revised: number;
+  approved: number;
+  alreadyApplied: number;
+  skipped: string[];
+  message: string;
+}
+
+/** Download all: a batch's zip, latest versions (default), approved rows only, or every version. */
+export interface DownloadInput {
+  batchId: string;
+  approvedOnly?: boolean;
+  allVersions?: boolean;
+}
+export interface DownloadView {
+  url: string;
+  approvedOnly: boolean;
+  allVersions: boolean;
+}
+
 export interface RetryView {
   batch: BatchSummary;
   retriedRows: number;
@@ -308,6 +329,8 @@ export interface ServerFunctions {
   getRunProgress(batchId: string): Result<BatchProgress>;
   cancelRun(batchId: string): Result<BatchSummary>;
   retryFailedRun(batchId: string): Result<RetryView>;
+  /** A capability link to the batch's zip (opens without signing in). */
+  downloadLink(input: DownloadInput): Result<DownloadView>;
   listSheetRuns(): Result<BatchSummary[]>;
   syncNow(): Result<SyncReport>;
 

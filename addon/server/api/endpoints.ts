@@ -1,7 +1,7 @@
 // The backend endpoints the add-on calls, each with its response checked by the shared schema.
 import {
-  BatchStatus, CreateBatchResponse, ModelsResponse, Pack, PackList, PreviewResponse, RowsPage, Upload, z,
-  type CreateBatchRequest, type PackFontPart, type CreatePackFromUploads, type PatchPackRequest, type PreviewRequest, type RetryBatchRequest, type RowResult, type RowState,
+  BatchStatus, CreateBatchResponse, DownloadLink, ModelsResponse, Pack, PackList, PreviewResponse, RowsPage, Upload, z,
+  type ApproveRowsRequest, type CreateBatchRequest, type DownloadLinkRequest, type ReviseBatchRequest, type PackFontPart, type CreatePackFromUploads, type PatchPackRequest, type PreviewRequest, type RetryBatchRequest, type RowResult, type RowState,
 } from '../../../shared/index';
 import type { BackendClient } from './backend-client';
 
@@ -20,6 +20,10 @@ export type EstimateRequest = Pick<CreateBatchRequest, 'rows' | 'columns'>;
 const RetryResponse = z.extend(BatchStatus, { retriedRows: z.optional(z.number()), freshRows: z.optional(z.number()) });
 export type RetryResponse = z.infer<typeof RetryResponse>;
 
+const ReviseResponse = z.extend(BatchStatus, { revisedRows: z.number(), alreadyApplied: z.array(z.string()), estimate: z.object({ totalUsd: z.number(), images: z.number() }) });
+export type ReviseResponse = z.infer<typeof ReviseResponse>;
+const ApproveResponse = z.object({ rows: z.array(z.object({ rowId: z.string(), approvedVersion: z.nullable(z.number()) })) });
+
 const id = (value: string): string => encodeURIComponent(value);
 
 export const api = {
@@ -36,6 +40,15 @@ export const api = {
 
   retryBatch: (c: BackendClient, batchId: string, body: RetryBatchRequest): RetryResponse =>
     c.call('post', `/v1/batches/${id(batchId)}/retry`, RetryResponse, { json: body }),
+
+  reviseBatch: (c: BackendClient, batchId: string, body: ReviseBatchRequest): ReviseResponse =>
+    c.call('post', `/v1/batches/${id(batchId)}/revise`, ReviseResponse, { json: body }),
+
+  approveRows: (c: BackendClient, batchId: string, body: ApproveRowsRequest) =>
+    c.call('post', `/v1/batches/${id(batchId)}/approve`, ApproveResponse, { json: body }),
+
+  downloadLink: (c: BackendClient, batchId: string, body: DownloadLinkRequest): DownloadLink =>
+    c.call('post', `/v1/batches/${id(batchId)}/download-link`, DownloadLink, { json: body }),
 
   /** Every row of a batch, 500 per request (the backend's largest page). */
   allRows(c: BackendClient, batchId: string, state?: RowState): RowResult[] {

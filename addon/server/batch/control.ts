@@ -3,7 +3,8 @@ import type { BatchRowInput } from '../../../shared/index';
 import { api } from '../api/endpoints';
 import type { BackendClient } from '../api/backend-client';
 import { connect } from '../api/connect';
-import type { BatchSummary, RetryView } from '../rpc';
+import type { BatchSummary, DownloadInput, DownloadView, RetryView } from '../rpc';
+import { AddonError } from '../result';
 import type { Services } from '../services/ports';
 import { cellString } from '../sheet/cell-text';
 import { loadOverrides } from '../sheet/column-mapping-store';
@@ -32,6 +33,14 @@ export function retryFailedRun(s: Services, batchId: string): RetryView {
   const summary = toSummary(answer);
   if (entry) updateRun(s.documentProperties, entry.sheetId, batchId, (r) => ({ ...r, summary, synced: false, syncedSignature: null }));
   return { batch: summary, retriedRows: answer.retriedRows ?? fresh.length, freshRows: answer.freshRows ?? 0 };
+}
+
+export function downloadAll(s: Services, input: DownloadInput): DownloadView {
+  if (input === null || typeof input !== 'object' || typeof input.batchId !== 'string' || input.batchId === '') {
+    throw new AddonError('invalid_request', 'downloadLink needs { batchId }', [{ field: 'batchId', message: 'must be a batch id' }]);
+  }
+  const { client } = connect(s);
+  return api.downloadLink(client, input.batchId, { approvedOnly: input.approvedOnly === true, allVersions: input.allVersions === true });
 }
 
 /** The sheet's current input cells of the batch's FAILED rows. */
