@@ -34,7 +34,7 @@ describe('the entry file', () => {
     const names = [
       'onOpen', 'onInstall', ...MENU_ITEMS.flatMap((i) => (i ? [i.handler] : [])), ...TRIGGER_HANDLERS, ...CUSTOM_FUNCTIONS, ...serverFunctionNames(),
     ];
-    expect(serverFunctionNames()).toHaveLength(27);
+    expect(serverFunctionNames()).toHaveLength(28);
     const exported = entry as Record<string, unknown>;
     expect(names.filter((n) => typeof exported[n] !== 'function')).toEqual([]);
   });
@@ -57,7 +57,7 @@ describe('app', () => {
   }
 
   it('lists the menu items in the order the product spec gives', () => {
-    expect(MENU_ITEMS.flatMap((i) => (i ? [i.caption] : []))).toEqual(['Run batch…', 'Reference packs…', 'Schedules…', 'Settings…', 'Sync results now', 'Help']);
+    expect(MENU_ITEMS.flatMap((i) => (i ? [i.caption] : []))).toEqual(['Run batch…', 'Reference packs…', 'Schedules…', 'Settings…', 'Sync results now', 'Add review columns', 'Apply review (feedback and approvals)', 'Help']);
   });
 
   it('builds the Extensions → Rowshot menu on open and on install', () => {
