@@ -110,6 +110,8 @@ export interface BatchSummary {
   estimatedUsd: number;
   actualUsd: number;
   lastWriteError: string | null;
+  /** Rows a reviewer approved (absent: none). */
+  approvedRows?: number;
   /**
    * Only on the answer of a start (startRun): the batch was created, but a step after it did not
    * work (e.g. the run could not be recorded in the document, so it will not sync by itself).

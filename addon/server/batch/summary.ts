@@ -15,6 +15,7 @@ export function toSummary(status: BatchStatus): BatchSummary {
     estimatedUsd: status.cost.estimatedUsd,
     actualUsd: status.cost.actualUsd,
     lastWriteError: status.lastWriteError,
+    ...(status.approvedRows ? { approvedRows: status.approvedRows } : {}),
   };
 }
 

@@ -19,9 +19,14 @@ export function countsText(batch: BatchSummary): string {
   return parts.join(' · ');
 }
 
+/** Which zip Download all makes: the images the sheet shows, the approved ones, or every version. */
+export type DownloadChoice = 'latest' | 'approved' | 'versions';
+
 export interface CardActions {
   cancel?: (batch: BatchSummary, button: HTMLButtonElement) => void;
   retryFailed?: (batch: BatchSummary, button: HTMLButtonElement) => void;
+  /** Shows a link to the zip in `slot` (a click's async answer cannot open a window itself). */
+  download?: (batch: BatchSummary, choice: DownloadChoice, button: HTMLButtonElement, slot: HTMLElement) => void;
 }
 
 /**
@@ -71,5 +76,22 @@ export function batchCard(batch: BatchSummary, actions: CardActions, live: boole
     buttons.append(b);
   }
   if (buttons.childElementCount > 0) item.append(buttons);
+  if (finished && batch.counts.DONE > 0 && actions.download) item.append(downloadMenu(batch, actions.download));
   return item;
+}
+
+/** Download all: one button per kind of zip, and the place its link appears. */
+function downloadMenu(batch: BatchSummary, download: NonNullable<CardActions['download']>): HTMLElement {
+  const slot = el('div', { class: 'download-link', 'aria-live': 'polite' });
+  const approved = batch.approvedRows ?? 0;
+  const choices: [DownloadChoice, string][] = [['latest', 'Latest images'], ['approved', approved > 0 ? `Approved only (${approved})` : 'Approved only'], ['versions', 'Every version']];
+  const menu = el('details', { class: 'download' }, el('summary', {}, 'Download all…'));
+  const row = el('div', { class: 'actions' });
+  for (const [choice, label] of choices) {
+    const b = el('button', { type: 'button', class: 'small', 'data-download': choice }, label);
+    b.addEventListener('click', () => download(batch, choice, b, slot));
+    row.append(b);
+  }
+  menu.append(row, slot);
+  return menu;
 }

@@ -1,6 +1,6 @@
 // Batch sidebar: wires the sheet context, Estimate/Run, live progress and the history.
 import type { BatchSummary, SheetContext } from '../../server/rpc';
-import { byId, clearBanner, showBanner, whileBusy } from '../common/dom';
+import { byId, clearBanner, el, showBanner, whileBusy } from '../common/dom';
 import { plural } from '../common/format';
 import { callOrShow } from '../common/rpc';
 import { isActive, type CardActions } from './batch-card';
@@ -28,6 +28,15 @@ const actions: CardActions = {
     tracker.update(retried.batch);
     showBanner('success', `Retrying ${plural(retried.retriedRows, 'failed row')} of “${retried.batch.name}” ${retryValues(retried.retriedRows, retried.freshRows)}.`);
     await loadHistory();
+  }),
+  download: (batch, choice, button, slot) => void whileBusy(button, async () => {
+    const link = await callOrShow('downloadLink', { batchId: batch.id, approvedOnly: choice === 'approved', allVersions: choice === 'versions' });
+    if (!link) return;
+    const what = choice === 'approved' ? 'the approved images' : choice === 'versions' ? 'every version of every image' : 'the latest images';
+    slot.replaceChildren(
+      el('a', { href: link.url, target: '_blank', rel: 'noopener', class: 'download-zip' }, 'Open the zip'),
+      el('span', { class: 'muted' }, ` with ${what} and results.csv; anyone with this link can open it.`),
+    );
   }),
 };
 

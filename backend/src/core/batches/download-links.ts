@@ -2,7 +2,7 @@
 // a sidebar or a colleague can open it without an API key. It names the batch and the zip's
 // options, and stops working when the tenant's link key is rotated.
 import type { DownloadLink, DownloadLinkRequest } from '../../../../shared/index';
-import { notFound } from '../app-error';
+import { AppError, notFound } from '../app-error';
 import type { CoreDeps } from '../deps';
 import { BATCH_ID_PATTERN, layout } from '../layout';
 import { getTenant } from '../tenants/tenants';
@@ -12,8 +12,11 @@ import { loadBatch } from './query-batches';
 const DOWNLOAD_KEY = /^tenants\/[^/]+\/batches\/([^/]+)\/downloads\/zip-(all|approved)-(latest|versions)$/;
 
 export async function downloadLink(deps: CoreDeps, tenant: string, batchId: string, req: DownloadLinkRequest): Promise<DownloadLink> {
-  await loadBatch(deps, tenant, batchId);
+  const { s } = await loadBatch(deps, tenant, batchId);
   const approvedOnly = req.approvedOnly ?? false;
+  if (approvedOnly && (s.approved ?? 0) === 0) {
+    throw new AppError('conflict', `No row of batch ${batchId} is approved yet: mark rows Approve in the Review column and apply the review (Extensions → Rowshot → Apply review), then download the approved images`);
+  }
   const allVersions = req.allVersions ?? false;
   const key = `${layout.batch(tenant, batchId)}/downloads/zip-${approvedOnly ? 'approved' : 'all'}-${allVersions ? 'versions' : 'latest'}`;
   const version = (await getTenant(deps.store, tenant))?.linkKeyVersion ?? 1;
