@@ -122,7 +122,11 @@ async function fold(deps: CoreDeps, m: Manifest): Promise<TaskOutcome> {
   if ((await putJson(store, layout.rowStates(tenant, batchId), rs, statesRec.generation)) === null) {
     return retryLater(409, 'row states changed during the flush');
   }
-  await putJson(store, layout.status(tenant, batchId), next);
+  // Conditional too: a retry or revision that re-queued rows since this flush read the status
+  // must not be overwritten with a DONE counted from the old states (the flush runs again).
+  if ((await putJson(store, layout.status(tenant, batchId), next, statusRec.generation)) === null) {
+    return retryLater(409, 'the batch status changed during the flush');
+  }
   if (transientWriteFailure !== null) {
     // Keep the outbox: the retried flush writes these rows again.
     return retryLater(503, `sheet write failed: ${transientWriteFailure}`);

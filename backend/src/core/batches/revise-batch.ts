@@ -100,8 +100,13 @@ export async function reviseBatch(deps: CoreDeps, tenant: string, batchId: strin
   const { value: rs } = await updateJson<RowStates>(deps.store, layout.rowStates(tenant, batchId), (cur) => {
     if (!cur) return undefined;
     const next = cur.states.split('');
-    for (const index of picked.keys()) next[index] = 'Q';
-    return { ...cur, states: next.join('') };
+    const revs = [...cur.revs];
+    for (const index of picked.keys()) {
+      next[index] = 'Q';
+      // An older change of the row still in the outbox (an approval) must not fold back to DONE.
+      revs[index] = Math.max(revs[index] ?? 0, records.get(index)?.rev ?? 0);
+    }
+    return { ...cur, states: next.join(''), revs };
   });
   const counts = emptyCounts();
   for (const c of rs?.states ?? '') counts[CODE_STATES[c] ?? 'QUEUED']++;
