@@ -94,6 +94,8 @@ export interface StartBatchInput {
   maxCostUsd?: number;
   /** The Text mode of rows whose Text cell is empty (the backend's default: overlay). */
   textDefault?: TextMode;
+  /** How the images are named in Download all, e.g. `{{Name}}-{{size}}-v{{variant}}` (absent: by Row ID and size). */
+  fileNameTemplate?: string;
   /** Required when the estimate needed confirmation. */
   confirmed?: boolean;
 }

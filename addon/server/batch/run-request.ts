@@ -61,7 +61,7 @@ function backendWriteProblems(data: SheetData): string[] {
 
 export function batchRequest(
   data: SheetData, rows: readonly number[], ids: ReadonlyMap<number, string>, target: TargetRef,
-  opts: { maxCostUsd?: number | undefined; textDefault?: TextMode | undefined } = {},
+  opts: { maxCostUsd?: number | undefined; textDefault?: TextMode | undefined; fileNameTemplate?: string | undefined } = {},
 ): CreateBatchRequest {
   const n = rows.length;
   const request: CreateBatchRequest = {
@@ -72,5 +72,6 @@ export function batchRequest(
   };
   if (opts.maxCostUsd !== undefined) request.maxCostUsd = opts.maxCostUsd;
   if (opts.textDefault !== undefined) request.textDefault = opts.textDefault;
+  if (opts.fileNameTemplate !== undefined) request.fileNameTemplate = opts.fileNameTemplate;
   return request;
 }

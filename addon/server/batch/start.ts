@@ -2,6 +2,7 @@
 // double click, or a retry after a lost answer) finds the run in this sheet's history, or the
 // backend replays the same batch for the same Idempotency-Key and body.
 import { isTextMode, TEXT_MODES } from '../../../shared/index';
+import { MAX_FILE_NAME_TEMPLATE } from '../../../shared/file-names';
 import { connect } from '../api/connect';
 import { withDocumentLock } from '../lock';
 import type { BatchSummary, StartBatchInput } from '../rpc';
@@ -32,6 +33,7 @@ export function startRun(s: Services, input: StartBatchInput): BatchSummary {
       fromClick: true,
       ...(input.maxCostUsd === undefined ? {} : { maxCostUsd: input.maxCostUsd }),
       ...(input.textDefault === undefined ? {} : { textDefault: input.textDefault }),
+      ...(input.fileNameTemplate === undefined || input.fileNameTemplate.trim() === '' ? {} : { fileNameTemplate: input.fileNameTemplate.trim() }),
     };
     return submitRun(s, client, settings, data, rows, input.requestId, opts);
   });
@@ -49,6 +51,9 @@ function checkInput(input: StartBatchInput): void {
   }
   if (input.textDefault !== undefined && !isTextMode(input.textDefault)) {
     fields.push({ field: 'textDefault', message: `must be one of ${TEXT_MODES.join(', ')}` });
+  }
+  if (input.fileNameTemplate !== undefined && (typeof input.fileNameTemplate !== 'string' || input.fileNameTemplate.trim().length > MAX_FILE_NAME_TEMPLATE)) {
+    fields.push({ field: 'fileNameTemplate', message: `must be at most ${MAX_FILE_NAME_TEMPLATE} characters, e.g. {{Name}}-{{size}}-v{{variant}}` });
   }
   if (fields.length > 0) throw new AddonError('invalid_request', `Cannot start the run: ${fields.map((f) => `${f.field} ${f.message}`).join('; ')}`, fields);
 }

@@ -24,7 +24,7 @@ import { toSummary } from './summary';
 
 export function submitRun(
   s: Services, client: BackendClient, settings: Settings, data: SheetData, rows: readonly number[],
-  requestId: string, opts: { maxCostUsd?: number; textDefault?: TextMode; fromClick: boolean; scheduleId?: string },
+  requestId: string, opts: { maxCostUsd?: number; textDefault?: TextMode; fileNameTemplate?: string; fromClick: boolean; scheduleId?: string },
 ): BatchSummary {
   addMissingOutputColumns(data);
   const ids = ensureRowIds(data, rows, () => s.uuid());

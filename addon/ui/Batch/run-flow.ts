@@ -94,8 +94,10 @@ export function cancelConfirm(): void {
 async function start(scope: Scope, requestId: string, confirmed: boolean, started: (b: BatchSummary) => void): Promise<void> {
   const cap = maxCost();
   const text = textDefault();
+  const names = byId<HTMLInputElement>('name-template').value.trim();
   const result = await call('startRun', {
     scope, requestId, ...(confirmed ? { confirmed } : {}), ...(cap !== undefined ? { maxCostUsd: cap } : {}), ...(text ? { textDefault: text } : {}),
+    ...(names ? { fileNameTemplate: names } : {}),
   });
   if (!result.ok) {
     const again = isRetryable(result.error);

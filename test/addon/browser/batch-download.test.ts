@@ -34,6 +34,8 @@ describe('Download all', () => {
   it('gives a zip link for the latest images, the approved ones and every version', { timeout: 90_000 }, async () => {
     stack = await startStack(addon, [['Prompt', 'Headline'], ...['Ana', 'Ben', 'Cy'].map((n) => ['A welcome card', `Welcome, ${n}`])], { env: { ROWSHOT_FLUSH_INTERVAL_MS: '200' } });
     const { page, errors } = await openBatch(browser, stack, 3);
+    // Named by the template typed in the sidebar.
+    await page.fill('#name-template', '{{Headline}}-{{size}}');
     await page.click('#run');
     const card = page.locator('#running li.batch');
     await expect.poll(() => card.locator('.chip').getAttribute('data-state'), { timeout: 15_000 }).toBe('DONE');
@@ -47,7 +49,7 @@ describe('Download all', () => {
     const zipLink = card.locator('a.download-zip');
     await zipLink.waitFor();
     expect(await card.locator('.download-link').textContent()).toBe('Open the zip with the latest images and results.csv; anyone with this link can open it.');
-    expect(await zipImages((await zipLink.getAttribute('href')) ?? '')).toHaveLength(3);
+    expect(await zipImages((await zipLink.getAttribute('href')) ?? '')).toEqual(['images/Welcome, Ana-1080x1080.png', 'images/Welcome, Ben-1080x1080.png', 'images/Welcome, Cy-1080x1080.png']);
     await screenshot(page, 'batch-download-all');
     expect(errors).toEqual([]);
     await page.close();

@@ -28,7 +28,7 @@ describe('fileNameTemplate', () => {
     const zip = unzipSync(new Uint8Array(await (await s.api(`/v1/batches/${id}/export?format=zip`)).arrayBuffer()));
     const images = Object.keys(zip).filter((n) => n.startsWith('images/'));
     expect(images).toEqual([
-      'images/Mug-1x1-v1.png', 'images/Mug-16x9-v1.png', 'images/mug-1x1-v1-2.png', 'images/evil-name-1x1-v1.png', `images/${'z'.repeat(200)}.png`,
+      'images/Mug-1080x1080-v1.png', 'images/Mug-1080x608-v1.png', 'images/mug-1080x1080-v1-2.png', 'images/evil-name-1080x1080-v1.png', `images/${'z'.repeat(200)}.png`,
     ]);
     expect(Object.keys(zip)).toContain('results.csv');
   });

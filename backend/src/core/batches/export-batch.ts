@@ -121,7 +121,7 @@ async function* zipChunks(deps: CoreDeps, m: Manifest, opts: ZipOptions): AsyncG
         // Every version of a row is its own folder (their files have the same names).
         const name = template === null
           ? `images/${rowSegment(r.rowId)}/${opts.allVersions ? `v${version}/` : ''}${img.key.split('/').pop() ?? 'image'}`
-          : `images/${names.take(fileBaseName(template, { cells: cells?.get(r.index)?.cells ?? {}, rowId: r.rowId, aspectRatio: img.aspectRatio, variant: img.variant, version }), extFor(img.mimeType))}`;
+          : `images/${names.take(fileBaseName(template, { cells: cells?.get(r.index)?.cells ?? {}, rowId: r.rowId, aspectRatio: img.size ?? img.aspectRatio, variant: img.variant, version }), extFor(img.mimeType))}`;
         // Images are already compressed: store them, don't deflate them again.
         const file = new ZipPassThrough(name);
         zip.add(file);
