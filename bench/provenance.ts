@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { LocalStore } from '../backend/src/adapters/local/local-store';
+import { c2paContentCredentials } from '../backend/src/adapters/c2pa/content-credentials';
 import { loadConfig } from '../backend/src/config';
 import { createRowshot } from '../backend/src/compose';
 import { systemClock } from '../backend/src/core/clock';
@@ -92,7 +93,9 @@ async function msPerRow(sequentialRows: number, concurrentRows: number): Promise
   const image = await sharp(noise, { raw: { width: 1024, height: 1024, channels: 3 } }).png().toBuffer();
   const thumb = await sharp(image).resize(256).webp().toBuffer();
   const signer = createProvenanceSigner('bench-secret-of-at-least-32-characters');
-  let log = createProvenanceLog(memoryStore(), signer, systemClock);
+  // With Content Credentials, as the app signs every PNG and JPEG.
+  const credentials = await c2paContentCredentials('bench-secret-of-at-least-32-characters', { claimGenerator: 'Rowshot bench' });
+  let log = createProvenanceLog(memoryStore(), signer, systemClock, credentials);
   const row = async (i: number): Promise<void> => {
     const made = await log.append({ tenant: 'bench', draft: draft(i, 'generated'), image: { data: image, mimeType: 'image/png' }, link: (k) => `http://localhost/a/${k}`, sourceType: SOURCE_TYPES.ai });
     await log.append({ tenant: 'bench', draft: { ...draft(i, 'thumbnail'), parent: made.record.id }, image: { data: thumb, mimeType: 'image/webp' }, link: (k) => k, sourceType: SOURCE_TYPES.ai });
@@ -102,7 +105,7 @@ async function msPerRow(sequentialRows: number, concurrentRows: number): Promise
     const tm = performance.now();
     for (let i = 0; i < sequentialRows; i++) await row(i);
     const cpu = (performance.now() - tm) / sequentialRows;
-    log = createProvenanceLog(new LocalStore(dir), signer, systemClock);
+    log = createProvenanceLog(new LocalStore(dir), signer, systemClock, credentials);
     await row(-1);
     const t0 = performance.now();
     for (let i = 0; i < sequentialRows; i++) await row(i);

@@ -2,6 +2,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import type { Config } from './config';
 import type { GoogleClients } from './compose-cloud';
 import { localWiring } from './compose-local';
@@ -32,6 +33,7 @@ import { overlayText } from './render/text-overlay';
 import { headlineShares } from './render/headline-fit';
 import { fitToSize } from './render/fit';
 import { guardedFetch, type GuardedFetchOptions } from './adapters/http/guarded-fetch';
+import { c2paContentCredentials } from './adapters/c2pa/content-credentials';
 import { MAX_UPLOAD_BYTES } from '../../shared/index';
 import { checkFontUpload } from './render/text-font-check';
 import { brandTextFonts } from './render/text-metrics';
@@ -75,6 +77,10 @@ export async function createRowshot(config: Config, overrides: Overrides = {}): 
   const store = overrides.wrapStore ? overrides.wrapStore(wiring.store) : wiring.store;
   const metrics = createMetrics([wiring.queues.rows, wiring.queues.control]);
   const publicBaseUrl = (config.ROWSHOT_PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');
+  // The C2PA identity (CA and signing certificate) derives from the signing secret, like the
+  // provenance key: the same secret gives the same certificates on every start.
+  const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+  const contentCredentials = await c2paContentCredentials(wiring.signingSecret, { claimGenerator: `Rowshot ${version}` });
   const deps: CoreDeps = {
     store,
     breakers: new CircuitBreakers(clock, config.ROWSHOT_BREAKER_FAILURES, config.ROWSHOT_BREAKER_OPEN_MS),
@@ -82,7 +88,8 @@ export async function createRowshot(config: Config, overrides: Overrides = {}): 
     providers: [...(overrides.providers ?? []), ...wiring.providers, new TemplateRenderer()],
     targets: overrides.targets ?? wiring.targets,
     links: createLinkSigner(wiring.signingSecret),
-    provenance: createProvenanceLog(wiring.store, createProvenanceSigner(wiring.signingSecret), clock),
+    provenance: createProvenanceLog(wiring.store, createProvenanceSigner(wiring.signingSecret), clock, contentCredentials),
+    contentCredentials,
     fetchReference: guardedFetch({ maxBytes: MAX_UPLOAD_BYTES, ...overrides.referenceFetchForTests }),
     images: { fitToSize, thumbnail: makeThumbnail, processUpload: (d) => processUpload(d), palette: (d) => extractPalette(d), overlayText: (i) => overlayText({ ...i, fonts: brandTextFonts(i.fonts) }), checkFont: (d) => checkFontUpload(d), headlineShares: (m) => headlineShares(m) },
     clock,

@@ -60,6 +60,9 @@ export function describe(r: VerifyReport): string[] {
   lines.push(cp
     ? `Chain: intact from this record to the latest signed checkpoint, record ${cp.recordId} (${r.chain.recordsChecked} later records checked, key ${cp.keyId})`
     : 'Chain: not intact');
+  // An older server's report has no contentCredentials: say nothing then.
+  if (r.contentCredentials === 'present') lines.push('Content Credentials: a C2PA manifest signed by this server (check it with a C2PA reader, trusting the CA from /v1/provenance/keys)');
+  else if (r.contentCredentials === 'absent') lines.push('Content Credentials: none from this server in the file');
   for (const p of r.problems) lines.push(`  ✗ ${p}`);
   lines.push(r.ok ? 'OK: the image is the one its record describes, and the record is intact.' : 'FAILED');
   return lines;

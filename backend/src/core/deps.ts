@@ -10,6 +10,7 @@ import type { Clock } from './clock';
 import type { CircuitBreakers } from './batches/circuit-breakers';
 import type { CoreState } from './core-state';
 import type { ProvenanceLog } from './provenance/chain-log';
+import type { ContentCredentials } from './provenance/content-credentials';
 
 export interface CoreConfig {
   /** Base for status URLs and asset links, e.g. `https://rowshot.example.com`. */
@@ -119,6 +120,8 @@ export interface CoreDeps {
   links: LinkSigner;
   /** Appends every stored image's provenance record to its tenant's signed chain. */
   provenance: ProvenanceLog;
+  /** Signs C2PA Content Credentials into stored PNG and JPEG files (the provenance log uses it); its CA is published. */
+  contentCredentials: ContentCredentials;
   images: ImageTools;
   /** Fetches a row's Reference image links (guarded against SSRF by the adapter). */
   fetchReference: ReferenceFetcher;

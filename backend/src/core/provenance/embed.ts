@@ -1,13 +1,18 @@
 // Puts an XMP packet into a PNG (an iTXt chunk, keyword XML:com.adobe.xmp, right after IHDR) or
-// a JPEG (an APP1 segment after SOI and any APP0/Exif), and takes it out again. Nothing else in
-// the file changes, so taking Rowshot's packet out gives back the image as made, byte for byte:
-// that is what the record's outputSha256 is taken over. WebP files are left as they are.
+// a JPEG (an APP1 segment after SOI and any APP0/Exif), and takes it out again, together with
+// Rowshot's C2PA manifest store (a PNG caBX chunk before the first IDAT; JPEG APP11 JUMBF
+// segments after APP0), which the Content Credentials adapter adds after the XMP. Nothing else
+// in the file changes, so taking Rowshot's packet and manifest out gives back the image as made,
+// byte for byte: that is what the record's outputSha256 is taken over. WebP files are left as
+// they are.
 import { inflateSync } from 'node:zlib';
 import { readXmpPacket, type EmbeddedProvenance } from './xmp';
 
 const PNG_SIG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const XMP_KEYWORD = 'XML:com.adobe.xmp';
 const JPEG_XMP_NS = 'http://ns.adobe.com/xap/1.0/\0';
+/** The label of Rowshot's own assertion: a manifest store holding it is Rowshot's. */
+const ROWSHOT_ASSERTION = Buffer.from('com.rowshot.provenance', 'latin1');
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);
@@ -130,12 +135,80 @@ export function embedXmp(data: Buffer, mimeType: string, packet: string): Buffer
   return data;
 }
 
-/** Rowshot's packet in the file, and the file without it (the image as made). */
+interface ManifestStore {
+  /** The chunk or segments that hold it. */
+  spans: { start: number; end: number }[];
+  /** It holds Rowshot's `com.rowshot.provenance` assertion. */
+  rowshot: boolean;
+}
+
+/** C2PA manifest stores in a PNG (caBX chunks) or a JPEG (APP11 JPEG XT segments of a `c2pa` JUMBF box, by box instance). */
+function manifestStores(data: Buffer): ManifestStore[] {
+  if (data[0] === 0x89) {
+    return (pngChunks(data) ?? [])
+      .filter((c) => c.type === 'caBX')
+      .map((c) => ({ spans: [{ start: c.start, end: c.end }], rowshot: data.subarray(c.dataStart, c.dataStart + c.length).includes(ROWSHOT_ASSERTION) }));
+  }
+  if (data.length < 4 || data[0] !== 0xff || data[1] !== 0xd8) return [];
+  // APP11 payload: "JP", box instance (2 bytes), sequence number (4), then the JUMBF box: its
+  // header (LBox, TBox "jumb") first, repeated in every continuation segment.
+  const groups = new Map<number, { spans: { start: number; end: number }[]; parts: Buffer[]; c2pa: boolean }>();
+  let at = 2;
+  while (at + 4 <= data.length && data[at] === 0xff) {
+    const marker = data[at + 1] as number;
+    if (marker === 0xda || marker === 0xd9) break;
+    const end = at + 2 + data.readUInt16BE(at + 2);
+    if (end > data.length) break;
+    const p = at + 4;
+    if (marker === 0xeb && end - p >= 16 && data.toString('latin1', p, p + 2) === 'JP' && data.toString('latin1', p + 12, p + 16) === 'jumb') {
+      const instance = data.readUInt16BE(p + 2);
+      const first = data.readUInt32BE(p + 4) === 1;
+      const group = groups.get(instance) ?? { spans: [], parts: [], c2pa: false };
+      groups.set(instance, group);
+      if (first) group.c2pa = end - p >= 28 && data.toString('latin1', p + 20, p + 24) === 'jumd' && data.toString('latin1', p + 24, p + 28) === 'c2pa';
+      group.spans.push({ start: at, end });
+      group.parts.push(data.subarray(first ? p + 8 : p + 16, end));
+    }
+    at = end;
+  }
+  return [...groups.values()].filter((g) => g.c2pa).map((g) => ({ spans: g.spans, rowshot: Buffer.concat(g.parts).includes(ROWSHOT_ASSERTION) }));
+}
+
+/** Whether the file carries a C2PA manifest store at all (Rowshot's or anyone's). */
+export function hasC2paManifest(data: Buffer): boolean {
+  return manifestStores(data).length > 0;
+}
+
+/** Whether the file carries Rowshot's C2PA manifest store (by its assertion's label; its signature is a C2PA reader's to check). */
+export function hasRowshotC2paManifest(data: Buffer): boolean {
+  return manifestStores(data).some((s) => s.rowshot);
+}
+
+function without(data: Buffer, spans: { start: number; end: number }[]): Buffer {
+  if (spans.length === 0) return data;
+  const parts: Buffer[] = [];
+  let at = 0;
+  for (const s of [...spans].sort((a, b) => a.start - b.start)) {
+    parts.push(data.subarray(at, s.start));
+    at = s.end;
+  }
+  parts.push(data.subarray(at));
+  return Buffer.concat(parts);
+}
+
+/** The file without Rowshot's C2PA manifest store (the same bytes when it has none). Another signer's manifest stays. */
+export function withoutRowshotC2pa(data: Buffer): Buffer {
+  return without(data, manifestStores(data).filter((s) => s.rowshot).flatMap((s) => s.spans));
+}
+
+/** Rowshot's packet in the file, and the file without it and without Rowshot's C2PA manifest (the image as made). */
 export function extractProvenance(data: Buffer): { embedded: EmbeddedProvenance; stripped: Buffer } | null {
   const spans = data[0] === 0x89 ? pngXmpSpans(data) : jpegXmpSpans(data);
   for (const s of spans) {
     const embedded = readXmpPacket(s.text);
-    if (embedded) return { embedded, stripped: Buffer.concat([data.subarray(0, s.start), data.subarray(s.end)]) };
+    if (!embedded) continue;
+    const c2pa = manifestStores(data).filter((m) => m.rowshot).flatMap((m) => m.spans);
+    return { embedded, stripped: without(data, [s, ...c2pa]) };
   }
   return null;
 }

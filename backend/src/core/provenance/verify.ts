@@ -5,7 +5,7 @@
 import type { CoreDeps } from '../deps';
 import { layout } from '../layout';
 import { checkChain, listShards, loadRecord, recordProblem, type Loaded } from './check-chain';
-import { extractProvenance } from './embed';
+import { extractProvenance, hasRowshotC2paManifest, withoutRowshotC2pa } from './embed';
 import { parseRecordId, sha256, type ProvenanceRecord } from './record';
 
 export interface VerifyReport {
@@ -18,6 +18,11 @@ export interface VerifyReport {
   record: ProvenanceRecord | null;
   pixels: { match: boolean; sha256: string; recordSha256: string | null };
   chain: { intact: boolean; latestCheckpoint: { recordId: string; hash: string; keyId: string } | null; recordsChecked: number };
+  /**
+   * Whether the file carries Rowshot's C2PA manifest. Presence only: its signature is checked by
+   * any C2PA reader, with the CA certificate of GET /v1/provenance/keys as trust anchor.
+   */
+  contentCredentials: 'present' | 'absent';
 }
 
 /** How many records a hash lookup reads at most (a file without metadata; rare and slow by nature). */
@@ -25,11 +30,13 @@ const MAX_HASH_SCAN = 20_000;
 
 export async function verifyImage(deps: CoreDeps, data: Buffer, callerTenant: string | null): Promise<VerifyReport> {
   const extracted = extractProvenance(data);
-  const pixelsSha = sha256(extracted ? extracted.stripped : data);
+  // Without the XMP packet (a tool dropped it), Rowshot's C2PA manifest still comes off before hashing.
+  const pixelsSha = sha256(extracted ? extracted.stripped : withoutRowshotC2pa(data));
   const report: VerifyReport = {
     ok: false, problem: null, problems: [], foundBy: null, record: null,
     pixels: { match: false, sha256: pixelsSha, recordSha256: null },
     chain: { intact: false, latestCheckpoint: null, recordsChecked: 0 },
+    contentCredentials: hasRowshotC2paManifest(data) ? 'present' : 'absent',
   };
   const fail = (p: string): VerifyReport => {
     report.problems.push(p);

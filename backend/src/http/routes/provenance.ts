@@ -1,5 +1,6 @@
-// Provenance over HTTP. The public key is public (anyone checks a record with it); a record
-// through the API is the caller's tenant's only.
+// Provenance over HTTP. The public key is public (anyone checks a record with it), and so is the
+// C2PA CA certificate (a C2PA reader's trust anchor for the Content Credentials in the files); a
+// record through the API is the caller's tenant's only.
 import express, { Router } from 'express';
 import { AppError } from '../../core/app-error';
 import type { CoreDeps } from '../../core/deps';
@@ -13,7 +14,11 @@ export function publicProvenanceRoutes(deps: CoreDeps): Router {
   r.get('/v1/provenance/keys', (_req, res) => {
     const k = deps.provenance.signer.key;
     res.setHeader('Cache-Control', 'public, max-age=3600');
-    res.json({ keys: [{ keyId: k.keyId, alg: k.alg, publicKeyPem: k.publicKeyPem, jwk: { kty: 'OKP', crv: 'Ed25519', x: k.x, kid: k.keyId } }] });
+    const { caCertPem, leafCertPem } = deps.contentCredentials.certificates;
+    res.json({
+      keys: [{ keyId: k.keyId, alg: k.alg, publicKeyPem: k.publicKeyPem, jwk: { kty: 'OKP', crv: 'Ed25519', x: k.x, kid: k.keyId } }],
+      c2pa: { caCertPem, leafCertPem },
+    });
   });
   return r;
 }
