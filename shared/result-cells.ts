@@ -18,7 +18,7 @@ export interface ResultRow {
   /** ISO time. */
   updatedAt: string;
   /** In a stable order: aspect ratios as listed in the row, then variant. */
-  images: readonly { url: string; thumbnailUrl: string }[];
+  images: readonly { url: string; thumbnailUrl: string; provenanceUrl?: string | undefined }[];
   /** The row's version (Version column, where the sheet has one). */
   version?: number;
   /** The approved version's image links (Approved image URL, where the sheet has one); null: not approved. */
@@ -59,6 +59,8 @@ export function resultCells(row: ResultRow): Partial<Record<OutputField, ResultC
   if (replacesImages(row)) {
     cells.imageUrl = text(row.images.map((i) => i.url).join('\n'));
     cells.thumbnailUrl = text(row.images.map((i) => i.thumbnailUrl).join('\n'));
+    // One record link per image, in the same order (empty for images made before records were kept).
+    cells.provenance = text(row.images.some((i) => i.provenanceUrl) ? row.images.map((i) => i.provenanceUrl ?? '').join('\n') : '');
     cells.image = imageCell(row.images[0]?.thumbnailUrl);
   }
   return cells;

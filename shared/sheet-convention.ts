@@ -38,6 +38,8 @@ export const OUTPUT_FIELDS = {
   costUsd: 'Cost (USD)',
   batchId: 'Batch ID',
   updatedAt: 'Updated at',
+  /** Links to each image's provenance record (one per line, as Image URL). */
+  provenance: 'Provenance',
   /** Review columns: written only where the sheet has them (see ON_DEMAND_OUTPUTS). */
   version: 'Version',
   approvedImageUrl: 'Approved image URL',
@@ -80,6 +82,7 @@ export const HEADER_SYNONYMS: Readonly<Record<InputField | OutputField, readonly
   costUsd: ['Cost', 'Cost USD'],
   batchId: [],
   updatedAt: [],
+  provenance: ['Provenance URL', 'Provenance URLs', 'Provenance record'],
   version: ['Image version'],
   approvedImageUrl: ['Approved image', 'Approved URL', 'Approved image URLs'],
 };
@@ -141,7 +144,7 @@ export function mapHeaders(headers: readonly string[], overrides: ColumnMapping 
 
 /** Output columns in the order they are appended when missing. */
 export const OUTPUT_ORDER: readonly AutoOutputField[] = [
-  'rowId', 'status', 'image', 'imageUrl', 'thumbnailUrl', 'error', 'provider', 'costUsd', 'batchId', 'updatedAt',
+  'rowId', 'status', 'image', 'imageUrl', 'thumbnailUrl', 'error', 'provider', 'costUsd', 'batchId', 'updatedAt', 'provenance',
 ];
 
 /** A cell starting with one of these would be read as a formula by a spreadsheet. */

@@ -16,6 +16,8 @@ export interface RowImageWrite {
   variant: number;
   image: AssetLink;
   thumbnail: AssetLink;
+  /** The capability link to the image's provenance record (absent for images made before records were kept). */
+  provenance?: AssetLink;
 }
 
 export interface RowWrite {

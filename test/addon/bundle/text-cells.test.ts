@@ -71,7 +71,7 @@ describe('text that looks like a number or a boolean', () => {
     expect(after.value(5, column('Status'))).toBe('DONE');
     expect(after.value(5, column('Provider'))).toBe('gemini-2.5-flash-image');
     // The output headers the run added went in as text too.
-    expect(after.dump()[0]?.slice(HEADERS.length)).toEqual(['Image', 'Image URL', 'Thumbnail URL', 'Error', 'Cost (USD)', 'Batch ID', 'Updated at']);
+    expect(after.dump()[0]?.slice(HEADERS.length)).toEqual(['Image', 'Image URL', 'Thumbnail URL', 'Error', 'Cost (USD)', 'Batch ID', 'Updated at', 'Provenance']);
     // Only the image is a formula; the cost is a number.
     const image = HEADERS.length + 1;
     expect(after.formula(5, image)).toMatch(/^=IMAGE\("/);

@@ -20,7 +20,7 @@ it('adds the output columns past column Z by growing the grid once', () => {
   expect(fake.calls.byMethod['Sheet.insertColumnsAfter']).toBe(1);
   const header = fake.workbook.sheet('Products').dump()[0] as string[];
   expect(header).toHaveLength(24 + OUTPUT_ORDER.length);
-  expect(header.slice(24)).toEqual(['Row ID', 'Status', 'Image', 'Image URL', 'Thumbnail URL', 'Error', 'Provider', 'Cost (USD)', 'Batch ID', 'Updated at']);
+  expect(header.slice(24)).toEqual(['Row ID', 'Status', 'Image', 'Image URL', 'Thumbnail URL', 'Error', 'Provider', 'Cost (USD)', 'Batch ID', 'Updated at', 'Provenance']);
   const ids = fake.workbook.sheet('Products').dump().slice(1).map((r) => r[24]);
   expect(ids.every((id) => typeof id === 'string' && id.startsWith('r_'))).toBe(true);
 });

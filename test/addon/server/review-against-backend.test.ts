@@ -52,6 +52,9 @@ describe('review in the sheet', () => {
     follow(app, run.id, () => sheet.record(4, 1)['Status'] === 'DONE');
     const headers = () => sheet.rows()[0]!.map(String);
     const v1 = [2, 3, 4].map((r) => sheet.record(r, 1));
+    // The Provenance column links each image's record (the same capability links as images).
+    const record = JSON.parse(http.fetch({ url: String(v1[0]!['Provenance']), method: 'get' }).body) as { rowId: string; assetKey: string; outputSha256: string };
+    expect(record).toMatchObject({ rowId: v1[0]!['Row ID'], outputSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
 
     app.addReviewColumns();
     expect(headers().slice(-4)).toEqual(['Review', 'Feedback', 'Version', 'Approved image URL']);

@@ -81,7 +81,7 @@ describe('a 20-row sheet run through the real backend', () => {
     expect(synced).toBeGreaterThanOrEqual(20);
 
     const headers = sheet.rows()[1]!;
-    expect(headers).toEqual(['Product', 'Prompt', 'Aspect ratios', 'Row ID', 'Status', 'Image', 'Image URL', 'Thumbnail URL', 'Error', 'Provider', 'Cost (USD)', 'Batch ID', 'Updated at']);
+    expect(headers).toEqual(['Product', 'Prompt', 'Aspect ratios', 'Row ID', 'Status', 'Image', 'Image URL', 'Thumbnail URL', 'Error', 'Provider', 'Cost (USD)', 'Batch ID', 'Updated at', 'Provenance']);
     const ids = new Set<string>();
     for (let row = 3; row <= 22; row++) {
       const rec = sheet.record(row, 2);

@@ -80,7 +80,7 @@ describe('a batch from accept to DONE', () => {
     const { batches } = await json<{ batches: BatchStatus[] }>(await s.api('/v1/batches?q=spring'));
     const id = batches[0]!.id;
     const csv = await (await s.api(`/v1/batches/${id}/export?format=csv`)).text();
-    expect(csv.split('\n')[0]).toBe('Row ID,Status,Error,Provider,Cost (USD),Image URL,Thumbnail URL,Updated at');
+    expect(csv.split('\n')[0]).toBe('Row ID,Status,Error,Provider,Cost (USD),Image URL,Thumbnail URL,Updated at,Provenance');
     expect(csv).toContain('r12,DONE');
     const j = await json<{ rows: unknown[] }>(await s.api(`/v1/batches/${id}/export?format=json`));
     expect(j.rows).toHaveLength(12);
@@ -103,7 +103,7 @@ describe('a batch from accept to DONE', () => {
     const zip = unzipSync(new Uint8Array(await (await s.api(`/v1/batches/${id}/export?format=zip`)).arrayBuffer()));
     for (const [where, text] of [['csv', csv], ['results.csv', strFromU8(zip['results.csv']!)]] as const) {
       const [header, ...records] = parse(text) as string[][];
-      expect(header, where).toEqual(['Row ID', 'Status', 'Error', 'Provider', 'Cost (USD)', 'Image URL', 'Thumbnail URL', 'Updated at']);
+      expect(header, where).toEqual(['Row ID', 'Status', 'Error', 'Provider', 'Cost (USD)', 'Image URL', 'Thumbnail URL', 'Updated at', 'Provenance']);
       expect(records.map((r) => r[0]), where).toEqual(['\'=HYPERLINK("x")', "'@sum", 'plain']);
       // The other cells are what a sheet's output cells show (shared/result-cells.ts).
       expect(records[0]!.slice(1, 5), where).toEqual(['DONE', '', 'fake-model', '0.067']);

@@ -24,7 +24,7 @@ export function cellText(cell: sheets_v4.Schema$CellData | undefined): string {
 export function resultRowOf(w: RowWrite): ResultRow {
   return {
     state: w.state, reason: w.reason, provider: w.provider, costUsd: w.costUsd, batchId: w.batchId, updatedAt: w.updatedAt,
-    images: w.images.map((i) => ({ url: i.image.url, thumbnailUrl: i.thumbnail.url })),
+    images: w.images.map((i) => ({ url: i.image.url, thumbnailUrl: i.thumbnail.url, provenanceUrl: i.provenance?.url })),
     ...(w.version === undefined ? {} : { version: w.version }),
     ...(w.approved === undefined ? {} : { approved: w.approved && { version: w.approved.version, urls: w.approved.images.map((i) => i.image.url) } }),
   };

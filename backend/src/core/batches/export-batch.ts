@@ -27,7 +27,7 @@ export interface ExportStream {
 }
 
 const PAGE = 200;
-const CSV_FIELDS: readonly OutputField[] = ['rowId', 'status', 'error', 'provider', 'costUsd', 'imageUrl', 'thumbnailUrl', 'updatedAt'];
+const CSV_FIELDS: readonly OutputField[] = ['rowId', 'status', 'error', 'provider', 'costUsd', 'imageUrl', 'thumbnailUrl', 'updatedAt', 'provenance'];
 const CSV_HEADER = CSV_FIELDS.map((f) => OUTPUT_FIELDS[f]);
 
 export async function exportBatch(deps: CoreDeps, tenant: string, batchId: string, format: ExportFormat, zipOptions: ZipOptions = {}): Promise<ExportStream> {

@@ -143,6 +143,7 @@ function imageWrite(i: StoredImage, link: LinkFor): RowImageWrite {
   return {
     size: i.size ?? i.aspectRatio.replace(':', 'x'), aspectRatio: i.aspectRatio, variant: i.variant,
     image: { key: i.key, url: link(i.key) }, thumbnail: { key: i.thumbKey, url: link(i.thumbKey) },
+    ...(i.provenanceKey ? { provenance: { key: i.provenanceKey, url: link(i.provenanceKey) } } : {}),
   };
 }
 

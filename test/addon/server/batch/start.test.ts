@@ -167,16 +167,16 @@ describe('rows of a started run', () => {
 
   it('keep their Row IDs and images: only the result columns are written, in one block', () => {
     const { sheet, app } = setup([
-      ['Prompt', 'Row ID', 'Status', 'Image', 'Image URL', 'Thumbnail URL', 'Error', 'Provider', 'Cost (USD)', 'Batch ID', 'Updated at'],
+      ['Prompt', 'Row ID', 'Status', 'Image', 'Image URL', 'Thumbnail URL', 'Error', 'Provider', 'Cost (USD)', 'Batch ID', 'Updated at', 'Provenance'],
       ['a', 'r_0123456789', 'FAILED: x', '=IMAGE("https://cdn.test/old.png")', 'https://cdn.test/old.png', 'https://cdn.test/old_t.png', 'x', 'p', 0.039, 'b_old', 't'],
     ]);
     sheet.resetCalls();
     const run = value(app.startRun({ scope: 'failed', requestId: 'k' }));
     expect(sheet.record(2)).toEqual({
       Prompt: 'a', 'Row ID': 'r_0123456789', Status: 'QUEUED', Image: '=IMAGE("https://cdn.test/old.png")', 'Image URL': 'https://cdn.test/old.png',
-      'Thumbnail URL': 'https://cdn.test/old_t.png', Error: '', Provider: '', 'Cost (USD)': 0, 'Batch ID': run.id, 'Updated at': '2026-03-01T10:00:00.000Z',
+      'Thumbnail URL': 'https://cdn.test/old_t.png', Error: '', Provider: '', 'Cost (USD)': 0, 'Batch ID': run.id, 'Updated at': '2026-03-01T10:00:00.000Z', Provenance: '',
     });
-    expect(sheet.writes).toEqual([{ row: 2, column: 3, rows: 1, columns: 9 }]); // no header, no Row ID write
+    expect(sheet.writes).toEqual([{ row: 2, column: 3, rows: 1, columns: 10 }]); // no header, no Row ID write
   });
 });
 

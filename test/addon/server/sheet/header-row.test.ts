@@ -46,7 +46,7 @@ describe('column mapping', () => {
     expect(r.value).toMatchObject({
       sheetId: 3, sheetName: 'Campaign', headerRow: 2, headers: ['Prompt', 'Ratio', 'Status', 'Pack name'],
       mapping: { prompt: 'Prompt', aspectRatios: 'Ratio', status: 'Status' },
-      missingOutputs: ['rowId', 'image', 'imageUrl', 'thumbnailUrl', 'error', 'provider', 'costUsd', 'batchId', 'updatedAt'],
+      missingOutputs: ['rowId', 'image', 'imageUrl', 'thumbnailUrl', 'error', 'provider', 'costUsd', 'batchId', 'updatedAt', 'provenance'],
       counts: { rows: 3, selected: 2, notDone: 2, failed: 1 },
       settingsOk: true, confirmAboveUsd: 5,
     });

@@ -73,9 +73,9 @@ describe('addMissingOutputColumns', () => {
     const sheet = new MemorySheet(1, 'S', [['Title'], ['Prompt', 'Status', '', ''], ['a', '', '', 'stray note']]);
     const data = readSheet(sheet, {});
     sheet.resetCalls();
-    expect(addMissingOutputColumns(data)).toEqual(['rowId', 'image', 'imageUrl', 'thumbnailUrl', 'error', 'provider', 'costUsd', 'batchId', 'updatedAt']);
+    expect(addMissingOutputColumns(data)).toEqual(['rowId', 'image', 'imageUrl', 'thumbnailUrl', 'error', 'provider', 'costUsd', 'batchId', 'updatedAt', 'provenance']);
     expect(sheet.calls.write).toBe(1);
-    expect(sheet.rows()[1]).toEqual(['Prompt', 'Status', '', '', 'Row ID', 'Image', 'Image URL', 'Thumbnail URL', 'Error', 'Provider', 'Cost (USD)', 'Batch ID', 'Updated at']);
+    expect(sheet.rows()[1]).toEqual(['Prompt', 'Status', '', '', 'Row ID', 'Image', 'Image URL', 'Thumbnail URL', 'Error', 'Provider', 'Cost (USD)', 'Batch ID', 'Updated at', 'Provenance']);
     expect(sheet.value(3, 4)).toBe('stray note');
     expect(addMissingOutputColumns(data)).toEqual([]);
     expect(sheet.calls.write).toBe(1);

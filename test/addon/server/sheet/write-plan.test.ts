@@ -7,7 +7,7 @@ import { FakeBackend } from '../helpers/fake-backend';
 import { MemorySheet } from '../helpers/memory-sheet';
 import { memoryServices } from '../helpers/memory-services';
 
-const HEADERS = ['Prompt', 'Row ID', 'Status', 'Image', 'Image URL', 'Thumbnail URL', 'Error', 'Provider', 'Cost (USD)', 'Batch ID', 'Updated at'];
+const HEADERS = ['Prompt', 'Row ID', 'Status', 'Image', 'Image URL', 'Thumbnail URL', 'Error', 'Provider', 'Cost (USD)', 'Batch ID', 'Updated at', 'Provenance'];
 const done = (rowId: string, extra: Partial<RowResult> = {}): RowResult => ({
   rowId, index: 0, state: 'DONE', reason: null, provider: 'template', costUsd: 0.039, notes: [], attempts: 1, updatedAt: '2026-03-01T10:00:00.000Z',
   images: [{ size: '1080x1080', aspectRatio: '1:1', variant: 1, url: `https://cdn.test/${rowId}.png`, thumbnailUrl: `https://cdn.test/${rowId}_t.png` }],

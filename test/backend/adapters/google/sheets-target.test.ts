@@ -90,8 +90,8 @@ describe('SheetsTarget', () => {
 
     const headers = fake.sheet(ID).cells[0]!.map((v) => v?.stringValue ?? '');
     // Status existed (col 3); the others are appended after the last used column, in OUTPUT_ORDER.
-    expect(headers).toEqual(['Prompt', 'row_id', 'Notes', 'Status', 'Image', 'Image URL', 'Thumbnail URL', 'Error', 'Provider', 'Cost (USD)', 'Batch ID', 'Updated at']);
-    expect(fake.sheet(ID).columnCount).toBe(12);
+    expect(headers).toEqual(['Prompt', 'row_id', 'Notes', 'Status', 'Image', 'Image URL', 'Thumbnail URL', 'Error', 'Provider', 'Cost (USD)', 'Batch ID', 'Updated at', 'Provenance']);
+    expect(fake.sheet(ID).columnCount).toBe(13);
 
     const ra = fake.rowWhere(ID, 'row_id', 'r_A');
     const rs = fake.rowWhere(ID, 'row_id', 'SKU:12');
@@ -153,7 +153,7 @@ describe('SheetsTarget', () => {
   });
 
   it('makes exactly one read and one write per write() of 200 rows (once the Row ID column is known)', async () => {
-    const rows: CellInput[][] = [['Prompt', 'Row ID', 'Status', 'Image', 'Image URL', 'Thumbnail URL', 'Error', 'Provider', 'Cost (USD)', 'Batch ID', 'Updated at']];
+    const rows: CellInput[][] = [['Prompt', 'Row ID', 'Status', 'Image', 'Image URL', 'Thumbnail URL', 'Error', 'Provider', 'Cost (USD)', 'Batch ID', 'Updated at', 'Provenance']];
     for (let i = 0; i < 200; i++) rows.push([`p${i}`, `r_${i}`]);
     fake.addSpreadsheet(ID, [{ title: 'Big', rows }]);
     const t = target();
@@ -218,8 +218,8 @@ describe('SheetsTarget', () => {
     const writes = fake.writes();
     expect(writes).toHaveLength(1);
     const reqs = (writes[0]!.body as { requests: Record<string, unknown>[] }).requests;
-    expect(reqs[0]).toEqual({ appendDimension: { sheetId: 0, dimension: 'COLUMNS', length: 9 } });
-    expect(fake.sheet(ID).columnCount).toBe(11);
+    expect(reqs[0]).toEqual({ appendDimension: { sheetId: 0, dimension: 'COLUMNS', length: 10 } });
+    expect(fake.sheet(ID).columnCount).toBe(12);
     expect(fake.text(ID, 1, fake.column(ID, 'Status'))).toBe('DONE');
   });
 
@@ -268,7 +268,7 @@ describe('SheetsTarget', () => {
   });
 
   it('splits a body over maxPayloadBytes into several batchUpdates', async () => {
-    const rows: CellInput[][] = [['Prompt', 'Row ID', 'Status', 'Image', 'Image URL', 'Thumbnail URL', 'Error', 'Provider', 'Cost (USD)', 'Batch ID', 'Updated at']];
+    const rows: CellInput[][] = [['Prompt', 'Row ID', 'Status', 'Image', 'Image URL', 'Thumbnail URL', 'Error', 'Provider', 'Cost (USD)', 'Batch ID', 'Updated at', 'Provenance']];
     for (let i = 0; i < 1200; i++) rows.push([`p${i}`, `r_${i}`]);
     fake.addSpreadsheet(ID, [{ title: 'S', rows, rowCount: 2000 }]);
     const out = await target({ maxPayloadBytes: 200_000 }).write(REF, 'acme', Array.from({ length: 1200 }, (_, i) => row(`r_${i}`)));
@@ -329,7 +329,7 @@ describe('SheetsTarget', () => {
   it('limits writes to writesPerMinute across spreadsheets (fake clock)', async () => {
     // 20 spreadsheets, so writes cannot coalesce (see the next test) and each needs a token.
     const ids = Array.from({ length: 20 }, (_, i) => `sheet_rate_${String(i).padStart(4, '0')}`);
-    for (const id of ids) fake.addSpreadsheet(id, [{ title: 'S', rows: [['Prompt', 'Row ID', 'Status', 'Image', 'Image URL', 'Thumbnail URL', 'Error', 'Provider', 'Cost (USD)', 'Batch ID', 'Updated at'], ['x', 'r_1']] }]);
+    for (const id of ids) fake.addSpreadsheet(id, [{ title: 'S', rows: [['Prompt', 'Row ID', 'Status', 'Image', 'Image URL', 'Thumbnail URL', 'Error', 'Provider', 'Cost (USD)', 'Batch ID', 'Updated at', 'Provenance'], ['x', 'r_1']] }]);
     const time = fakeTime();
     // Records when each token is granted: a request leaves right after its token, but the
     // fake clock jumps while other callers sleep, so arrival times at the fake are not exact.
@@ -355,7 +355,7 @@ describe('SheetsTarget', () => {
   });
 
   it('coalesces writes to one sheet that arrive while another waits for a token', async () => {
-    const header = ['Prompt', 'Row ID', 'Status', 'Image', 'Image URL', 'Thumbnail URL', 'Error', 'Provider', 'Cost (USD)', 'Batch ID', 'Updated at'];
+    const header = ['Prompt', 'Row ID', 'Status', 'Image', 'Image URL', 'Thumbnail URL', 'Error', 'Provider', 'Cost (USD)', 'Batch ID', 'Updated at', 'Provenance'];
     fake.addSpreadsheet('sheet_cccccccccc', [{ title: 'S', rows: [header, ['x', 'r_1']] }]);
     fake.addSpreadsheet('sheet_dddddddddd', [{ title: 'S', rows: [header, ['x', 'r_1'], ['y', 'r_2'], ['z', 'r_3']] }]);
     const time = fakeTime();

@@ -22,7 +22,8 @@ export function writeResultRow(
 ): void {
   const cells = resultCells({
     state: w.state, reason: w.reason, provider: w.provider, costUsd: w.costUsd, batchId: w.batchId, updatedAt: w.updatedAt,
-    images: assets.imageLines.map((url, i) => ({ url, thumbnailUrl: assets.thumbLines[i] ?? '' })),
+    // Provenance records are served, never copied: the workbook gets their links.
+    images: assets.imageLines.map((url, i) => ({ url, thumbnailUrl: assets.thumbLines[i] ?? '', provenanceUrl: w.images[i]?.provenance?.url })),
     ...(w.version === undefined ? {} : { version: w.version }),
     ...(w.approved === undefined ? {} : { approved: w.approved && { version: w.approved.version, urls: assets.approvedLines } }),
   });

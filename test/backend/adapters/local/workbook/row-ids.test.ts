@@ -77,7 +77,7 @@ describe('ensureRowIds', () => {
     expect(ids[2]).toMatch(ROW_ID_PATTERN); // the later duplicate of keep-1
     expect(ids[3]).toBe('keep-2');
     const lines = (await readFile(file, 'utf8')).split('\n');
-    const empties = ','.repeat(9);
+    const empties = ','.repeat(10);
     expect(lines[1]).toBe(`A,keep-1,x${empties}`);
     expect(lines[3]).toBe(`C,${ids[2]},z${empties}`);
     expect(lines[4]).toBe(`D, keep-2 ,w${empties}`);

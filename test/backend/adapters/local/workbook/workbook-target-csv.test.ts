@@ -103,7 +103,7 @@ describe('WorkbookTarget on CSV', () => {
     const text = await readFile(file, 'utf8');
     expect(text.includes('\r')).toBe(false);
     expect(text.charCodeAt(0)).toBe('P'.charCodeAt(0));
-    expect(text.split('\n')[2]).toBe(`again,r_other${','.repeat(9)}`); // padded to the new columns
+    expect(text.split('\n')[2]).toBe(`again,r_other${','.repeat(10)}`); // padded to the new columns
   });
 
   it('writes results into a Windows-1252 file without damaging its other bytes', async () => {
