@@ -94,4 +94,37 @@ describe('review in the sheet', () => {
     expect(names).toHaveLength(1);
     expect(names[0]).toContain(String(ben!['Row ID']));
   }, 90_000);
+
+  it('runs a 50-row review round: 10 sent back with feedback, all approved, the approved zip named by the template with 10 at v2', async () => {
+    const app = createApp(() => s);
+    const big = new MemorySheet(11, 'Team', [['Name', 'Prompt', 'Headline'], ...Array.from({ length: 50 }, (_, i) => [`Person ${i + 1}`, 'A welcome card', `Welcome, person ${i + 1}`])]);
+    s.spreadsheet.sheetList.push(big);
+    s.spreadsheet.activeIndex = s.spreadsheet.sheetList.length - 1;
+    const run = value(app.startRun({ scope: 'not_done', requestId: 'review-50', fileNameTemplate: '{{Name}}-{{size}}-v{{version}}' }));
+    follow(app, run.id, () => big.record(51, 1)['Status'] === 'DONE');
+    app.addReviewColumns();
+    const col = (h: string) => big.rows()[0]!.map(String).indexOf(h) + 1;
+    for (let r = 2; r <= 11; r++) {
+      big.set(r, col('Review'), 'Changes');
+      big.set(r, col('Feedback'), 'Use the full name');
+      big.set(r, col('Headline'), `Welcome, Person Number ${r - 1}`);
+    }
+    app.applyReview();
+    expect(s.ui.toasts.at(-1)?.message).toBe('Review applied: 10 rows sent back with feedback (new versions are on their way).');
+    follow(app, run.id, () => [2, 3, 4, 5, 6, 7, 8, 9, 10, 11].every((r) => big.record(r, 1)['Version'] === 2));
+
+    for (let r = 2; r <= 51; r++) big.set(r, col('Review'), 'Approve');
+    app.applyReview();
+    expect(s.ui.toasts.at(-1)?.message).toBe('Review applied: 50 approved.');
+    follow(app, run.id, () => big.record(51, 1)['Approved image URL'] !== '');
+    expect(big.record(2, 1)['Approved image URL']).toBe(big.record(2, 1)['Image URL']);
+
+    const link = value(app.downloadLink({ batchId: run.id, approvedOnly: true }));
+    const zip = unzipSync(new Uint8Array(await (await fetch(link.url)).arrayBuffer()));
+    const names = Object.keys(zip).filter((n) => n.startsWith('images/')).sort();
+    expect(names).toHaveLength(50);
+    expect(names.filter((n) => n.endsWith('-1080x1080-v2.png'))).toHaveLength(10);
+    expect(names).toContain('images/Person 1-1080x1080-v2.png');
+    expect(names).toContain('images/Person 50-1080x1080-v1.png');
+  }, 120_000);
 });
