@@ -2,7 +2,6 @@
 // it exists. Every image has exactly the pixels of its size: a model's image (made at its nearest
 // ratio) is cropped and scaled to them before text is laid out on it. Images stored by an earlier attempt of the same generation are reused,
 // so a retry or a takeover never pays for an image twice.
-import { createHash } from 'node:crypto';
 import type { AspectRatio, RowSpec } from '../../../../shared/index';
 import { coveringAspectRatio, nearestAspectRatio, ratioPixels, reducedRatio, toMicros } from '../../../../shared/index';
 import type { GeneratedImage, GenerateOutcome, ReferenceImage } from '../../ports/image-provider';
@@ -11,7 +10,7 @@ import { extFor, layout } from '../layout';
 import type { PackForRow } from '../packs/pack-for-row';
 import type { Appended } from '../provenance/chain-log';
 import { extractProvenance } from '../provenance/embed';
-import { parseRecordId } from '../provenance/record';
+import { parseRecordId, sha256 } from '../provenance/record';
 import { rowRecorder } from '../provenance/row-records';
 import { linkerFor } from './batch-view';
 import type { ProviderChoice } from './provider-choice';
@@ -102,7 +101,8 @@ export async function generateImages(deps: CoreDeps, input: Input): Promise<Gene
   const reserved = (ai && logo && spec.text === 'model' ? 1 : 0) + (resize === 'recompose' ? 1 : 0);
   const room = Math.max(0, choice.maxReferenceImages - reserved);
   if (all.length > room) {
-    const why = reserved > 0 ? ` (${reserved} of its ${choice.maxReferenceImages} places go to ${[resize === 'recompose' ? 'the first size' : '', reserved > (resize === 'recompose' ? 1 : 0) ? 'the logo' : ''].filter(Boolean).join(' and ')})` : '';
+    const takers = [resize === 'recompose' ? 'the first size' : '', ai && logo && spec.text === 'model' ? 'the logo' : ''].filter(Boolean);
+    const why = takers.length > 0 ? ` (${reserved} of its ${choice.maxReferenceImages} places go to ${takers.join(' and ')})` : '';
     notes.push(`${choice.model} takes ${choice.maxReferenceImages} reference images${why}; used the first ${room} of ${all.length}`);
   }
   const used = all.slice(0, room);
@@ -173,7 +173,8 @@ export async function generateImages(deps: CoreDeps, input: Input): Promise<Gene
       let made: Made;
       let costUsd = 0;
       let parent: string | null = null;
-      let recomposedFrom: Master | null = null;
+      // The image this one was made from, first in the model's references (recompose or edit).
+      let lead: { from: Master; as: 'master' | 'edit' } | null = null;
       if (resize === 'crop') {
         master ??= await storedImage(deps, existing, masterKey(m, rec, variant)) ?? null;
         if (!master) {
@@ -189,25 +190,27 @@ export async function generateImages(deps: CoreDeps, input: Input): Promise<Gene
         masters.set(variant, master);
         own = master.image;
         const cutAt = deps.clock.now();
-        made = { ...master.made, aspectRatio: nearestAspectRatio(width, height), startedAt: cutAt, finishedAt: cutAt };
+        made = { ...master.made, aspectRatio: nearestAspectRatio(width, height), variant, startedAt: cutAt, finishedAt: cutAt };
         parent = master.recordId;
       } else {
         if (resize === 'recompose' && i > 0) {
           const first = spec.sizes[0];
           master ??= first ? await storedMasterOf(deps, existing, m, rec, first.id, variant, overlay) : null;
-          if (master) masters.set(variant, master);
-          recomposedFrom = master;
+          if (master) {
+            masters.set(variant, master);
+            lead = { from: master, as: 'master' };
+          }
         }
         const edited = revision && ai ? await previousImage(deps, revision, id, variant) : null;
-        const called = await call({ width, height }, nearestAspectRatio(width, height), variant, edited ?? recomposedFrom, edited ? 'edit' : 'master');
+        if (edited) lead = { from: edited, as: 'edit' };
+        const called = await call({ width, height }, nearestAspectRatio(width, height), variant, lead?.from ?? null, lead?.as);
         if (!called.ok) return called.stop;
         own = called.image;
         made = called.made;
         costUsd = called.costUsd;
-        recomposedFrom = edited ?? recomposedFrom;
-        parent = recomposedFrom?.recordId ?? null;
+        parent = lead?.from.recordId ?? null;
       }
-      const masterRef = recomposedFrom ? { master: { sha256: recomposedFrom.sha256, mode: 'style_and_composition', source: recomposedFrom === masters.get(variant) ? 'master' as const : 'edit' as const } } : {};
+      const masterRef = lead ? { master: { sha256: lead.from.sha256, mode: 'style_and_composition', source: lead.as } } : {};
       // Every stored file gets its provenance record first (record before file: a stored image
       // always has one), and is stored with the record id, hash and link embedded.
       // Exact pixels: the model's shape cropped where the content is and scaled to the size.
@@ -266,15 +269,19 @@ async function storedImage(deps: CoreDeps, existing: Set<string>, key: string): 
     const k = key.replace(/\.\*$/, `.${ext}`);
     if (!existing.has(k)) continue;
     const blob = await deps.store.get(k);
-    if (!blob) continue;
-    const found = extractProvenance(blob.data);
-    const now = deps.clock.now();
-    return {
-      image: { data: blob.data, mimeType }, recordId: found?.embedded.recordId ?? null, sha256: sha256(blob.data),
-      made: { aspectRatio: '', variant: 0, startedAt: now, finishedAt: now, modelVersion: undefined, providerResponseId: undefined },
-    };
+    if (blob) return masterOf(deps, blob.data, mimeType);
   }
   return null;
+}
+
+/** A stored image as a master: its bytes, the record id embedded in it, and its hash. */
+function masterOf(deps: CoreDeps, data: Buffer, mimeType: Mime): Master {
+  const now = deps.clock.now();
+  return {
+    image: { data, mimeType }, recordId: extractProvenance(data)?.embedded.recordId ?? null, sha256: sha256(data),
+    // Who made it is in its own record; an image made from it gets its own call's facts.
+    made: { aspectRatio: '', variant: 0, startedAt: now, finishedAt: now, modelVersion: undefined, providerResponseId: undefined },
+  };
 }
 
 /** A recompose master kept by an earlier attempt: the model's image of the first size (with overlay, its base). */
@@ -288,12 +295,7 @@ async function previousImage(deps: CoreDeps, revision: RevisionRecord, size: str
   if (!img) return null;
   for (const key of [img.key.replace(/\.([a-z]+)$/, '.base.$1'), img.key]) {
     const blob = await deps.store.get(key);
-    if (!blob) continue;
-    const now = deps.clock.now();
-    return {
-      image: { data: blob.data, mimeType: img.mimeType as Mime }, recordId: extractProvenance(blob.data)?.embedded.recordId ?? null, sha256: sha256(blob.data),
-      made: { aspectRatio: '', variant, startedAt: now, finishedAt: now, modelVersion: undefined, providerResponseId: undefined },
-    };
+    if (blob) return masterOf(deps, blob.data, img.mimeType as Mime);
   }
   return null;
 }
@@ -301,10 +303,6 @@ async function previousImage(deps: CoreDeps, revision: RevisionRecord, size: str
 function ratioOf(ratio: AspectRatio, longEdge: number): { width: number; height: number } {
   const [w = 1, h = 1] = ratio.split(':').map(Number);
   return ratioPixels(w, h, longEdge);
-}
-
-function sha256(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
 }
 
 function findStored(existing: Set<string>, m: Manifest, rec: RowRecord, size: string, variant: number): StoredImage | null {
