@@ -3,7 +3,7 @@
 // rows marked Changes (with their Feedback and current cells) to be made again as a new
 // version, and records the rows marked Approve. Everything is read first; each batch's round
 // is checked whole by the backend, so a refused one changes nothing.
-import { INPUT_FIELDS, OUTPUT_FIELDS, parseReview, REVIEW_DECISIONS, type InputField, type OutputField } from '../../../shared/index';
+import { INPUT_FIELDS, OUTPUT_FIELDS, REVIEW_DECISIONS, reviewAction, type InputField, type OutputField } from '../../../shared/index';
 import { api } from '../api/endpoints';
 import { connect } from '../api/connect';
 import type { ReviewReport } from '../rpc';
@@ -51,17 +51,10 @@ export function applyReview(s: Services, at: string): ReviewReport {
   const approvals = new Map<string, string[]>();
   const skipped: string[] = [];
   for (const r of dataRowIndexes(data)) {
-    const decision = parseReview(cell(r, 'review'));
-    if (decision === null) continue;
-    const rowId = cell(r, 'rowId');
-    const batchId = cell(r, 'batchId');
-    if (!rowId || !batchId || cell(r, 'status').toUpperCase() !== 'DONE') {
-      skipped.push(`row ${r + 1}: not DONE yet`);
-      continue;
-    }
-    if (decision === 'approve') approvals.set(batchId, [...(approvals.get(batchId) ?? []), rowId]);
-    else if (cell(r, 'feedback') === '') skipped.push(`row ${r + 1}: Changes without Feedback (say what to change)`);
-    else changes.set(batchId, [...(changes.get(batchId) ?? []), { index: r, rowId, feedback: cell(r, 'feedback') }]);
+    const action = reviewAction({ review: cell(r, 'review'), feedback: cell(r, 'feedback'), status: cell(r, 'status'), rowId: cell(r, 'rowId'), batchId: cell(r, 'batchId') });
+    if (action.kind === 'approve') approvals.set(action.batchId, [...(approvals.get(action.batchId) ?? []), action.rowId]);
+    else if (action.kind === 'changes') changes.set(action.batchId, [...(changes.get(action.batchId) ?? []), { index: r, rowId: action.rowId, feedback: action.feedback }]);
+    else if (action.kind === 'skip') skipped.push(`row ${r + 1}: ${action.reason}`);
   }
 
   const { client } = connect(s);

@@ -5,7 +5,7 @@
 // has one). The new images are written into the file as the run's were.
 import { access } from 'node:fs/promises';
 import path from 'node:path';
-import { isFinalBatch, mapHeaders, OUTPUT_FIELDS, parseReview, type ColumnMapping } from '../../../shared/index';
+import { isFinalBatch, mapHeaders, OUTPUT_FIELDS, reviewAction, type ColumnMapping } from '../../../shared/index';
 import { loadConfig } from '../config';
 import type { Rowshot } from '../compose';
 import { ApiError, type ApiClient } from './api-client';
@@ -57,20 +57,13 @@ export async function reviseCommand(opts: ReviseOptions, env: Record<string, str
   const approvals: Approval[] = [];
   const problems: string[] = [];
   for (const r of table.rows) {
-    const decision = parseReview(cell(r.cells, mapping.review));
-    const done = cell(r.cells, mapping.status).toUpperCase() === 'DONE' && cell(r.cells, mapping.rowId) !== '' && cell(r.cells, mapping.batchId) !== '';
-    if (decision === 'approve') {
-      if (done) approvals.push({ rowId: cell(r.cells, mapping.rowId), batchId: cell(r.cells, mapping.batchId) });
-      else problems.push(`row ${r.rowNumber}: Review says Approve but the row is not DONE`);
-      continue;
-    }
-    if (decision !== 'changes') continue;
-    const feedback = cell(r.cells, mapping.feedback);
-    const rowId = cell(r.cells, mapping.rowId);
-    const batchId = cell(r.cells, mapping.batchId);
-    if (feedback === '') problems.push(`row ${r.rowNumber}: Review says Changes but Feedback is empty (say what to change)`);
-    else if (!rowId || !batchId || cell(r.cells, mapping.status).toUpperCase() !== 'DONE') problems.push(`row ${r.rowNumber}: not DONE yet (run it first, then review it)`);
-    else picked.push({ rowNumber: r.rowNumber, rowId, batchId, feedback, cells: inputCells(r.cells, outputs) });
+    const action = reviewAction({
+      review: cell(r.cells, mapping.review), feedback: cell(r.cells, mapping.feedback), status: cell(r.cells, mapping.status),
+      rowId: cell(r.cells, mapping.rowId), batchId: cell(r.cells, mapping.batchId),
+    });
+    if (action.kind === 'approve') approvals.push({ rowId: action.rowId, batchId: action.batchId });
+    else if (action.kind === 'changes') picked.push({ rowNumber: r.rowNumber, rowId: action.rowId, batchId: action.batchId, feedback: action.feedback, cells: inputCells(r.cells, outputs) });
+    else if (action.kind === 'skip') problems.push(`row ${r.rowNumber}: ${action.reason}`);
   }
   for (const p of problems) out.write(`Skipped ${terminalSafe(p)}\n`);
   if (picked.length === 0 && approvals.length === 0) {

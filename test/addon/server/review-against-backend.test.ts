@@ -71,7 +71,7 @@ describe('review in the sheet', () => {
     sheet.set(3, col('Review'), 'Approve');
     sheet.set(4, col('Review'), 'Changes');
     app.applyReview();
-    expect(s.ui.toasts.at(-1)?.message).toBe('Review applied: 1 row sent back with feedback (new versions are on their way), 1 approved, 1 skipped (row 4: Changes without Feedback (say what to change)).');
+    expect(s.ui.toasts.at(-1)?.message).toBe('Review applied: 1 row sent back with feedback (new versions are on their way), 1 approved, 1 skipped (row 4: Review says Changes but Feedback is empty (say what to change)).');
     expect(sheet.record(2, 1)['Status']).toBe('QUEUED');
 
     follow(app, run.id, () => sheet.record(2, 1)['Version'] === 2 && sheet.record(3, 1)['Approved image URL'] !== '');
