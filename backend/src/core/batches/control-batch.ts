@@ -36,24 +36,42 @@ export async function retryBatch(
   }
   if (s.counts.FAILED === 0) throw new AppError('conflict', `Batch ${batchId} has no FAILED rows to retry`);
   if (fresh.length > 0) await storeFreshCells(deps, m, fresh);
+  const gen = await startGeneration(deps, m, (states) => [...states].flatMap((c, i) => (c === 'F' ? [i] : [])));
+  deps.log.info({ tenant, batchId, gen, rows: s.counts.FAILED }, 'retrying failed rows');
+  return { ...(await getBatch(deps, tenant, batchId)), retriedRows: s.counts.FAILED, freshRows: fresh.length };
+}
+
+/**
+ * Starts generation retryGen + 1 for the rows `pick` chooses from the row states (a retry's
+ * FAILED rows, a revision's DONE ones): they are QUEUED before anything runs, so no flush can see
+ * the batch as finished in between, and the fan-out picks exactly them (QUEUED with an older
+ * generation). `floorRevs`: a row's folded revision is raised to it, so an older change of the row
+ * still in the outbox cannot fold it back to its old state.
+ */
+export async function startGeneration(deps: CoreDeps, m: Manifest, pick: (states: string) => number[], floorRevs: ReadonlyMap<number, number> = new Map()): Promise<number> {
+  const { tenant, id: batchId } = m;
   const { value, changed } = await updateJson<Manifest>(deps.store, layout.manifest(tenant, batchId), (cur) =>
     cur && cur.retryGen === m.retryGen ? { ...cur, retryGen: cur.retryGen + 1, cancelled: false } : undefined,
   );
-  if (!changed || !value) throw new AppError('conflict', `A retry of batch ${batchId} has just started`);
+  if (!changed || !value) throw new AppError('conflict', `A retry or revision of batch ${batchId} has just started`);
   const gen = value.retryGen;
-  // The retried rows are QUEUED again before anything runs, so no flush can see the batch as
-  // finished in between; the fan-out picks exactly these rows (QUEUED with an older generation).
-  const { value: rs } = await updateJson<RowStates>(deps.store, layout.rowStates(tenant, batchId), (cur) =>
-    cur ? { ...cur, states: cur.states.replace(/F/g, 'Q') } : undefined,
-  );
+  const { value: rs } = await updateJson<RowStates>(deps.store, layout.rowStates(tenant, batchId), (cur) => {
+    if (!cur) return undefined;
+    const states = cur.states.split('');
+    const revs = [...cur.revs];
+    for (const index of pick(cur.states)) {
+      states[index] = 'Q';
+      revs[index] = Math.max(revs[index] ?? 0, floorRevs.get(index) ?? 0);
+    }
+    return { ...cur, states: states.join(''), revs };
+  });
   const counts = emptyCounts();
   for (const c of rs?.states ?? '') counts[CODE_STATES[c] ?? 'QUEUED']++;
   await updateJson<StatusRecord>(deps.store, layout.status(tenant, batchId), (cur) => (cur ? { ...cur, counts, state: 'RUNNING', finishedAt: null } : undefined));
   forgetManifest(deps, tenant, batchId);
   await enqueueFanOut(deps, tenant, batchId, gen);
   await scheduleWatchdog(deps, tenant, batchId, null);
-  deps.log.info({ tenant, batchId, gen, rows: s.counts.FAILED }, 'retrying failed rows');
-  return { ...(await getBatch(deps, tenant, batchId)), retriedRows: s.counts.FAILED, freshRows: fresh.length };
+  return gen;
 }
 
 async function storeFreshCells(deps: CoreDeps, m: Manifest, fresh: readonly BatchRowInput[]): Promise<void> {

@@ -10,16 +10,13 @@ import { AppError, notFound } from '../app-error';
 import { linkerFor, toRowVersions } from './batch-view';
 import { mapLimit } from '../concurrency';
 import type { CoreDeps } from '../deps';
-import { getJson, putJson, updateJson } from '../json-blobs';
+import { getJson, putJson } from '../json-blobs';
 import { layout } from '../layout';
-import { writeCells } from './control-batch';
-import { enqueueFanOut } from './create-batch';
+import { startGeneration, writeCells } from './control-batch';
 import { inputRows } from './input-rows';
-import { forgetManifest } from './manifest-cache';
 import { getBatch, loadBatch } from './query-batches';
-import { CODE_STATES, emptyCounts, type InputRow, type Manifest, type RevisionRecord, type RowRecord, type RowStates, type StatusRecord } from './records';
+import type { InputRow, Manifest, RevisionRecord, RowRecord, RowStates } from './records';
 import { rowDefaultsOf } from './row-text';
-import { scheduleWatchdog } from './watchdog';
 
 export interface ReviseResult extends BatchStatus {
   revisedRows: number;
@@ -93,27 +90,8 @@ export async function reviseBatch(deps: CoreDeps, tenant: string, batchId: strin
     const revision: RevisionRecord = { feedback: p.feedback, fromGen: rec.gen, images: rec.images };
     await putJson(deps.store, layout.revision(tenant, batchId, index, gen), revision);
   });
-  const { changed } = await updateJson<Manifest>(deps.store, layout.manifest(tenant, batchId), (cur) =>
-    cur && cur.retryGen === m.retryGen ? { ...cur, retryGen: gen, cancelled: false } : undefined,
-  );
-  if (!changed) throw new AppError('conflict', `A retry or revision of batch ${batchId} has just started`);
-  const { value: rs } = await updateJson<RowStates>(deps.store, layout.rowStates(tenant, batchId), (cur) => {
-    if (!cur) return undefined;
-    const next = cur.states.split('');
-    const revs = [...cur.revs];
-    for (const index of picked.keys()) {
-      next[index] = 'Q';
-      // An older change of the row still in the outbox (an approval) must not fold back to DONE.
-      revs[index] = Math.max(revs[index] ?? 0, records.get(index)?.rev ?? 0);
-    }
-    return { ...cur, states: next.join(''), revs };
-  });
-  const counts = emptyCounts();
-  for (const c of rs?.states ?? '') counts[CODE_STATES[c] ?? 'QUEUED']++;
-  await updateJson<StatusRecord>(deps.store, layout.status(tenant, batchId), (cur) => (cur ? { ...cur, counts, state: 'RUNNING', finishedAt: null } : undefined));
-  forgetManifest(deps, tenant, batchId);
-  await enqueueFanOut(deps, tenant, batchId, gen);
-  await scheduleWatchdog(deps, tenant, batchId, null);
+  // An approval of a row still in the outbox must not fold a re-queued row back to DONE.
+  await startGeneration(deps, m, () => [...picked.keys()], new Map([...picked.keys()].map((i) => [i, records.get(i)?.rev ?? 0])));
   deps.log.info({ tenant, batchId, gen, rows: picked.size, estimateUsd: estimate.totalUsd }, 'applying feedback');
   return { ...(await getBatch(deps, tenant, batchId)), revisedRows: picked.size, alreadyApplied, estimate };
 }
