@@ -8,7 +8,7 @@ import { mapLimit } from '../concurrency';
 import type { CoreDeps } from '../deps';
 import { getJson, updateJson } from '../json-blobs';
 import { layout } from '../layout';
-import { inputRows } from './input-rows';
+import { rowIndexes } from './input-rows';
 import { loadBatch } from './query-batches';
 import type { RowRecord } from './records';
 import { publishRow } from './row-events';
@@ -59,12 +59,4 @@ export async function approveRows(deps: CoreDeps, tenant: string, batchId: strin
   const out = [...picked].map(([index, row]) => ({ rowId: row.rowId, approvedVersion: result.get(index) ?? null }));
   deps.log.info({ tenant, batchId, approved: out.filter((r) => r.approvedVersion !== null).length, withdrawn: out.filter((r) => r.approvedVersion === null).length }, 'approvals recorded');
   return { rows: out };
-}
-
-/** Row ID → index for every row of the batch (its input chunks, read once each). */
-export async function rowIndexes(deps: CoreDeps, m: Parameters<typeof inputRows>[1]): Promise<Map<string, number>> {
-  const all = await inputRows(deps, m, Array.from({ length: Math.ceil(m.rowCount / m.chunkSize) }, (_, c) => c * m.chunkSize));
-  const out = new Map<string, number>();
-  for (const [index, row] of all) out.set(row.rowId, index);
-  return out;
 }

@@ -57,8 +57,7 @@ function csvField(cell: ResultCell | undefined): string | number {
 
 /** One row as the output cells of a sheet show it (shared/result-cells.ts), Row ID included. */
 function csvLine(m: Manifest, r: RowResult): string {
-  const { approved: _approved, version: _version, ...row } = r;
-  const cells = resultCells({ ...row, batchId: m.id, updatedAt: r.updatedAt ?? '' });
+  const cells = resultCells({ state: r.state, reason: r.reason, provider: r.provider, costUsd: r.costUsd, images: r.images, batchId: m.id, updatedAt: r.updatedAt ?? '' });
   return stringify([CSV_FIELDS.map((f) => (f === 'rowId' ? formulaSafeText(r.rowId) : csvField(cells[f])))]);
 }
 

@@ -13,3 +13,11 @@ export async function inputRows(deps: CoreDeps, m: Manifest, indices: readonly n
   }
   return out;
 }
+
+/** Row ID → index for every row of the batch (its input chunks, read once each). */
+export async function rowIndexes(deps: CoreDeps, m: Manifest): Promise<Map<string, number>> {
+  const all = await inputRows(deps, m, Array.from({ length: Math.ceil(m.rowCount / m.chunkSize) }, (_, c) => c * m.chunkSize));
+  const out = new Map<string, number>();
+  for (const [index, row] of all) out.set(row.rowId, index);
+  return out;
+}

@@ -13,7 +13,7 @@ import type { CoreDeps } from '../deps';
 import { getJson, putJson } from '../json-blobs';
 import { layout } from '../layout';
 import { startGeneration, writeCells } from './control-batch';
-import { inputRows } from './input-rows';
+import { inputRows, rowIndexes } from './input-rows';
 import { getBatch, loadBatch } from './query-batches';
 import type { InputRow, Manifest, RevisionRecord, RowRecord, RowStates } from './records';
 import { rowDefaultsOf } from './row-text';
@@ -107,15 +107,10 @@ function estimateRound(deps: CoreDeps, m: Manifest, rows: readonly InputRow[]): 
 /** GET /v1/batches/:id/rows/:rowId/versions: the row's versions, oldest first. */
 export async function listRowVersions(deps: CoreDeps, tenant: string, batchId: string, rowId: string): Promise<RowVersions> {
   const { m } = await loadBatch(deps, tenant, batchId);
-  const chunks = Math.ceil(m.rowCount / m.chunkSize);
-  for (let c = 0; c < chunks; c++) {
-    const rows = (await getJson<InputRow[]>(deps.store, layout.inputChunk(tenant, batchId, c)))?.value ?? [];
-    const k = rows.findIndex((r) => r.rowId === rowId);
-    if (k < 0) continue;
-    const index = c * m.chunkSize + k;
+  const index = (await rowIndexes(deps, m)).get(rowId);
+  if (index !== undefined) {
     const rec = (await getJson<RowRecord>(deps.store, layout.row(tenant, batchId, index)))?.value;
-    const link = await linkerFor(deps, tenant);
-    return rec ? toRowVersions(rec, link) : { rowId, versions: [] };
+    return rec ? toRowVersions(rec, await linkerFor(deps, tenant)) : { rowId, versions: [] };
   }
   throw notFound(`Row "${rowId}" of batch ${batchId}`);
 }
